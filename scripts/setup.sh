@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything airgap-top's tests need on a fresh Debian machine, then builds.
+# Idempotent: skips what is already there. Needs root (or sudo) for apt-get only when packages are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
+[ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] || need_apt+=(golang-github-vmware-govmomi-dev)
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npm run --silent build
+
+# The vCenter simulator (govmomi's, from Debian) as a small Go main under test/.
+if [ -x scripts/build-vcsim.sh ]; then scripts/build-vcsim.sh; fi
+echo "setup: done"

@@ -1,0 +1,47 @@
+import { appendFileSync } from 'node:fs';
+import { secrets } from '../model/redact.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogLine {
+  readonly at: string;
+  readonly level: LogLevel;
+  readonly message: string;
+}
+
+/**
+ * Every log line passes through the secret registry. Lines go to a file (--log), to stderr
+ * (report mode) or only to the in-memory ring the TUI shows; never to the TUI's stdout.
+ */
+export class Logger {
+  readonly recent: LogLine[] = [];
+
+  constructor(
+    private readonly sink: { file?: string; stderr?: boolean; minLevel?: LogLevel } = {},
+    private readonly capacity = 500,
+  ) {}
+
+  debug(message: string): void {
+    this.write('debug', message);
+  }
+  info(message: string): void {
+    this.write('info', message);
+  }
+  warn(message: string): void {
+    this.write('warn', message);
+  }
+  error(message: string): void {
+    this.write('error', message);
+  }
+
+  private write(level: LogLevel, raw: string): void {
+    const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+    if (order.indexOf(level) < order.indexOf(this.sink.minLevel ?? 'info')) return;
+    const line: LogLine = { at: new Date().toISOString(), level, message: secrets.redactText(raw) };
+    this.recent.push(line);
+    if (this.recent.length > this.capacity) this.recent.shift();
+    const text = `${line.at} ${level.toUpperCase()} ${line.message}\n`;
+    if (this.sink.file) appendFileSync(this.sink.file, text);
+    if (this.sink.stderr) process.stderr.write(text);
+  }
+}

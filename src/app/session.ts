@@ -1,0 +1,126 @@
+import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../model/config.js';
+import { Evaluation, type ProbeResult } from '../model/evaluate.js';
+import { EVALUATORS } from '../model/evaluators.js';
+import type { ProbeId } from '../model/probe.js';
+import { buildReport, type Report } from '../model/report.js';
+import { Store } from '../model/store.js';
+import { PROBES } from '../probes/index.js';
+import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
+import type { ProbeContext, Resolver } from '../probes/types.js';
+import type { Logger } from './log.js';
+
+export const TOOL_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface SessionOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly config: Config;
+  readonly log: Logger;
+  /** Keep watching after the first sync (TUI) or stop after it (report). */
+  readonly live: boolean;
+  /** Only these probes (default: all). */
+  readonly probes?: readonly ProbeId[];
+  readonly resolve?: Resolver;
+}
+
+/**
+ * A running set of probes over one cluster: the store they fill and the evaluation the screens and
+ * reports read. The TUI and `report` both stand on this, so they can never disagree.
+ */
+export class Session {
+  readonly store = new Store();
+  private readonly evaluation = new Evaluation(EVALUATORS);
+  private readonly controller = new AbortController();
+  private ctx: ProbeContext | undefined;
+  private firstSync: Promise<void> | undefined;
+
+  private constructor(
+    readonly kube: KubeConnection,
+    readonly options: SessionOptions,
+  ) {}
+
+  /** Connects and proves the API server answers; a UserFacingError (exit 2) when it does not. */
+  static async open(options: SessionOptions): Promise<Session> {
+    const kube = loadKubeConnection({ kubeconfig: options.kubeconfig, context: options.context });
+    try {
+      await kube.version();
+    } catch (err) {
+      kube.close();
+      if (err instanceof UserFacingError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new UserFacingError(`API server ${kube.server} did not answer /version: ${reason}`);
+    }
+    return new Session(kube, options);
+  }
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  /** Starts every selected probe; resolves when each has published its first full sync. */
+  start(): Promise<void> {
+    if (this.firstSync) return this.firstSync;
+    this.ctx = {
+      config: this.options.config,
+      kube: this.kube,
+      store: this.store,
+      log: this.options.log,
+      signal: this.controller.signal,
+      live: this.options.live,
+      namespace: this.options.namespace,
+      resolve: this.options.resolve ?? defaultResolver,
+    };
+    const ctx = this.ctx;
+    const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));
+    for (const p of selected) this.store.set(p.id, { status: 'loading' });
+    this.firstSync = Promise.all(
+      selected.map((p) =>
+        p.start(ctx).catch((err: unknown) => {
+          // A probe must never reject; if one does, it is a bug shown on that probe only.
+          const reason = err instanceof Error ? err.message : String(err);
+          this.options.log.error(`probe ${p.id} crashed: ${reason}`);
+          this.store.set(p.id, { status: 'error', message: `probe crashed (a bug in airgap-top): ${reason}` });
+        }),
+      ),
+    ).then(() => undefined);
+    return this.firstSync;
+  }
+
+  /** Re-runs a one-shot probe (SSH sweep, vCenter); watch-based probes are always current. */
+  async rerun(id: ProbeId): Promise<boolean> {
+    const probe = PROBES.find((p) => p.id === id);
+    if (!probe?.rerun || !this.ctx) return false;
+    await probe.rerun(this.ctx);
+    return true;
+  }
+
+  results(now: Date = new Date()): ProbeResult[] {
+    return this.evaluation.run(this.store.snapshot, this.options.config, now);
+  }
+
+  report(now: Date = new Date()): Report {
+    return buildReport(this.results(now), {
+      generatedAt: now,
+      toolVersion: TOOL_VERSION,
+      context: this.kube.contextName,
+      server: this.kube.server,
+      privateRegistries: this.options.config.registry.private,
+      profile: this.options.config.registry.profile,
+    });
+  }
+
+  close(): void {
+    this.controller.abort();
+    this.kube.close();
+  }
+}
+
+const defaultResolver: Resolver = async (hostname) => {
+  const answers = await lookup(hostname, { all: true });
+  return answers.map((a) => a.address);
+};

@@ -1,0 +1,340 @@
+import TOML from '@iarna/toml';
+
+/**
+ * airgap-top's own config file (TOML). Parsing is pure: the CLI reads the file and hands the text here.
+ * Every section is optional; SSH and vSphere probes run only when their section asks for them.
+ */
+export type RegistryProfile = 'tkg' | 'cse' | 'gdc';
+
+export interface RegistryConfig {
+  /** Allowed image prefixes, `host[:port][/path]`. Empty means "no private registry configured". */
+  readonly private: readonly string[];
+  readonly caFile?: string;
+  readonly profile?: RegistryProfile;
+}
+
+export interface IgnoreRule {
+  /** Exact namespace, or undefined for any. */
+  readonly namespace?: string;
+  /** Glob on the image reference as written in the pod spec (`*` any run of characters). */
+  readonly image?: string;
+  /** Restricts the rule to some check codes, e.g. ["IMG-002"]. Empty = all image checks. */
+  readonly codes?: readonly string[];
+  readonly reason: string;
+}
+
+export interface TopologyConfig {
+  readonly region?: string;
+  readonly zones: readonly string[];
+}
+
+export interface SshNodeOverride {
+  readonly address?: string;
+  readonly port?: number;
+  readonly user?: string;
+}
+
+export interface SshConfig {
+  readonly user: string;
+  readonly identityFile?: string;
+  readonly knownHosts?: string;
+  /** `user@host:port`, like OpenSSH's ProxyJump. */
+  readonly jumpHost?: string;
+  readonly concurrency: number;
+  readonly port: number;
+  readonly connectTimeoutSeconds: number;
+  readonly readTimeoutSeconds: number;
+  /** Trust-on-first-use for unknown host keys (records them). Off unless asked. */
+  readonly acceptNew: boolean;
+  readonly nodes: Readonly<Record<string, SshNodeOverride>>;
+}
+
+export interface VsphereConfig {
+  readonly server?: string;
+  readonly username?: string;
+  /** Name of the environment variable that holds the password; never the password itself. */
+  readonly passwordEnv: string;
+  readonly caFile?: string;
+  /** Skips TLS verification; shown on screen and in reports. */
+  readonly insecure: boolean;
+  /** Offline govc JSON instead of a live vCenter. */
+  readonly inventoryFile?: string;
+}
+
+export interface Config {
+  readonly registry: RegistryConfig;
+  readonly ignore: readonly IgnoreRule[];
+  readonly topology: TopologyConfig;
+  /** Present only when the file has an [ssh] section (or a flag asks): the SSH probe runs only then. */
+  readonly ssh?: SshConfig;
+  /** Present only when the file has a [vsphere] section: the vSphere probe runs only then. */
+  readonly vsphere?: VsphereConfig;
+  /** Where the config came from, for messages ("built-in defaults" when no file). */
+  readonly source: string;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  registry: { private: [] },
+  ignore: [],
+  topology: { zones: [] },
+  source: 'built-in defaults',
+};
+
+export const DEFAULT_SSH: SshConfig = {
+  user: 'capv',
+  concurrency: 16,
+  port: 22,
+  connectTimeoutSeconds: 10,
+  readTimeoutSeconds: 20,
+  acceptNew: false,
+  nodes: {},
+};
+
+export const DEFAULT_VSPHERE: VsphereConfig = { passwordEnv: 'VSPHERE_PASSWORD', insecure: false };
+
+/** A config the user must fix: the message names the file, the key and the line. Exit code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface ParsedConfig {
+  readonly config: Config;
+  /** Unknown keys and other things worth a look, each naming key and line. */
+  readonly warnings: readonly string[];
+}
+
+type Table = Record<string, unknown>;
+
+/** Parses and validates the TOML text of a config file. Throws ConfigError with key and line. */
+export function parseConfig(text: string, source: string): ParsedConfig {
+  let raw: Table;
+  try {
+    raw = TOML.parse(text) as Table;
+  } catch (err) {
+    const e = err as { line?: number; col?: number; message?: string };
+    const where = e.line !== undefined ? `:${e.line + 1}:${(e.col ?? 0) + 1}` : '';
+    const reason = String(e.message ?? err).split('\n')[0];
+    throw new ConfigError(`${source}${where}: not valid TOML: ${reason}`);
+  }
+  const reader = new TableReader(text, source);
+  const warnings = reader.warnings;
+
+  reader.known(raw, '', ['registry', 'ignore', 'topology', 'ssh', 'vsphere']);
+
+  const reg = reader.table(raw, 'registry');
+  reader.known(reg, 'registry', ['private', 'ca_file', 'profile']);
+  const profile = reader.optString(reg, 'registry', 'profile');
+  if (profile !== undefined && !['tkg', 'cse', 'gdc'].includes(profile)) {
+    throw reader.error('registry.profile', `must be one of tkg, cse, gdc (got "${profile}")`);
+  }
+  const registry: RegistryConfig = {
+    private: reader.stringList(reg, 'registry', 'private').map((p) => p.replace(/\/+$/, '')),
+    caFile: reader.optString(reg, 'registry', 'ca_file'),
+    profile: profile as RegistryProfile | undefined,
+  };
+
+  const ignoreRaw = raw.ignore;
+  if (ignoreRaw !== undefined && !Array.isArray(ignoreRaw)) {
+    throw reader.error('ignore', 'must be an array of tables ([[ignore]])');
+  }
+  const ignore: IgnoreRule[] = (ignoreRaw ?? []).map((entry, index) => {
+    const key = `ignore[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw reader.error(key, 'must be a table ([[ignore]])');
+    }
+    const t = entry as Table;
+    reader.known(t, key, ['namespace', 'image', 'codes', 'reason']);
+    const reason = reader.optString(t, key, 'reason');
+    if (!reason) throw reader.error(`${key}.reason`, 'every [[ignore]] needs a reason (it is shown beside the exception)');
+    const namespace = reader.optString(t, key, 'namespace');
+    const image = reader.optString(t, key, 'image');
+    if (namespace === undefined && image === undefined) {
+      throw reader.error(key, 'an [[ignore]] needs a namespace, an image pattern, or both');
+    }
+    return { namespace, image, codes: reader.stringList(t, key, 'codes'), reason };
+  });
+
+  const topo = reader.table(raw, 'topology');
+  reader.known(topo, 'topology', ['region', 'zones']);
+  const topology: TopologyConfig = {
+    region: reader.optString(topo, 'topology', 'region'),
+    zones: reader.stringList(topo, 'topology', 'zones'),
+  };
+
+  let ssh: SshConfig | undefined;
+  if (raw.ssh !== undefined) {
+    const s = reader.table(raw, 'ssh');
+    reader.known(s, 'ssh', [
+      'user',
+      'identity_file',
+      'known_hosts',
+      'jump_host',
+      'concurrency',
+      'port',
+      'connect_timeout_seconds',
+      'read_timeout_seconds',
+      'accept_new',
+      'nodes',
+    ]);
+    const nodesRaw = reader.table(s, 'nodes', 'ssh');
+    const nodes: Record<string, SshNodeOverride> = {};
+    for (const [name, value] of Object.entries(nodesRaw)) {
+      const key = `ssh.nodes."${name}"`;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw reader.error(key, 'must be a table');
+      }
+      const t = value as Table;
+      reader.known(t, key, ['address', 'port', 'user']);
+      nodes[name] = {
+        address: reader.optString(t, key, 'address'),
+        port: reader.optInt(t, key, 'port', 1, 65535),
+        user: reader.optString(t, key, 'user'),
+      };
+    }
+    ssh = {
+      user: reader.optString(s, 'ssh', 'user') ?? DEFAULT_SSH.user,
+      identityFile: reader.optString(s, 'ssh', 'identity_file'),
+      knownHosts: reader.optString(s, 'ssh', 'known_hosts'),
+      jumpHost: reader.optString(s, 'ssh', 'jump_host'),
+      concurrency: reader.optInt(s, 'ssh', 'concurrency', 1, 512) ?? DEFAULT_SSH.concurrency,
+      port: reader.optInt(s, 'ssh', 'port', 1, 65535) ?? DEFAULT_SSH.port,
+      connectTimeoutSeconds:
+        reader.optInt(s, 'ssh', 'connect_timeout_seconds', 1, 600) ?? DEFAULT_SSH.connectTimeoutSeconds,
+      readTimeoutSeconds: reader.optInt(s, 'ssh', 'read_timeout_seconds', 1, 600) ?? DEFAULT_SSH.readTimeoutSeconds,
+      acceptNew: reader.optBool(s, 'ssh', 'accept_new') ?? false,
+      nodes,
+    };
+  }
+
+  let vsphere: VsphereConfig | undefined;
+  if (raw.vsphere !== undefined) {
+    const v = reader.table(raw, 'vsphere');
+    reader.known(v, 'vsphere', ['server', 'username', 'password_env', 'ca_file', 'insecure', 'inventory_file']);
+    if ('password' in v) {
+      throw reader.error('vsphere.password', 'passwords do not belong in the config file: set password_env to the name of an environment variable');
+    }
+    const inventoryFile = reader.optString(v, 'vsphere', 'inventory_file');
+    vsphere = {
+      server: reader.optString(v, 'vsphere', 'server'),
+      username: reader.optString(v, 'vsphere', 'username'),
+      passwordEnv: reader.optString(v, 'vsphere', 'password_env') ?? DEFAULT_VSPHERE.passwordEnv,
+      caFile: reader.optString(v, 'vsphere', 'ca_file'),
+      insecure: reader.optBool(v, 'vsphere', 'insecure') ?? false,
+      inventoryFile: inventoryFile === '' ? undefined : inventoryFile,
+    };
+    if (!vsphere.server && !vsphere.inventoryFile) {
+      throw reader.error('vsphere', 'needs either server (a live vCenter) or inventory_file (govc JSON)');
+    }
+  }
+
+  return { config: { registry, ignore, topology, ssh, vsphere, source }, warnings };
+}
+
+/** Typed reads from a parsed TOML table; errors name the dotted key and its line in the file. */
+class TableReader {
+  readonly warnings: string[] = [];
+  private readonly lines: string[];
+
+  constructor(
+    text: string,
+    private readonly source: string,
+  ) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  error(dottedKey: string, message: string): ConfigError {
+    const line = this.lineOf(dottedKey);
+    return new ConfigError(`${this.source}${line ? `:${line}` : ''}: ${dottedKey} ${message}`);
+  }
+
+  known(table: Table, prefix: string, allowed: readonly string[]): void {
+    for (const key of Object.keys(table)) {
+      if (!allowed.includes(key)) {
+        const dotted = prefix ? `${prefix}.${key}` : key;
+        const line = this.lineOf(dotted);
+        this.warnings.push(
+          `${this.source}${line ? `:${line}` : ''}: unknown key ${dotted} (ignored; known here: ${allowed.join(', ')})`,
+        );
+      }
+    }
+  }
+
+  table(parent: Table, key: string, prefix = ''): Table {
+    const value = parent[key];
+    const dotted = prefix ? `${prefix}.${key}` : key;
+    if (value === undefined) return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
+      throw this.error(dotted, `must be a table ([${dotted}]), not ${describe(value)}`);
+    }
+    return value as Table;
+  }
+
+  optString(table: Table, prefix: string, key: string): string | undefined {
+    const value = table[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw this.error(`${prefix}.${key}`, `must be a string, not ${describe(value)}`);
+    return value;
+  }
+
+  optBool(table: Table, prefix: string, key: string): boolean | undefined {
+    const value = table[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw this.error(`${prefix}.${key}`, `must be true or false, not ${describe(value)}`);
+    return value;
+  }
+
+  optInt(table: Table, prefix: string, key: string, min: number, max: number): number | undefined {
+    const value = table[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw this.error(`${prefix}.${key}`, `must be a whole number, not ${describe(value)}`);
+    }
+    if (value < min || value > max) throw this.error(`${prefix}.${key}`, `must be between ${min} and ${max} (got ${value})`);
+    return value;
+  }
+
+  stringList(table: Table, prefix: string, key: string): string[] {
+    const value = table[key];
+    if (value === undefined) return [];
+    if (typeof value === 'string') return [value];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw this.error(`${prefix}.${key}`, `must be a list of strings, not ${describe(value)}`);
+    }
+    return value as string[];
+  }
+
+  /** Best effort: the line of the key's last component inside its table, else of the table header. */
+  private lineOf(dottedKey: string): number | undefined {
+    const parts = dottedKey.replace(/\[\d+\]/g, '').split('.');
+    const last = parts[parts.length - 1]?.replace(/"/g, '');
+    const tableName = parts.slice(0, -1).join('.').replace(/"/g, '');
+    let inTable = tableName === '';
+    let headerLine: number | undefined;
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = (this.lines[i] ?? '').trim();
+      const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+      if (header) {
+        const name = (header[1] ?? '').replace(/["']/g, '');
+        inTable = name === tableName;
+        if (name === dottedKey.replace(/\[\d+\]/g, '').replace(/"/g, '')) headerLine = i + 1;
+        if (inTable && headerLine === undefined && tableName !== '') headerLine = i + 1;
+        continue;
+      }
+      if (inTable && last && new RegExp(`^["']?${escapeRegExp(last)}["']?\\s*=`).test(line)) return i + 1;
+    }
+    return headerLine;
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a table';
+  if (typeof value === 'string') return `a string ("${value}")`;
+  return `${typeof value} (${String(value)})`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

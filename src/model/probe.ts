@@ -1,0 +1,42 @@
+/** Every probe airgap-top has. The order is the order of screens and report sections. */
+export const PROBE_IDS = ['images', 'topology', 'ipam', 'portgroups', 'containerd'] as const;
+export type ProbeId = (typeof PROBE_IDS)[number];
+
+export const PROBE_TITLES: Readonly<Record<ProbeId, string>> = {
+  images: 'Image origins',
+  topology: 'Node region/zone',
+  ipam: 'Node IPAM',
+  portgroups: 'Portgroup security',
+  containerd: 'containerd on nodes',
+};
+
+/**
+ * loading: first sync not done. ready: data is current. error: the source could not be read
+ * (message says why and what to try). not-applicable: the cluster does not have what the probe
+ * reads (no CAPV CRDs, no [ssh] section): not an error.
+ */
+export type ProbeStatus = 'loading' | 'ready' | 'error' | 'not-applicable';
+
+export interface ProbeProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+  /** What is under way, e.g. "logging in to vCenter". */
+  readonly label?: string;
+}
+
+/** What a probe publishes into the store: its status and its slim records. */
+export interface ProbeSnapshot<Data = unknown> {
+  readonly status: ProbeStatus;
+  readonly data?: Data;
+  /** For error and not-applicable: a sentence a person can act on. */
+  readonly message?: string;
+  readonly updatedAt?: string;
+  readonly progress?: ProbeProgress;
+  /** Live connection state of watches ("watching", "reconnecting: ..."). */
+  readonly live?: string;
+}
+
+export function isProbeId(value: string): value is ProbeId {
+  return (PROBE_IDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,75 @@
+import type { ProbeResult } from './evaluate.js';
+import { countBySeverity, type Finding, type SeverityCounts } from './finding.js';
+import type { ProbeId, ProbeStatus } from './probe.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportProbe {
+  readonly id: ProbeId;
+  readonly title: string;
+  readonly status: ProbeStatus;
+  /** Why the probe could not run (status error) or does not apply; null when ready. */
+  readonly error: string | null;
+  readonly updatedAt: string | null;
+  readonly summary: SeverityCounts;
+  readonly findings: readonly Finding[];
+}
+
+export interface Report {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly generatedAt: string;
+  readonly tool: { readonly name: 'airgap-top'; readonly version: string };
+  readonly cluster: { readonly context: string | null; readonly server: string | null };
+  readonly registry: { readonly private: readonly string[]; readonly profile: string | null };
+  readonly summary: SeverityCounts & { readonly probesInError: number };
+  readonly probes: readonly ReportProbe[];
+}
+
+export interface ReportMeta {
+  readonly generatedAt: Date;
+  readonly toolVersion: string;
+  readonly context?: string;
+  readonly server?: string;
+  readonly privateRegistries: readonly string[];
+  readonly profile?: string;
+}
+
+/** One pure function builds the result every format serialises. Findings are already sorted. */
+export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): Report {
+  const probes: ReportProbe[] = results.map((r) => ({
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    error: r.status === 'ready' ? null : (r.message ?? null),
+    updatedAt: r.updatedAt ?? null,
+    summary: r.summary,
+    findings: r.findings,
+  }));
+  const all = probes.flatMap((p) => p.findings);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: meta.generatedAt.toISOString(),
+    tool: { name: 'airgap-top', version: meta.toolVersion },
+    cluster: { context: meta.context ?? null, server: meta.server ?? null },
+    registry: { private: meta.privateRegistries, profile: meta.profile ?? null },
+    summary: { ...countBySeverity(all), probesInError: probes.filter((p) => p.status === 'error').length },
+    probes,
+  };
+}
+
+export type FailOn = 'fail' | 'warn';
+
+/**
+ * 0: nothing failed. 1: a finding failed (or warned, with failOn warn), or a probe could not run:
+ * airgap-top could not prove that part, which a pipeline must not take as a pass.
+ * (2, the tool itself could not run, is decided before a report exists.)
+ */
+export function reportExitCode(report: Report, failOn: FailOn): 0 | 1 {
+  if (report.summary.fail > 0 || report.summary.probesInError > 0) return 1;
+  if (failOn === 'warn' && report.summary.warn > 0) return 1;
+  return 0;
+}
+
+export function allFindings(report: Report): Finding[] {
+  return report.probes.flatMap((p) => [...p.findings]);
+}

@@ -1,0 +1,38 @@
+import type { Config } from '../model/config.js';
+import type { ProbeId } from '../model/probe.js';
+import type { Store } from '../model/store.js';
+import type { Logger } from '../app/log.js';
+import type { KubeConnection } from './kube/connection.js';
+
+/** Looks up a host name; injected so tests never resolve made-up names. */
+export type Resolver = (hostname: string) => Promise<string[]>;
+
+export interface ProbeContext {
+  readonly config: Config;
+  readonly kube: KubeConnection;
+  readonly store: Store;
+  readonly log: Logger;
+  /** Aborted when the session ends: close connections, stop watches. */
+  readonly signal: AbortSignal;
+  /** true: keep watching after the first sync (TUI). false: one full sync, then stop (report). */
+  readonly live: boolean;
+  /** `-n NS`: restrict namespaced reads; undefined = all namespaces. */
+  readonly namespace?: string;
+  readonly resolve: Resolver;
+}
+
+/**
+ * A probe owns one source and publishes slim records into the store under its id
+ * (`store.set(id, {status, data, ...})`). Verdicts are not made here: see src/model/<probe>/.
+ */
+export interface ProbeSource {
+  readonly id: ProbeId;
+  /**
+   * Starts reading. Resolves once the probe's first full sync is published (status no longer
+   * loading). With ctx.live it goes on updating the store until ctx.signal aborts.
+   * Never rejects: failures become status 'error' with a message.
+   */
+  start(ctx: ProbeContext): Promise<void>;
+  /** One-shot probes (SSH sweep, vCenter) read again on request (TUI key `r`). */
+  rerun?(ctx: ProbeContext): Promise<void>;
+}

@@ -1,0 +1,6 @@
+import type { Report } from '../model/report.js';
+import { secrets } from '../model/redact.js';
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(secrets.redactDeep(report), null, 2)}\n`;
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderChecksReference } from '../../src/cli/checks-command.js';
+import { CHECKS, type CheckDefinition } from '../../src/model/checks/index.js';
+
+const root = join(import.meta.dirname, '../..');
+/** docs/check-codes.lock: one line per released code, `CODE probe`. Append only. */
+const locked = readFileSync(join(root, 'docs/check-codes.lock'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => l.trim().split(/\s+/) as [string, string]);
+
+describe('check codes', () => {
+  const entries = Object.entries(CHECKS) as [string, CheckDefinition][];
+
+  it('never lose or move a released code', () => {
+    for (const [code, probe] of locked) {
+      expect(CHECKS, `released code ${code} disappeared`).toHaveProperty(code);
+      expect((CHECKS as Record<string, CheckDefinition>)[code]?.probe).toBe(probe);
+    }
+  });
+
+  it('are all in the lock file (append new codes to docs/check-codes.lock)', () => {
+    const lockedCodes = new Set(locked.map(([c]) => c));
+    expect(entries.map(([c]) => c).filter((c) => !lockedCodes.has(c))).toEqual([]);
+  });
+
+  it('follow PREFIX-NNN with the prefix of their probe', () => {
+    const prefix = { images: 'IMG', topology: 'TOPO', ipam: 'IPAM', portgroups: 'PG', containerd: 'CTRD' } as const;
+    for (const [code, check] of entries) {
+      expect(code).toMatch(new RegExp(`^${prefix[check.probe]}-\\d{3}$`));
+      expect(check.title.length).toBeGreaterThan(3);
+      expect(check.remedy.length + check.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('are documented: docs/checks.md is generated from the registry (npm run docs:checks)', () => {
+    expect(readFileSync(join(root, 'docs/checks.md'), 'utf8')).toBe(renderChecksReference(true));
+  });
+});

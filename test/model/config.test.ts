@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/model/config.js';
+
+const FULL = `
+[registry]
+private = ["registry.example.internal/tkg/"]
+ca_file = "/etc/ssl/private-registry-ca.pem"
+profile = "tkg"
+
+[[ignore]]
+namespace = "kube-system"
+image = "registry.k8s.io/pause*"
+reason = "pause image pinned by the kubelet until 1.30"
+
+[topology]
+region = "region-1"
+zones = ["zone-a", "zone-b", "zone-c"]
+
+[ssh]
+user = "capv"
+identity_file = "~/.ssh/id_rsa"
+known_hosts = "~/.ssh/known_hosts"
+jump_host = "ubuntu@bastion.example.internal:22"
+concurrency = 16
+
+[ssh.nodes."worker-1"]
+address = "10.0.0.5"
+port = 2222
+
+[vsphere]
+server = "https://vcenter.example.internal/sdk"
+username = "readonly@vsphere.local"
+password_env = "VSPHERE_PASSWORD"
+ca_file = "/etc/ssl/vcenter-ca.pem"
+inventory_file = ""
+`;
+
+describe('parseConfig', () => {
+  it('reads every documented key', () => {
+    const { config, warnings } = parseConfig(FULL, 'airgap-top.toml');
+    expect(warnings).toEqual([]);
+    expect(config.registry).toEqual({
+      private: ['registry.example.internal/tkg'],
+      caFile: '/etc/ssl/private-registry-ca.pem',
+      profile: 'tkg',
+    });
+    expect(config.ignore).toEqual([
+      { namespace: 'kube-system', image: 'registry.k8s.io/pause*', codes: [], reason: 'pause image pinned by the kubelet until 1.30' },
+    ]);
+    expect(config.topology).toEqual({ region: 'region-1', zones: ['zone-a', 'zone-b', 'zone-c'] });
+    expect(config.ssh?.user).toBe('capv');
+    expect(config.ssh?.concurrency).toBe(16);
+    expect(config.ssh?.nodes['worker-1']).toEqual({ address: '10.0.0.5', port: 2222, user: undefined });
+    expect(config.vsphere?.server).toBe('https://vcenter.example.internal/sdk');
+    expect(config.vsphere?.inventoryFile).toBeUndefined();
+    expect(config.vsphere?.passwordEnv).toBe('VSPHERE_PASSWORD');
+  });
+
+  it('leaves SSH and vSphere off when their sections are absent', () => {
+    const { config } = parseConfig('[registry]\nprivate = ["r.example/x"]\n', 'c.toml');
+    expect(config.ssh).toBeUndefined();
+    expect(config.vsphere).toBeUndefined();
+  });
+
+  it.each([
+    ['wrong type', '[registry]\nprivate = 5\n', 'c.toml:2: registry.private must be a list of strings'],
+    ['bad profile', '[registry]\nprofile = "eks"\n', 'c.toml:2: registry.profile must be one of tkg, cse, gdc'],
+    ['ignore without reason', '[[ignore]]\nnamespace = "a"\n', 'c.toml:1: ignore[0].reason every [[ignore]] needs a reason'],
+    ['port out of range', '[ssh]\nport = 70000\n', 'c.toml:2: ssh.port must be between 1 and 65535'],
+    ['non-integer concurrency', '[ssh]\nconcurrency = 1.5\n', 'c.toml:2: ssh.concurrency must be a whole number'],
+    ['password in file', '[vsphere]\nserver = "https://vc/sdk"\npassword = "hunter22"\n', 'vsphere.password passwords do not belong'],
+    ['vsphere without target', '[vsphere]\nusername = "u"\n', 'vsphere needs either server'],
+    ['not TOML', '[registry\nprivate = []\n', 'c.toml:1:'],
+    ['section not a table', 'topology = 3\n', 'c.toml:1: topology must be a table'],
+  ])('%s gives a ConfigError naming the key and line', (_name, text, expected) => {
+    expect(() => parseConfig(text, 'c.toml')).toThrow(ConfigError);
+    expect(() => parseConfig(text, 'c.toml')).toThrow(expected);
+  });
+
+  it('never echoes a password it refuses', () => {
+    try {
+      parseConfig('[vsphere]\nserver = "https://vc/sdk"\npassword = "hunter22"\n', 'c.toml');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter22');
+    }
+  });
+
+  it('reports unknown keys with their line instead of dropping them silently', () => {
+    const { warnings } = parseConfig('[registry]\nprivate = []\nprivat = ["x"]\n\n[topology]\nzone = "a"\n', 'c.toml');
+    expect(warnings).toEqual([
+      'c.toml:3: unknown key registry.privat (ignored; known here: private, ca_file, profile)',
+      'c.toml:6: unknown key topology.zone (ignored; known here: region, zones)',
+    ]);
+  });
+});

@@ -1,0 +1,4 @@
+import type { ViewBuilder } from '../view.js';
+
+// PLACEHOLDER until the topology probe lands: no probe-specific tables (the findings table is always there).
+export const topologyView: ViewBuilder = () => [];

@@ -1,0 +1,37 @@
+import { type Finding, subjectKey, subjectLabel, findingKey } from './finding.js';
+import type { ProbeId } from './probe.js';
+import type { ViewBuilder, ViewTable } from './view.js';
+import { imagesView } from './images/view.js';
+import { topologyView } from './topology/view.js';
+import { ipamView } from './ipam/view.js';
+import { portgroupsView } from './portgroups/view.js';
+import { containerdView } from './containerd/view.js';
+
+/** The generic table of findings: every probe has it, whatever its own tables are. */
+export function findingsTable(findings: readonly Finding[]): ViewTable {
+  return {
+    id: 'findings',
+    title: 'Findings',
+    columns: [
+      { key: 'severity', title: 'SEV', width: 5 },
+      { key: 'code', title: 'CODE', width: 9 },
+      { key: 'subject', title: 'SUBJECT', width: 48 },
+      { key: 'title', title: 'FINDING' },
+    ],
+    rows: findings.map((f) => ({
+      key: `${f.code}|${subjectKey(f.subject)}`,
+      cells: { severity: f.severity.toUpperCase(), code: f.code, subject: subjectLabel(f.subject), title: f.title },
+      severity: f.severity,
+      findingKeys: [findingKey(f)],
+    })),
+  };
+}
+
+/** Each probe's own tables (rows built purely from its data). */
+export const VIEWS: Readonly<Record<ProbeId, ViewBuilder>> = {
+  images: imagesView,
+  topology: topologyView,
+  ipam: ipamView,
+  portgroups: portgroupsView,
+  containerd: containerdView,
+};

@@ -26,6 +26,8 @@ export interface SessionOptions {
   /** Only these probes (default: all). */
   readonly probes?: readonly ProbeId[];
   readonly resolve?: Resolver;
+  /** See ProbeContext.dumpDir. */
+  readonly dumpDir?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export class Session {
       live: this.options.live,
       namespace: this.options.namespace,
       resolve: this.options.resolve ?? defaultResolver,
+      dumpDir: this.options.dumpDir,
     };
     const ctx = this.ctx;
     const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));

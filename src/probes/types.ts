@@ -19,6 +19,12 @@ export interface ProbeContext {
   /** `-n NS`: restrict namespaced reads; undefined = all namespaces. */
   readonly namespace?: string;
   readonly resolve: Resolver;
+  /**
+   * `report --from-dump DIR`: a support bundle instead of live nodes and vCenter. The containerd
+   * probe reads `DIR/nodes/<node>/etc/containerd/...` instead of SSH; the vSphere probe reads
+   * `DIR/vsphere/inventory.json` (govc collect -json) instead of vCenter, when present.
+   */
+  readonly dumpDir?: string;
 }
 
 /**

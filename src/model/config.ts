@@ -26,6 +26,10 @@ export interface IgnoreRule {
 export interface TopologyConfig {
   readonly region?: string;
   readonly zones: readonly string[];
+  /** Session window for counting Ready/NotReady flips (default 15 minutes). */
+  readonly flapWindowMinutes?: number;
+  /** Flips inside the window that make a node "flapping" (default 3: down, up, down). */
+  readonly flapThreshold?: number;
 }
 
 export interface SshNodeOverride {
@@ -155,10 +159,12 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   });
 
   const topo = reader.table(raw, 'topology');
-  reader.known(topo, 'topology', ['region', 'zones']);
+  reader.known(topo, 'topology', ['region', 'zones', 'flap_window_minutes', 'flap_threshold']);
   const topology: TopologyConfig = {
     region: reader.optString(topo, 'topology', 'region'),
     zones: reader.stringList(topo, 'topology', 'zones'),
+    flapWindowMinutes: reader.optInt(topo, 'topology', 'flap_window_minutes', 1, 1440),
+    flapThreshold: reader.optInt(topo, 'topology', 'flap_threshold', 2, 1000),
   };
 
   let ssh: SshConfig | undefined;

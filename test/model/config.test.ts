@@ -72,9 +72,16 @@ describe('parseConfig', () => {
     ['vsphere without target', '[vsphere]\nusername = "u"\n', 'vsphere needs either server'],
     ['not TOML', '[registry\nprivate = []\n', 'c.toml:1:'],
     ['section not a table', 'topology = 3\n', 'c.toml:1: topology must be a table'],
+    ['flap threshold of one', '[topology]\nflap_threshold = 1\n', 'c.toml:2: topology.flap_threshold must be between 2 and 1000'],
+    ['flap window as text', '[topology]\nflap_window_minutes = "15m"\n', 'c.toml:2: topology.flap_window_minutes must be a whole number'],
   ])('%s gives a ConfigError naming the key and line', (_name, text, expected) => {
     expect(() => parseConfig(text, 'c.toml')).toThrow(ConfigError);
     expect(() => parseConfig(text, 'c.toml')).toThrow(expected);
+  });
+
+  it('reads the topology flap settings', () => {
+    const { config } = parseConfig('[topology]\nzones = ["zone-a"]\nflap_window_minutes = 30\nflap_threshold = 4\n', 'c.toml');
+    expect(config.topology).toEqual({ zones: ['zone-a'], flapWindowMinutes: 30, flapThreshold: 4 });
   });
 
   it('never echoes a password it refuses', () => {
@@ -90,7 +97,7 @@ describe('parseConfig', () => {
     const { warnings } = parseConfig('[registry]\nprivate = []\nprivat = ["x"]\n\n[topology]\nzone = "a"\n', 'c.toml');
     expect(warnings).toEqual([
       'c.toml:3: unknown key registry.privat (ignored; known here: private, ca_file, profile)',
-      'c.toml:6: unknown key topology.zone (ignored; known here: region, zones)',
+      'c.toml:6: unknown key topology.zone (ignored; known here: region, zones, flap_window_minutes, flap_threshold)',
     ]);
   });
 });

@@ -45,7 +45,8 @@ export class SecretRegistry {
 
   private walk(value: unknown, key: string | undefined): unknown {
     if (key !== undefined && SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') {
-      return typeof value === 'boolean' ? value : REDACTED;
+      // Counts and flags under such keys (a summary's `pass` count, `insecure: true`) are no secrets.
+      return typeof value === 'boolean' || typeof value === 'number' ? value : REDACTED;
     }
     if (typeof value === 'string') return this.redactText(value);
     if (Array.isArray(value)) return value.map((v) => this.walk(v, undefined));

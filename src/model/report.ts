@@ -11,6 +11,8 @@ export interface ReportProbe {
   /** Why the probe could not run (status error) or does not apply; null when ready. */
   readonly error: string | null;
   readonly updatedAt: string | null;
+  /** Seconds from the start of the run to the probe's last publish (its first full sync in a report); null when unknown. */
+  readonly durationSeconds: number | null;
   readonly summary: SeverityCounts;
   readonly findings: readonly Finding[];
 }
@@ -27,6 +29,8 @@ export interface Report {
 
 export interface ReportMeta {
   readonly generatedAt: Date;
+  /** When the probes were started; gives each probe's sync duration. */
+  readonly startedAt?: Date;
   readonly toolVersion: string;
   readonly context?: string;
   readonly server?: string;
@@ -42,6 +46,7 @@ export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): 
     status: r.status,
     error: r.status === 'ready' ? null : (r.message ?? null),
     updatedAt: r.updatedAt ?? null,
+    durationSeconds: syncDuration(meta.startedAt, r.updatedAt),
     summary: r.summary,
     findings: r.findings,
   }));
@@ -55,6 +60,12 @@ export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): 
     summary: { ...countBySeverity(all), probesInError: probes.filter((p) => p.status === 'error').length },
     probes,
   };
+}
+
+function syncDuration(startedAt: Date | undefined, updatedAt: string | undefined): number | null {
+  if (!startedAt || !updatedAt) return null;
+  const ms = Date.parse(updatedAt) - startedAt.getTime();
+  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms) / 1000 : null;
 }
 
 export type FailOn = 'fail' | 'warn';

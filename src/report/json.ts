@@ -1,5 +1,5 @@
-import type { Report } from '../model/report.js';
 import { secrets } from '../model/redact.js';
+import type { Report } from '../model/report.js';
 
 export function renderJson(report: Report): string {
   return `${JSON.stringify(secrets.redactDeep(report), null, 2)}\n`;

@@ -1,7 +1,82 @@
+import { render } from 'ink';
 import type { Session } from '../app/session.js';
+import { App } from './App.js';
+import { sessionSource, type TuiSource } from './source.js';
 
-// PLACEHOLDER until the TUI lands.
-export async function runTui(_session: Session): Promise<number> {
-  process.stderr.write('airgap-top: the TUI is not implemented yet\n');
-  return 2;
+export interface RunTuiOptions {
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  /** Where ctrl-s writes reports (default: the current directory). */
+  readonly exportDir?: string;
+  /** Use the terminal's alternate screen, as k9s and less do (default: when stdout is a TTY). */
+  readonly alternateScreen?: boolean;
+}
+
+const ENTER_ALT = '\u001b[?1049h\u001b[H';
+const LEAVE_ALT = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+/**
+ * Runs the TUI over a session until the person quits (q, :q, ctrl-c) or the process is asked to stop
+ * (SIGTERM, SIGHUP). Starts the probes itself, so the screen shows them loading. On the way out the
+ * terminal is restored (alternate screen left, cursor shown, raw mode off) and the session closed.
+ * Resolves with the exit code: 0 after a normal quit, 2 when there is no terminal to draw on.
+ */
+export async function runTui(session: Session, options: RunTuiOptions = {}): Promise<number> {
+  return runTuiOn(
+    sessionSource(session),
+    () => session.start(),
+    () => session.close(),
+    options,
+  );
+}
+
+/** runTui over any source (tests, the bench). */
+export async function runTuiOn(
+  source: TuiSource,
+  start: () => Promise<void>,
+  close: () => void,
+  options: RunTuiOptions = {},
+): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  if (!stdin.isTTY) {
+    close();
+    process.stderr.write(
+      'airgap-top: the live screen needs a terminal (stdin is not a TTY); for pipelines use "airgap-top report"\n',
+    );
+    return 2;
+  }
+  const alternate = options.alternateScreen ?? stdout.isTTY === true;
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    if (alternate) stdout.write(LEAVE_ALT);
+    stdout.write(SHOW_CURSOR);
+  };
+  if (alternate) stdout.write(ENTER_ALT);
+  void start().catch(() => undefined);
+  const instance = render(<App source={source} exportDir={options.exportDir} />, {
+    stdin,
+    stdout,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 30,
+  });
+  const stop = (): void => instance.unmount();
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, stop);
+  const onFatal = (): void => restore();
+  process.once('exit', onFatal);
+  try {
+    await instance.waitUntilExit();
+    return 0;
+  } finally {
+    for (const s of signals) process.off(s, stop);
+    process.off('exit', onFatal);
+    instance.cleanup();
+    restore();
+    close();
+  }
 }

@@ -1,0 +1,294 @@
+import { Box, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ProbeResult } from '../model/evaluate.js';
+import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
+import type { Store, StoreSnapshot } from '../model/store.js';
+import type { ViewBuilder } from '../model/view.js';
+import { DetailScreen } from './components/DetailScreen.js';
+import { ExportChooser } from './components/ExportChooser.js';
+import { FindingsScreen } from './components/FindingsScreen.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { HintBar } from './components/HintBar.js';
+import { NavBar } from './components/NavBar.js';
+import { Overview } from './components/Overview.js';
+import { ProbeScreen } from './components/ProbeScreen.js';
+import { StatusLine } from './components/StatusLine.js';
+import { breadcrumb, derive, type Screen } from './derive.js';
+import { exportFormats, exportReport, reportFileName } from './export.js';
+import { type ProbeTables, probeTables } from './screen-model.js';
+import type { TuiSource } from './source.js';
+import { completions, PROBE_COMMANDS } from './state/commands.js';
+import { actionsForKey, viewKind } from './state/input.js';
+import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
+import { compileFilter } from './state/table.js';
+import { colourFromEnv, ThemeContext } from './theme.js';
+
+export interface AppProps {
+  readonly source: TuiSource;
+  /** Fixed size (tests); by default the terminal's, following resizes. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Where ctrl-s writes (default: the current directory). */
+  readonly exportDir?: string;
+  /** At most one store-driven frame per this many ms (default 250: 4 frames a second). */
+  readonly throttleMs?: number;
+  readonly colour?: boolean;
+  readonly now?: () => Date;
+  /** Called once when the person quits (q, :q, ctrl-c). */
+  readonly onQuit?: () => void;
+  readonly initialState?: UiState;
+  /** The probes' table builders (default: VIEWS); tests pass their own. */
+  readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
+}
+
+/** Re-reads the store at most every `ms`, however many watch events arrive in between. */
+export function useThrottledSnapshot(store: Store, ms: number): StoreSnapshot {
+  const [snapshot, setSnapshot] = useState(store.snapshot);
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    let last = 0;
+    const flush = (): void => {
+      timer = undefined;
+      last = Date.now();
+      setSnapshot(store.snapshot);
+    };
+    const unsubscribe = store.subscribe(() => {
+      if (timer) return;
+      timer = setTimeout(flush, Math.max(0, last + ms - Date.now()));
+    });
+    flush();
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store, ms]);
+  return snapshot;
+}
+
+function useTerminalSize(width?: number, height?: number): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = useCallback(() => ({ columns: stdout.columns || 100, rows: stdout.rows || 30 }), [stdout]);
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = (): void => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, read]);
+  return { width: width ?? size.columns, height: height ?? size.rows };
+}
+
+interface TablesCacheEntry {
+  readonly state: unknown;
+  readonly findings: unknown;
+  readonly tables: ProbeTables;
+}
+
+export function App(props: AppProps) {
+  const { source } = props;
+  const app = useApp();
+  const now = props.now ?? systemClock;
+  const { width, height } = useTerminalSize(props.width, props.height);
+  const snapshot = useThrottledSnapshot(source.store, props.throttleMs ?? 250);
+  // The state lives in a ref updated synchronously by each key: keys that arrive in one chunk
+  // (a paste, tmux send-keys, a fast typist) each act on the state the previous one left.
+  const stateRef = useRef<UiState>(props.initialState ?? INITIAL_STATE);
+  const [state, setState] = useState<UiState>(stateRef.current);
+  const act = useCallback((action: Action): void => {
+    stateRef.current = reduce(stateRef.current, action);
+    setState(stateRef.current);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot is the trigger (evaluation is memoised on it)
+  const results = useMemo(() => source.results(now()), [source, snapshot, now]);
+  const tablesCache = useRef(new Map<ProbeId, TablesCacheEntry>());
+  const tablesFor = useCallback(
+    (probe: ProbeId): ProbeTables => {
+      const result = results.find((r) => r.id === probe);
+      const cached = tablesCache.current.get(probe);
+      if (cached && cached.state === snapshot[probe] && cached.findings === result?.findings)
+        return cached.tables;
+      const tables = probeTables(probe, result, snapshot, source.config, now(), props.views);
+      tablesCache.current.set(probe, { state: snapshot[probe], findings: result?.findings, tables });
+      return tables;
+    },
+    [results, snapshot, source.config, now, props.views],
+  );
+  // Layout: header, tabs, breadcrumb, body, status line, hint bar; one spare line so Ink never
+  // falls back to clearing the whole terminal on each frame.
+  const bodyHeight = Math.max(5, height - 1 - 5);
+  const screenFor = useCallback(
+    (s: UiState): Screen =>
+      derive({
+        state: s,
+        results,
+        snapshot,
+        config: source.config,
+        now: now(),
+        layout: { width, bodyHeight },
+        tablesFor,
+      }),
+    [results, snapshot, source.config, width, bodyHeight, tablesFor, now],
+  );
+  const screen = useMemo(() => screenFor(state), [screenFor, state]);
+  const formats = useMemo(() => exportFormats(), []);
+
+  // Effects the reducer asks for: quit, export, re-run.
+  useEffect(() => {
+    const effect = state.effect;
+    if (!effect) return;
+    act({ type: 'effectDone' });
+    switch (effect.type) {
+      case 'quit':
+        props.onQuit?.();
+        app.exit();
+        return;
+      case 'export': {
+        const format = effect.format ?? formats[state.exportIndex]?.id ?? 'json';
+        try {
+          const path = exportReport(source.report(now()), format, props.exportDir ?? process.cwd(), now());
+          act({ type: 'message', message: { text: `report written to ${path}`, tone: 'info' } });
+        } catch (err) {
+          act({
+            type: 'message',
+            message: { text: `export failed: ${(err as Error).message}`, tone: 'error' },
+          });
+        }
+        return;
+      }
+      case 'rerun': {
+        const frame = state.stack[state.stack.length - 1];
+        const ids: readonly ProbeId[] = frame && frame.kind !== 'overview' ? [frame.probe] : PROBE_IDS;
+        rerun(source, ids, (message) => act({ type: 'message', message }));
+        return;
+      }
+    }
+  });
+
+  // One listener for every mode, reading the latest state and rendering inputs through refs: the
+  // mode can change between two keys of the same chunk, before React re-subscribes listeners.
+  const latest = useRef({ screenFor, results, formats });
+  latest.current = { screenFor, results, formats };
+  useInput((input, key) => {
+    const current = stateRef.current;
+    const ctx = {
+      screen: latest.current.screenFor(current),
+      results: latest.current.results,
+      exportFormats: latest.current.formats.map((f) => f.id),
+    };
+    for (const action of actionsForKey(current, { input, key }, ctx)) act(action);
+  });
+
+  const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
+  const current = state.stack[state.stack.length - 1];
+  const live = liveIndicator(results);
+  let aside: string | undefined;
+  let asideIsError = false;
+  if (state.mode === 'command')
+    aside = completions(state.draft)
+      .slice(0, 8)
+      .map((c) => `:${c}`)
+      .join(' ');
+  if (state.mode === 'filter') {
+    const filter = compileFilter(state.draft);
+    if (!filter.ok) {
+      aside = filter.error;
+      asideIsError = true;
+    } else aside = 'regex, ! inverts; enter keeps, esc cancels';
+  }
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width}>
+        <Header
+          context={source.cluster.context}
+          server={source.cluster.server}
+          registries={source.config.registry.private}
+          profile={source.config.registry.profile}
+          live={live}
+          width={width}
+        />
+        <NavBar
+          results={results}
+          current={current && current.kind !== 'overview' ? current.probe : undefined}
+          breadcrumb={breadcrumb(state.stack, (p) => `${PROBE_COMMANDS[p]} (${PROBE_TITLES[p]})`)}
+          width={width}
+        />
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          {state.mode === 'help' ? (
+            <HelpOverlay view={viewKind(screen)} width={width} height={bodyHeight} />
+          ) : state.mode === 'export' ? (
+            <ExportChooser
+              formats={formats}
+              index={state.exportIndex}
+              file={(ext) => reportFileName(ext, now())}
+              width={width}
+            />
+          ) : (
+            <Body screen={screen} width={width} />
+          )}
+        </Box>
+        <StatusLine
+          mode={state.mode}
+          draft={state.draft}
+          aside={aside}
+          asideIsError={asideIsError}
+          message={state.message}
+          width={width}
+        />
+        <HintBar view={viewKind(screen)} width={width} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
+
+function Body(props: { readonly screen: Screen; readonly width: number }) {
+  const { screen, width } = props;
+  switch (screen.kind) {
+    case 'overview':
+      return <Overview probes={screen.probes} failures={screen.failures} width={width} />;
+    case 'probe':
+      return (
+        <ProbeScreen statusLines={screen.statusLines} tabs={screen.tabs} pane={screen.pane} width={width} />
+      );
+    case 'findings':
+      return <FindingsScreen pane={screen.pane} width={width} />;
+    case 'detail':
+      return (
+        <DetailScreen lines={screen.lines} scroll={screen.scroll} height={screen.height} width={width} />
+      );
+  }
+}
+
+const systemClock = (): Date => new Date();
+
+/** "● live" while watches run, "○ loading 2/5" until every probe has synced. */
+export function liveIndicator(results: readonly ProbeResult[]): string {
+  const loading = results.filter((r) => r.status === 'loading').length;
+  if (loading > 0) return `○ loading ${results.length - loading}/${results.length}`;
+  const watching = results.some((r) => r.live && /watch/i.test(r.live));
+  const reconnecting = results.some((r) => r.live && /reconnect|retry|backoff/i.test(r.live));
+  if (reconnecting) return '◌ reconnecting';
+  return watching ? '● live' : '● synced';
+}
+
+function rerun(
+  source: TuiSource,
+  ids: readonly ProbeId[],
+  report: (message: { text: string; tone: 'info' | 'error' }) => void,
+): void {
+  report({ text: `re-running ${ids.map((id) => PROBE_COMMANDS[id]).join(', ')}…`, tone: 'info' });
+  Promise.all(ids.map((id) => source.rerun(id).then((ran) => (ran ? id : undefined)))).then(
+    (ran) => {
+      const done = ran.filter((id): id is ProbeId => id !== undefined);
+      report({
+        text: done.length
+          ? `re-ran ${done.map((id) => PROBE_COMMANDS[id]).join(', ')}`
+          : `nothing to re-run: ${ids.map((id) => PROBE_COMMANDS[id]).join(', ')} ${ids.length > 1 ? 'are' : 'is'} watched live`,
+        tone: 'info',
+      });
+    },
+    (err: unknown) => report({ text: `re-run failed: ${(err as Error).message}`, tone: 'error' }),
+  );
+}

@@ -1,0 +1,57 @@
+import { Box, Text } from 'ink';
+import type { ProbeResult } from '../../model/evaluate.js';
+import type { ProbeId } from '../../model/probe.js';
+import { clip } from '../format.js';
+import { PROBE_COMMANDS } from '../state/commands.js';
+import { useTheme } from '../theme.js';
+
+export interface NavBarProps {
+  readonly results: readonly ProbeResult[];
+  readonly current?: ProbeId;
+  readonly breadcrumb: string;
+  readonly width: number;
+}
+
+function badge(r: ProbeResult): string {
+  if (r.bug) return 'BUG';
+  if (r.status === 'error') return 'ERR';
+  if (r.status === 'loading') return '…';
+  if (r.status === 'not-applicable') return 'n/a';
+  if (r.summary.fail) return `✗${r.summary.fail}`;
+  if (r.summary.warn) return `!${r.summary.warn}`;
+  return '✓';
+}
+
+/** The screens one key away (0-5) with their worst state, and where you are (breadcrumb). */
+export function NavBar(props: NavBarProps) {
+  const theme = useTheme();
+  const tabs = [
+    { id: undefined as ProbeId | undefined, text: '0 overview' },
+    ...props.results.map((r, i) => ({
+      id: r.id as ProbeId | undefined,
+      text: `${i + 1} ${PROBE_COMMANDS[r.id]} ${badge(r)}`,
+    })),
+  ];
+  let used = 0;
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Box>
+        {tabs.map((t) => {
+          const text = ` ${t.text} `;
+          if (used + text.length + 1 > props.width) return null;
+          used += text.length + 1;
+          const active = t.id === props.current;
+          return (
+            <Text key={t.text.split(' ')[0]} inverse={active} bold={active}>
+              {text}
+              <Text> </Text>
+            </Text>
+          );
+        })}
+      </Box>
+      <Text wrap="truncate" color={theme.colour ? 'gray' : undefined}>
+        {clip(props.breadcrumb, props.width)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,20 @@
+import { Box } from 'ink';
+import type { TablePane } from '../derive.js';
+import { Table } from './Table.js';
+
+export interface OverviewProps {
+  readonly probes: TablePane;
+  readonly failures: TablePane;
+  readonly width: number;
+}
+
+/** Every probe on one row (state, counts, worst finding, freshness), then the worst findings across probes. */
+export function Overview(props: OverviewProps) {
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Table {...props.probes} width={props.width} />
+      <Box height={1} />
+      <Table {...props.failures} width={props.width} />
+    </Box>
+  );
+}

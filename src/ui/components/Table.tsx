@@ -1,0 +1,83 @@
+import { Box, Text } from 'ink';
+import { secrets } from '../../model/redact.js';
+import type { ViewRow, ViewTable } from '../../model/view.js';
+import { tableChrome } from '../derive.js';
+import { clip, columnWidths, formatCells, formatHeader } from '../format.js';
+import { SEVERITY_SYMBOL } from '../screen-model.js';
+import { severityColour, useTheme } from '../theme.js';
+
+export interface TableProps {
+  readonly table: ViewTable;
+  /** The rows as shown (filtered, sorted). */
+  readonly rows: readonly ViewRow[];
+  /** Index of the cursor row in `rows`; -1 when this table does not have the cursor. */
+  readonly cursor: number;
+  /** First visible row. */
+  readonly start: number;
+  /** Lines this table may use, title and header included. */
+  readonly height: number;
+  readonly width: number;
+  /** Shown after the title: filter, severity filter, sort. */
+  readonly status?: string;
+  /** A filter or view problem shown under the title. */
+  readonly problem?: string;
+  /** What to say when there are no rows. */
+  readonly empty?: string;
+}
+
+/**
+ * Any ViewTable, generically: a severity marker (symbol, readable without colour), tree depth as
+ * indentation, fixed-width columns. Only the visible window is rendered, whatever the row count.
+ */
+export function Table(props: TableProps) {
+  const theme = useTheme();
+  const { table, rows, width } = props;
+  const widths = columnWidths(table.columns, Math.max(10, width - 5));
+  const problemLines = props.problem ? 1 : 0;
+  const rowsHeight = Math.max(1, props.height - tableChrome(table) - problemLines);
+  const visible = rows.slice(props.start, props.start + rowsHeight);
+  const total = table.rows.length;
+  const count = rows.length === total ? `${total}` : `${rows.length} of ${total}`;
+  const more = rows.length > rowsHeight ? ` ${props.start + 1}-${props.start + visible.length}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate" bold>
+        {clip(`${table.title} (${count})${more}${props.status ? `  ${props.status}` : ''}`, width)}
+      </Text>
+      {props.problem ? (
+        <Text wrap="truncate" color={theme.colour ? 'red' : undefined}>
+          {clip(props.problem, width)}
+        </Text>
+      ) : null}
+      <Text wrap="truncate" dimColor={theme.colour} bold={!theme.colour}>
+        {clip(`     ${formatHeader(table.columns, widths)}`, width)}
+      </Text>
+      {visible.length === 0 ? (
+        <Text wrap="truncate" dimColor={theme.colour}>
+          {clip(`     ${props.empty ?? (total ? 'no rows match the filter' : 'nothing to show')}`, width)}
+        </Text>
+      ) : (
+        visible.map((row, i) => {
+          const selected = props.start + i === props.cursor;
+          const marker = row.severity ? SEVERITY_SYMBOL[row.severity] : ' ';
+          const line = `${selected ? '>' : ' '} ${marker}  ${formatCells(table.columns, widths, row.cells, row.depth ?? 0)}`;
+          return (
+            <Text
+              key={row.key}
+              wrap="truncate"
+              inverse={selected}
+              color={severityColour(theme, row.severity)}
+            >
+              {clip(secrets.redactText(line), width)}
+            </Text>
+          );
+        })
+      )}
+      {table.footer ? (
+        <Text wrap="truncate" dimColor={theme.colour}>
+          {clip(secrets.redactText(table.footer), width)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

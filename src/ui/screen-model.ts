@@ -1,0 +1,194 @@
+import type { Config } from '../model/config.js';
+import type { ProbeResult } from '../model/evaluate.js';
+import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
+import type { ProbeId } from '../model/probe.js';
+import type { StoreSnapshot } from '../model/store.js';
+import type { ViewBuilder, ViewRow, ViewTable } from '../model/view.js';
+import { findingsTable, VIEWS } from '../model/views.js';
+import { PROBE_COMMANDS } from './state/commands.js';
+
+/**
+ * Pure derivations from the store and the evaluation to what the screens draw: overview rows,
+ * a probe's tables, finding lookups. Kept out of components so they are tested as data.
+ */
+
+export type ProbeTables =
+  | { readonly ok: true; readonly tables: readonly ViewTable[] }
+  /** The view builder threw: a bug in airgap-top, shown in place of the tables. */
+  | { readonly ok: false; readonly error: string; readonly tables: readonly ViewTable[] };
+
+/** The probe's own tables, then its findings table (always last, always there). */
+export function probeTables(
+  probe: ProbeId,
+  result: ProbeResult | undefined,
+  snapshot: StoreSnapshot,
+  config: Config,
+  now: Date,
+  views: Readonly<Record<ProbeId, ViewBuilder>> = VIEWS,
+): ProbeTables {
+  const findings = result?.findings ?? [];
+  const findingsOnly = [findingsTable(findings)];
+  const state = snapshot[probe];
+  if (!state || state.data === undefined) return { ok: true, tables: findingsOnly };
+  try {
+    const own = views[probe]({ data: state.data, state, findings, snapshot, config, now });
+    return { ok: true, tables: [...own, ...findingsOnly] };
+  } catch (err) {
+    return {
+      ok: false,
+      error: `the ${probe} view failed (a bug in airgap-top, please report it): ${(err as Error).message}`,
+      tables: findingsOnly,
+    };
+  }
+}
+
+export function findingsByKey(findings: readonly Finding[]): Map<string, Finding> {
+  const map = new Map<string, Finding>();
+  for (const f of findings) map.set(findingKey(f), f);
+  return map;
+}
+
+export const SEVERITY_WORD: Readonly<Record<Severity, string>> = {
+  fail: 'FAIL',
+  warn: 'WARN',
+  info: 'INFO',
+  pass: 'PASS',
+};
+
+export const SEVERITY_SYMBOL: Readonly<Record<Severity, string>> = {
+  fail: '✗',
+  warn: '!',
+  info: 'i',
+  pass: '✓',
+};
+
+export function statusText(result: ProbeResult): string {
+  if (result.bug) return 'BUG';
+  switch (result.status) {
+    case 'loading': {
+      const p = result.progress;
+      if (p && p.total > 0) return `loading ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}`;
+      return p?.label ? `loading: ${p.label}` : 'loading…';
+    }
+    case 'ready':
+      return 'ready';
+    case 'error':
+      return 'ERROR';
+    case 'not-applicable':
+      return 'n/a';
+  }
+}
+
+export function clockTime(iso: string | undefined): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '-';
+  return d.toISOString().slice(11, 19);
+}
+
+/** Worst findings across probes first; the overview shows as many as fit. */
+export function topFailures(results: readonly ProbeResult[]): Finding[] {
+  const notable = results.flatMap((r) =>
+    r.findings.filter((f) => f.severity === 'fail' || f.severity === 'warn'),
+  );
+  return notable.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'fail' ? -1 : 1));
+}
+
+export const OVERVIEW_PROBES_TABLE = 'probes';
+export const OVERVIEW_FAILURES_TABLE = 'top';
+
+export function overviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
+  const probeRows: ViewRow[] = results.map((r, i) => {
+    const worst = worstSeverity(r.findings);
+    const worstFinding = r.findings[0];
+    return {
+      key: `probe:${r.id}`,
+      severity: r.status === 'error' ? 'fail' : worst,
+      cells: {
+        n: String(i + 1),
+        probe: `${PROBE_COMMANDS[r.id]}`,
+        title: r.title,
+        state: statusText(r),
+        fail: String(r.summary.fail),
+        warn: String(r.summary.warn),
+        info: String(r.summary.info),
+        pass: String(r.summary.pass),
+        worst:
+          r.status === 'error' || r.status === 'not-applicable'
+            ? (r.message ?? '')
+            : worstFinding && worstFinding.severity !== 'pass'
+              ? `${worstFinding.code} ${worstFinding.title}`
+              : r.status === 'ready'
+                ? 'all clear'
+                : '',
+        updated: clockTime(r.updatedAt),
+        live: r.live ?? (r.status === 'ready' ? 'synced' : ''),
+      },
+    };
+  });
+  const failures = topFailures(results);
+  const failureRows: ViewRow[] = failures.map((f) => ({
+    key: `finding:${findingKey(f)}`,
+    severity: f.severity,
+    findingKeys: [findingKey(f)],
+    cells: {
+      severity: SEVERITY_WORD[f.severity],
+      probe: PROBE_COMMANDS[f.probe],
+      code: f.code,
+      subject: subjectLabel(f.subject),
+      title: f.title,
+    },
+  }));
+  return {
+    probes: {
+      id: OVERVIEW_PROBES_TABLE,
+      title: 'Probes',
+      columns: [
+        { key: 'n', title: '#', width: 2 },
+        { key: 'probe', title: 'PROBE', width: 11 },
+        { key: 'state', title: 'STATE', width: 18 },
+        { key: 'fail', title: 'FAIL', width: 5, align: 'right' },
+        { key: 'warn', title: 'WARN', width: 5, align: 'right' },
+        { key: 'info', title: 'INFO', width: 5, align: 'right' },
+        { key: 'pass', title: 'PASS', width: 5, align: 'right' },
+        { key: 'updated', title: 'UPDATED', width: 9 },
+        { key: 'live', title: 'LIVE', width: 14 },
+        { key: 'worst', title: 'WORST FINDING / REASON' },
+      ],
+      rows: probeRows,
+    },
+    failures: {
+      id: OVERVIEW_FAILURES_TABLE,
+      title: 'Top failures and warnings',
+      columns: [
+        { key: 'severity', title: 'SEV', width: 5 },
+        { key: 'probe', title: 'PROBE', width: 11 },
+        { key: 'code', title: 'CODE', width: 9 },
+        { key: 'subject', title: 'SUBJECT', width: 44 },
+        { key: 'title', title: 'FINDING' },
+      ],
+      rows: failureRows,
+    },
+  };
+}
+
+/** The object behind a drilled row, re-read from the current tables so it stays live. */
+export function liveObject(
+  tables: readonly ViewTable[],
+  from: { readonly table: string; readonly row: string } | undefined,
+  fallback: unknown,
+): { object: unknown; gone: boolean } {
+  if (!from) return { object: fallback, gone: false };
+  const row = tables.find((t) => t.id === from.table)?.rows.find((r) => r.key === from.row);
+  if (!row) return { object: fallback, gone: fallback !== undefined };
+  return { object: row.object, gone: false };
+}
+
+/** For a finding reached without a row (findings table, overview): the first row that names it. */
+export function objectForFinding(tables: readonly ViewTable[], key: string): unknown {
+  for (const t of tables) {
+    if (t.id === 'findings') continue;
+    for (const r of t.rows) if (r.object !== undefined && r.findingKeys?.includes(key)) return r.object;
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import type { Session } from '../app/session.js';
+import type { Config } from '../model/config.js';
+import type { ProbeResult } from '../model/evaluate.js';
+import type { ProbeId } from '../model/probe.js';
+import type { Report } from '../model/report.js';
+import type { Store } from '../model/store.js';
+
+/**
+ * What the TUI reads: the subset of a Session it needs, so screens are tested over a plain Store and
+ * synthetic results without a cluster.
+ */
+export interface TuiSource {
+  readonly store: Store;
+  readonly config: Config;
+  readonly cluster: { readonly context?: string; readonly server?: string };
+  /** Memoised evaluation of the store (cheap to call on every frame). */
+  results(now?: Date): readonly ProbeResult[];
+  report(now?: Date): Report;
+  /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
+  rerun(id: ProbeId): Promise<boolean>;
+}
+
+export function sessionSource(session: Session): TuiSource {
+  return {
+    store: session.store,
+    config: session.config,
+    cluster: { context: session.kube.contextName, server: session.kube.server },
+    results: (now) => session.results(now),
+    report: (now) => session.report(now),
+    rerun: (id) => session.rerun(id),
+  };
+}

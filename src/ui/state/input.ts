@@ -1,0 +1,175 @@
+import type { ProbeResult } from '../../model/evaluate.js';
+import type { Finding } from '../../model/finding.js';
+import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
+import type { Screen } from '../derive.js';
+import { findingsByKey } from '../screen-model.js';
+import { completeCommand, PROBE_COMMANDS } from './commands.js';
+import { type CommandId, type KeyPress, resolveKey, type ViewKind } from './keys.js';
+import { type Action, drillFromRow, type UiState } from './navigation.js';
+import type { CursorMove } from './table.js';
+
+/**
+ * Maps one key press to reducer actions, given the state and the screen as shown. Pure, so every
+ * key of every mode is tested as data; the App only feeds keys in and actions to the reducer.
+ */
+
+export interface InputContext {
+  readonly screen: Screen;
+  readonly results: readonly ProbeResult[];
+  readonly exportFormats: readonly string[];
+}
+
+export function viewKind(screen: Screen): ViewKind {
+  return screen.kind === 'detail' ? 'detail' : screen.kind;
+}
+
+const MOVES: Partial<Record<CommandId, CursorMove>> = {
+  up: { kind: 'by', delta: -1 },
+  down: { kind: 'by', delta: 1 },
+  pageUp: { kind: 'page', pages: -1 },
+  pageDown: { kind: 'page', pages: 1 },
+  top: { kind: 'top' },
+  bottom: { kind: 'bottom' },
+};
+
+const QUIT: Action = { type: 'requestEffect', effect: { type: 'quit' } };
+
+export function actionsForKey(state: UiState, press: KeyPress, ctx: InputContext): Action[] {
+  const { input, key } = press;
+  if (key.ctrl && input === 'c') return [QUIT];
+  switch (state.mode) {
+    case 'command':
+    case 'filter':
+      if (key.return) return [{ type: 'submit' }];
+      if (key.escape) return [{ type: 'cancel' }];
+      if (key.tab)
+        return state.mode === 'command' ? [{ type: 'setDraft', text: completeCommand(state.draft) }] : [];
+      if (key.backspace || key.delete) return [{ type: 'erase' }];
+      if (input && !key.ctrl && !key.meta && isPrintable(input)) return [{ type: 'type', text: input }];
+      return [];
+    case 'help':
+      return key.escape || input === '?' || input === 'q' || key.return ? [{ type: 'cancel' }] : [];
+    case 'export': {
+      const count = ctx.exportFormats.length;
+      if (key.escape || input === 'q') return [{ type: 'cancel' }];
+      if (key.downArrow || input === 'j' || key.tab) return [{ type: 'exportMove', delta: 1, count }];
+      if (key.upArrow || input === 'k') return [{ type: 'exportMove', delta: -1, count }];
+      if (key.return)
+        return [{ type: 'exportChoose', format: ctx.exportFormats[state.exportIndex] ?? 'json' }];
+      if (/^[1-9]$/.test(input)) {
+        const format = ctx.exportFormats[Number(input) - 1];
+        return format ? [{ type: 'exportChoose', format }] : [];
+      }
+      return [];
+    }
+    case 'normal':
+      return normalKey(state, press, ctx);
+  }
+}
+
+function normalKey(state: UiState, press: KeyPress, ctx: InputContext): Action[] {
+  const { screen } = ctx;
+  const command = resolveKey(viewKind(screen), press);
+  if (!command) return [];
+  const move = MOVES[command];
+  if (move) {
+    if (screen.kind === 'detail')
+      return [{ type: 'scroll', move, lines: screen.lines.length, height: screen.height }];
+    return [{ type: 'move', move, keys: screen.keys, height: screen.pageHeight }];
+  }
+  switch (command) {
+    case 'enter':
+      return drill(state, ctx);
+    case 'back':
+      return [{ type: 'back' }];
+    case 'nextTable':
+    case 'prevTable':
+      return screen.kind === 'probe'
+        ? [{ type: 'switchTable', tables: screen.tableIds, delta: command === 'nextTable' ? 1 : -1 }]
+        : [];
+    case 'overview':
+      return [{ type: 'goto', probe: 'overview' }];
+    case 'probe1':
+    case 'probe2':
+    case 'probe3':
+    case 'probe4':
+    case 'probe5': {
+      const probe = PROBE_IDS[Number(command.slice(5)) - 1];
+      return probe ? [{ type: 'goto', probe }] : [];
+    }
+    case 'nextProbe':
+    case 'prevProbe':
+      return [{ type: 'switchProbe', delta: command === 'nextProbe' ? 1 : -1 }];
+    case 'command':
+      return [{ type: 'openMode', mode: 'command' }];
+    case 'filter':
+      return [{ type: 'openMode', mode: 'filter' }];
+    case 'severity':
+      return [{ type: 'cycleSeverity' }];
+    case 'sort':
+      return screen.kind === 'detail' ? [] : [{ type: 'cycleSort', count: screen.sortCount }];
+    case 'export':
+      return [{ type: 'openMode', mode: 'export' }];
+    case 'rerun':
+      return [{ type: 'requestEffect', effect: { type: 'rerun' } }];
+    case 'help':
+      return [{ type: 'openMode', mode: 'help' }];
+    case 'quit':
+      return [QUIT];
+    default:
+      return [];
+  }
+}
+
+/** `enter`: from the overview into a probe or a top finding; from a row into its finding(s) or object. */
+function drill(state: UiState, ctx: InputContext): Action[] {
+  const { screen, results } = ctx;
+  if (screen.kind === 'overview') {
+    const index =
+      screen.probes.cursor >= 0 ? screen.probes.cursor : screen.probes.rows.length + screen.failures.cursor;
+    const key = screen.keys[index];
+    if (!key) return [];
+    if (key.startsWith('probe:')) return [{ type: 'goto', probe: key.slice('probe:'.length) as ProbeId }];
+    const fk = key.slice('finding:'.length);
+    const finding = findFinding(results, fk);
+    if (!finding) return [];
+    return [
+      {
+        type: 'push',
+        frame: {
+          kind: 'finding',
+          probe: finding.probe,
+          label: `${PROBE_COMMANDS[finding.probe]}: ${finding.code} ${finding.subject.name}`,
+          findingKey: fk,
+          scroll: 0,
+        },
+      },
+    ];
+  }
+  if (screen.kind !== 'probe' && screen.kind !== 'findings') return [];
+  const row = screen.pane.rows[screen.pane.cursor];
+  if (!row) return [];
+  const result = results.find((r) => r.id === screen.probe);
+  const drilled = drillFromRow(screen.probe, screen.pane.table, row, findingsByKey(result?.findings ?? []));
+  if ('message' in drilled) return [{ type: 'message', message: drilled.message }];
+  const parent = state.stack[state.stack.length - 1];
+  let frame = drilled.frame;
+  // From a findings list, the finding keeps the object of the row that led there.
+  if (parent?.kind === 'findings' && frame.kind === 'finding') {
+    frame = { ...frame, from: parent.from, object: parent.object };
+  }
+  return [{ type: 'push', frame }];
+}
+
+function findFinding(results: readonly ProbeResult[], key: string): Finding | undefined {
+  for (const r of results) {
+    const f = findingsByKey(r.findings).get(key);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function isPrintable(input: string): boolean {
+  for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) < 32) return false;
+  return true;
+}

@@ -1,0 +1,249 @@
+/**
+ * One key table per view (as k9s does): it maps key presses to commands AND generates the hint bar
+ * and the `?` help, so what is documented is exactly what works.
+ */
+
+/** The subset of Ink's `Key` the tables read (tests build these by hand). */
+export interface KeyFlags {
+  readonly upArrow?: boolean;
+  readonly downArrow?: boolean;
+  readonly leftArrow?: boolean;
+  readonly rightArrow?: boolean;
+  readonly pageUp?: boolean;
+  readonly pageDown?: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+  readonly return?: boolean;
+  readonly escape?: boolean;
+  readonly ctrl?: boolean;
+  readonly shift?: boolean;
+  readonly tab?: boolean;
+  readonly backspace?: boolean;
+  readonly delete?: boolean;
+  readonly meta?: boolean;
+}
+
+export interface KeyPress {
+  readonly input: string;
+  readonly key: KeyFlags;
+}
+
+export type CommandId =
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'enter'
+  | 'back'
+  | 'nextTable'
+  | 'prevTable'
+  | 'nextProbe'
+  | 'prevProbe'
+  | 'overview'
+  | 'probe1'
+  | 'probe2'
+  | 'probe3'
+  | 'probe4'
+  | 'probe5'
+  | 'command'
+  | 'filter'
+  | 'severity'
+  | 'sort'
+  | 'export'
+  | 'rerun'
+  | 'help'
+  | 'quit';
+
+export interface KeyBinding {
+  /** How the key is written in help and hints. */
+  readonly label: string;
+  readonly help: string;
+  /** Shown in the one-line hint bar (short), when set. */
+  readonly hint?: string;
+  readonly command: CommandId;
+  readonly match: (press: KeyPress) => boolean;
+}
+
+const plain = (press: KeyPress): boolean => !press.key.ctrl && !press.key.meta;
+const char =
+  (...chars: string[]) =>
+  (press: KeyPress): boolean =>
+    plain(press) && chars.includes(press.input);
+const flag =
+  (name: keyof KeyFlags, extra?: (p: KeyPress) => boolean) =>
+  (press: KeyPress): boolean =>
+    press.key[name] === true && (extra ? extra(press) : true);
+const any =
+  (...matchers: ((p: KeyPress) => boolean)[]) =>
+  (press: KeyPress): boolean =>
+    matchers.some((m) => m(press));
+const ctrl =
+  (c: string) =>
+  (press: KeyPress): boolean =>
+    press.key.ctrl === true && press.input === c;
+
+const MOVE: readonly KeyBinding[] = [
+  { label: 'j ↓', help: 'down', hint: 'j/k move', command: 'down', match: any(char('j'), flag('downArrow')) },
+  { label: 'k ↑', help: 'up', command: 'up', match: any(char('k'), flag('upArrow')) },
+  {
+    label: 'PgDn ctrl-f',
+    help: 'page down',
+    command: 'pageDown',
+    match: any(flag('pageDown'), ctrl('f'), ctrl('d')),
+  },
+  {
+    label: 'PgUp ctrl-b',
+    help: 'page up',
+    command: 'pageUp',
+    match: any(flag('pageUp'), ctrl('b'), ctrl('u')),
+  },
+  { label: 'g Home', help: 'first row', command: 'top', match: any(char('g'), flag('home')) },
+  { label: 'G End', help: 'last row', command: 'bottom', match: any(char('G'), flag('end')) },
+];
+
+const NAVIGATE: readonly KeyBinding[] = [
+  { label: '0', help: 'overview', command: 'overview', match: char('0') },
+  { label: '1', help: 'images', hint: '1-5 probes', command: 'probe1', match: char('1') },
+  { label: '2', help: 'nodes (region/zone topology)', command: 'probe2', match: char('2') },
+  { label: '3', help: 'ipam', command: 'probe3', match: char('3') },
+  { label: '4', help: 'portgroups', command: 'probe4', match: char('4') },
+  { label: '5', help: 'containerd', command: 'probe5', match: char('5') },
+  {
+    label: 'tab',
+    help: 'next screen (overview, then each probe)',
+    command: 'nextProbe',
+    match: (p) => p.key.tab === true && p.key.shift !== true,
+  },
+  {
+    label: 'shift-tab',
+    help: 'previous screen',
+    command: 'prevProbe',
+    match: (p) => p.key.tab === true && p.key.shift === true,
+  },
+  {
+    label: ':',
+    help: 'command line (:images :nodes :ipam :portgroups :containerd :overview :q)',
+    hint: ': cmd',
+    command: 'command',
+    match: char(':'),
+  },
+];
+
+const TABLE: readonly KeyBinding[] = [
+  {
+    label: 'enter',
+    help: 'drill into the row: its findings, evidence, remedy, object',
+    hint: '⏎ drill',
+    command: 'enter',
+    match: flag('return'),
+  },
+  {
+    label: '/',
+    help: 'filter rows (regex; a leading ! inverts)',
+    hint: '/ filter',
+    command: 'filter',
+    match: char('/'),
+  },
+  {
+    label: 'f',
+    help: 'severity filter: all → warn+fail → fail',
+    hint: 'f sev',
+    command: 'severity',
+    match: char('f'),
+  },
+  {
+    label: 's',
+    help: 'sort: natural → severity → each column',
+    hint: 's sort',
+    command: 'sort',
+    match: char('s'),
+  },
+];
+
+const TABLES: readonly KeyBinding[] = [
+  {
+    label: 'l →  ]',
+    help: 'next table of this probe',
+    hint: '←/→ table',
+    command: 'nextTable',
+    match: any(char('l', ']'), flag('rightArrow')),
+  },
+  {
+    label: 'h ←  [',
+    help: 'previous table of this probe',
+    command: 'prevTable',
+    match: any(char('h', '['), flag('leftArrow')),
+  },
+];
+
+const BACK: KeyBinding = {
+  label: 'esc',
+  help: 'back to where you were',
+  hint: 'esc back',
+  command: 'back',
+  match: flag('escape'),
+};
+
+const GLOBAL: readonly KeyBinding[] = [
+  {
+    label: 'ctrl-s',
+    help: 'export the current report (choose format)',
+    hint: '^s export',
+    command: 'export',
+    match: ctrl('s'),
+  },
+  { label: 'r', help: 're-run one-shot probes (SSH sweep, vCenter)', command: 'rerun', match: char('r') },
+  { label: '?', help: 'this help', hint: '? help', command: 'help', match: char('?') },
+  { label: 'q ctrl-c', help: 'quit', hint: 'q quit', command: 'quit', match: any(char('q'), ctrl('c')) },
+];
+
+export type ViewKind = 'overview' | 'probe' | 'findings' | 'detail';
+
+export const KEY_TABLES: Readonly<Record<ViewKind, readonly KeyBinding[]>> = {
+  overview: [...TABLE.slice(0, 1), ...NAVIGATE, ...TABLE.slice(1), ...MOVE, ...GLOBAL],
+  probe: [...TABLE, ...TABLES, BACK, ...NAVIGATE, ...MOVE, ...GLOBAL],
+  findings: [...TABLE, BACK, ...NAVIGATE, ...MOVE, ...GLOBAL],
+  detail: [BACK, ...MOVE, ...NAVIGATE, ...GLOBAL],
+};
+
+export function resolveKey(view: ViewKind, press: KeyPress): CommandId | undefined {
+  return KEY_TABLES[view].find((b) => b.match(press))?.command;
+}
+
+export function hintBar(view: ViewKind): string {
+  return KEY_TABLES[view]
+    .filter((b) => b.hint)
+    .map((b) => b.hint)
+    .join('  ');
+}
+
+/** Keys while typing in the command line or the filter (not rebindable, listed in help). */
+export const INPUT_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'enter', help: 'run the command / keep the filter' },
+  { label: 'esc', help: 'cancel (the filter goes back to what it was)' },
+  { label: 'tab', help: 'complete the command' },
+  { label: 'backspace', help: 'erase' },
+];
+
+export interface HelpSection {
+  readonly title: string;
+  readonly rows: readonly { readonly label: string; readonly help: string }[];
+}
+
+export function helpSections(view: ViewKind): readonly HelpSection[] {
+  const bindings = KEY_TABLES[view];
+  const groups: [string, readonly KeyBinding[]][] = [
+    ['This screen', [...TABLE, ...TABLES, BACK].filter((b) => bindings.includes(b))],
+    ['Go to', NAVIGATE.filter((b) => bindings.includes(b))],
+    ['Move', MOVE.filter((b) => bindings.includes(b))],
+    ['Anywhere', GLOBAL.filter((b) => bindings.includes(b))],
+  ];
+  return [
+    ...groups
+      .filter(([, rows]) => rows.length > 0)
+      .map(([title, rows]) => ({ title, rows: rows.map((b) => ({ label: b.label, help: b.help })) })),
+    { title: 'Command line and filter', rows: INPUT_KEYS },
+  ];
+}

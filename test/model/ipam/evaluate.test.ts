@@ -1,0 +1,575 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { compareFindings, type Finding, subjectKey } from '../../../src/model/finding.js';
+import { analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
+import { evaluateIpam, explainReason, GRACE_MS } from '../../../src/model/ipam/evaluate.js';
+import { ipamDataFromObjects, toPool } from '../../../src/model/ipam/records.js';
+import type { IpamData } from '../../../src/model/ipam/types.js';
+
+const root = join(import.meta.dirname, '../../..');
+const NOW = new Date('2026-03-01T12:00:00Z');
+type Obj = Record<string, unknown>;
+
+function scenarioObjects(): Obj[] {
+  return (YAML.parse(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: Obj[] })
+    .items;
+}
+
+const UNRESOLVED = {
+  'wc-2-api.corp.internal': {
+    host: 'wc-2-api.corp.internal',
+    addresses: [],
+    error: 'getaddrinfo ENOTFOUND wc-2-api.corp.internal',
+  },
+};
+
+function summary(findings: readonly Finding[]): string[] {
+  return [...findings].sort(compareFindings).map((f) => `${f.severity} ${f.code} ${subjectKey(f.subject)}`);
+}
+
+function minutesAgo(m: number): string {
+  return new Date(NOW.getTime() - m * 60_000).toISOString();
+}
+
+const IPAM = 'ipam.cluster.x-k8s.io';
+
+function pool(
+  name: string,
+  spec: Obj,
+  namespace = 'default',
+  kind = 'InClusterIPPool',
+  version = 'v1alpha2',
+): Obj {
+  return {
+    apiVersion: `${IPAM}/${version}`,
+    kind,
+    metadata: kind === 'InClusterIPPool' ? { name, namespace } : { name },
+    spec,
+  };
+}
+
+function vsphereVM(
+  name: string,
+  pools: [string, string][],
+  status: Obj,
+  apiVersion = 'v1beta1',
+  extra: Obj = {},
+): Obj {
+  return {
+    apiVersion: `infrastructure.cluster.x-k8s.io/${apiVersion}`,
+    kind: 'VSphereVM',
+    metadata: { name, namespace: 'default', creationTimestamp: minutesAgo(60) },
+    spec: {
+      network: {
+        devices: [
+          {
+            networkName: 'VM Network',
+            nameservers: ['10.0.0.53'],
+            addressesFromPools: pools.map(([kind, n]) => ({ apiGroup: IPAM, kind, name: n })),
+            ...extra,
+          },
+        ],
+      },
+    },
+    status,
+  };
+}
+
+function claim(
+  name: string,
+  poolName: string,
+  opts: { bound?: string; created?: number; kind?: string; vm?: string } = {},
+): Obj[] {
+  const kind = opts.kind ?? 'InClusterIPPool';
+  const c: Obj = {
+    apiVersion: `${IPAM}/v1beta1`,
+    kind: 'IPAddressClaim',
+    metadata: {
+      name,
+      namespace: 'default',
+      creationTimestamp: minutesAgo(opts.created ?? 60),
+      ownerReferences: opts.vm ? [{ kind: 'VSphereVM', name: opts.vm }] : [],
+    },
+    spec: { poolRef: { apiGroup: IPAM, kind, name: poolName } },
+    status: opts.bound ? { addressRef: { name } } : {},
+  };
+  if (!opts.bound) return [c];
+  return [
+    c,
+    {
+      apiVersion: `${IPAM}/v1beta1`,
+      kind: 'IPAddress',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        address: opts.bound,
+        prefix: 24,
+        claimRef: { name },
+        poolRef: { apiGroup: IPAM, kind, name: poolName },
+      },
+    },
+  ];
+}
+
+describe('IPAM evaluation of the scenario fixture', () => {
+  const data = ipamDataFromObjects(scenarioObjects(), UNRESOLVED);
+  const findings = evaluateIpam(data, NOW);
+
+  it('fires every rule where it should and nowhere else', () => {
+    expect(summary(findings)).toEqual([
+      'fail IPAM-002 VSphereVM/tenant-a/wc-2-md-0-b//',
+      'fail IPAM-004 IPAddressClaim/tenant-a/wc-2-md-0-c-0-0//',
+      'fail IPAM-005 VSphereVM/default/wc-1-md-0-d//',
+      'fail IPAM-102 InClusterIPPool/tenant-a/small-pool//',
+      'fail IPAM-104 GlobalInClusterIPPool//shared-nodes//',
+      'fail IPAM-104 InClusterIPPool/default/inclusterippool//',
+      'fail IPAM-105 InClusterIPPool/tenant-b/bad-gateway//',
+      'fail IPAM-106 InClusterIPPool/tenant-a/edge//',
+      'fail IPAM-201 IPAddress/default/wc-1-md-0-b-0-0//',
+      'fail IPAM-201 IPAddress/tenant-a/wc-2-md-0-a-0-0//',
+      'fail IPAM-202 IPAddress/default/wc-1-md-0-c-0-0//',
+      'fail IPAM-301 Cluster/default/wc-1//',
+      'warn IPAM-003 IPAddressClaim/tenant-a/wc-2-md-0-b-0-0//',
+      'warn IPAM-103 InClusterIPPool/tenant-b/almost-full//',
+      'warn IPAM-302 Cluster/tenant-a/wc-2//',
+      'info IPAM-002 VSphereVM/tenant-a/wc-2-md-0-c//',
+      'info IPAM-107 InClusterIPPool/default/inclusterippool//',
+      'pass IPAM-001 VSphereVM/default/wc-1-cp-abc12//',
+      'pass IPAM-001 VSphereVM/default/wc-1-md-0-a//',
+      'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-0//',
+      'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-1//',
+      'pass IPAM-001 VSphereVM/tenant-b/wc-3-cp-0//',
+      'pass IPAM-101 InClusterIPPool/tenant-b/v6-pool//',
+      'pass IPAM-303 Cluster/tenant-b/wc-3//',
+    ]);
+  });
+
+  const find = (code: string, name: string) => {
+    const f = findings.find((x) => x.code === code && x.subject.name === name);
+    if (!f) throw new Error(`no ${code} on ${name}`);
+    return f;
+  };
+
+  it('explains a False claim condition, its age and the cause found along the chain', () => {
+    const f = find('IPAM-002', 'wc-2-md-0-b');
+    expect(f.title).toBe('IPAddressClaimed False for 30m: WaitingForIPAddress');
+    expect(f.detail).toContain('has not bound an IPAddress');
+    expect(f.detail).toContain(
+      'claim wc-2-md-0-b-0-0 waits on InClusterIPPool tenant-a/small-pool, which has no free address',
+    );
+    expect(f.evidence).toMatchObject({
+      cluster: 'wc-2',
+      machine: 'wc-2-md-0-b',
+      vsphereVM: 'tenant-a/wc-2-md-0-b',
+      chain: [{ device: 0, claim: 'wc-2-md-0-b-0-0', pool: 'InClusterIPPool/small-pool', state: 'pending' }],
+    });
+    const young = find('IPAM-002', 'wc-2-md-0-c');
+    expect(young.detail).toContain('nodes-pool-typo, which does not exist');
+    expect(young.detail).toContain('grace period');
+  });
+
+  it('carries the whole chain VM → claim → address → pool on a healthy VM', () => {
+    expect(find('IPAM-001', 'wc-1-cp-abc12').evidence).toEqual({
+      cluster: 'wc-1',
+      machine: 'wc-1-cp-abc12',
+      node: 'wc-1-cp-abc12',
+      vsphereVM: 'default/wc-1-cp-abc12',
+      chain: [
+        {
+          device: 0,
+          network: '/dc0/network/VM Network',
+          claim: 'wc-1-cp-abc12-0-0',
+          address: '10.10.10.2/24',
+          addressObject: 'wc-1-cp-abc12-0-0',
+          gateway: '10.10.10.1',
+          pool: 'InClusterIPPool/inclusterippool',
+          state: 'bound',
+        },
+      ],
+    });
+  });
+
+  it('names both pools and the overlapping range', () => {
+    const f = find('IPAM-104', 'inclusterippool');
+    expect(f.title).toBe('Pool overlaps GlobalInClusterIPPool shared-nodes');
+    expect(f.detail).toContain('both allocate 10.10.10.4-10.10.10.20 (17 addresses)');
+  });
+
+  it('shows pending claims with their pool state, and pool counts computed from ranges', () => {
+    expect(find('IPAM-003', 'wc-2-md-0-b-0-0').evidence).toMatchObject({
+      age: '30m',
+      total: '2',
+      used: 2,
+      free: '0',
+      next: null,
+    });
+    expect(find('IPAM-103', 'almost-full').detail).toBe(
+      'InClusterIPPool tenant-b/almost-full: 1 of 12 addresses free (8%).',
+    );
+    expect(find('IPAM-107', 'inclusterippool').evidence).toEqual({
+      providerStatus: { total: 101, used: 3, free: 98, outOfRange: 0 },
+      computed: { total: 101, used: 5, free: 96 },
+    });
+    expect(find('IPAM-101', 'v6-pool').detail).toBe(
+      'InClusterIPPool tenant-b/v6-pool: 239 of 240 free, next fd00:10:20::11.',
+    );
+  });
+
+  it('says why an allocated address is out of range and who else holds a duplicate', () => {
+    expect(find('IPAM-202', 'wc-1-md-0-c-0-0').detail).toContain("it is no longer in the pool's addresses");
+    expect(find('IPAM-201', 'wc-1-md-0-b-0-0').detail).toBe(
+      '10.10.10.4 is also held by IPAddress tenant-a/wc-2-md-0-a-0-0 (pool shared-nodes).',
+    );
+  });
+
+  it('computes the next address per pool (the lowest free one)', () => {
+    const next = Object.fromEntries(analyzeIpam(data).pools.map((p) => [p.pool.name, p.next ?? null]));
+    expect(next).toEqual({
+      inclusterippool: '10.10.10.6',
+      'shared-nodes': '10.10.10.5',
+      'small-pool': null,
+      edge: '10.30.0.1',
+      'v6-pool': 'fd00:10:20::11',
+      'almost-full': '10.40.0.13',
+      'bad-gateway': '192.168.10.2',
+    });
+  });
+
+  it('skips the FQDN check until the name has been looked up', () => {
+    const codes = evaluateIpam(ipamDataFromObjects(scenarioObjects()), NOW).map((f) => f.code);
+    expect(codes).not.toContain('IPAM-302');
+  });
+});
+
+describe('IPAM rules one by one', () => {
+  const run = (objects: Obj[], resolutions: IpamData['resolutions'] = {}) =>
+    summary(evaluateIpam(ipamDataFromObjects(objects, resolutions), NOW));
+
+  it("flags the in-cluster provider's own samples: they overlap at 10.0.0.2", () => {
+    const excluded = ['10.0.0.3-10.0.1.6', '10.0.0.10', '10.0.0.192/26'];
+    const spec = {
+      addresses: ['10.0.0.2-10.0.0.254'],
+      prefix: 24,
+      gateway: '10.0.0.1',
+      excludedAddresses: excluded,
+    };
+    const findings = evaluateIpam(
+      ipamDataFromObjects([
+        pool('inclusterippool-sample', spec),
+        pool('globalinclusterippool-sample', spec, undefined, 'GlobalInClusterIPPool'),
+      ]),
+      NOW,
+    );
+    const overlap = findings.filter((f) => f.code === 'IPAM-104');
+    expect(overlap).toHaveLength(2);
+    expect(overlap[0]?.detail).toContain('both allocate 10.0.0.2 (1 address)');
+  });
+
+  it('does not call pools of different families overlapping', () => {
+    expect(
+      run([
+        pool('v4', { addresses: ['0.0.0.0/1'], prefix: 1 }),
+        pool('v6', { addresses: ['::ffff:0.0.0.0/96'], prefix: 96 }),
+      ]),
+    ).toEqual(['pass IPAM-101 InClusterIPPool/default/v4//', 'pass IPAM-101 InClusterIPPool/default/v6//']);
+  });
+
+  it('finds IPv6 overlaps', () => {
+    const findings = evaluateIpam(
+      ipamDataFromObjects([
+        pool('a', { addresses: ['fd00::/120'], prefix: 64 }),
+        pool('b', { addresses: ['fd00::80-fd00::1ff'], prefix: 64 }),
+      ]),
+      NOW,
+    );
+    expect(findings.find((f) => f.code === 'IPAM-104')?.detail).toContain(
+      'both allocate fd00::80-fd00::ff (128 addresses)',
+    );
+  });
+
+  it.each([
+    [
+      'v1beta1 status.conditions',
+      'v1beta1',
+      {
+        conditions: [
+          {
+            type: 'IPAddressClaimed',
+            status: 'False',
+            reason: 'IPAddressClaimNotFound',
+            severity: 'Error',
+            message: 'admission webhook denied',
+            lastTransitionTime: minutesAgo(20),
+          },
+        ],
+      },
+      'status.conditions',
+    ],
+    [
+      'v1beta1 status.v1beta2.conditions',
+      'v1beta1',
+      {
+        v1beta2: {
+          conditions: [
+            {
+              type: 'IPAddressClaimsFulfilled',
+              status: 'False',
+              reason: 'NotFulfilled',
+              message: 'admission webhook denied',
+              lastTransitionTime: minutesAgo(20),
+            },
+          ],
+        },
+      },
+      'status.v1beta2.conditions',
+    ],
+    [
+      'v1beta2 status.conditions',
+      'v1beta2',
+      {
+        conditions: [
+          {
+            type: 'IPAddressClaimsFulfilled',
+            status: 'False',
+            reason: 'NotFulfilled',
+            message: 'admission webhook denied',
+            lastTransitionTime: minutesAgo(20),
+          },
+        ],
+      },
+      'status.conditions',
+    ],
+    [
+      'v1beta2 status.deprecated.v1beta1.conditions',
+      'v1beta2',
+      {
+        deprecated: {
+          v1beta1: {
+            conditions: [
+              {
+                type: 'IPAddressClaimed',
+                status: 'False',
+                reason: 'IPAddressClaimNotFound',
+                severity: 'Error',
+                message: 'admission webhook denied',
+                lastTransitionTime: minutesAgo(20),
+              },
+            ],
+          },
+        },
+      },
+      'status.deprecated.v1beta1.conditions',
+    ],
+  ])('reads the claim condition from %s', (_name, version, status, location) => {
+    const findings = evaluateIpam(
+      ipamDataFromObjects([vsphereVM('vm-1', [['InClusterIPPool', 'p']], status, version)]),
+      NOW,
+    );
+    const f = findings.find((x) => x.code === 'IPAM-002');
+    expect(f?.severity).toBe('fail');
+    expect(f?.detail).toContain(`(${location}) is False for 20m`);
+    expect(f?.detail).toContain('admission webhook denied');
+  });
+
+  it('prefers the v1beta1 reason (more specific) when both places say False', () => {
+    const status = {
+      conditions: [
+        {
+          type: 'IPAddressClaimsFulfilled',
+          status: 'False',
+          reason: 'NotFulfilled',
+          lastTransitionTime: minutesAgo(20),
+        },
+      ],
+      deprecated: {
+        v1beta1: {
+          conditions: [
+            {
+              type: 'IPAddressClaimed',
+              status: 'False',
+              reason: 'IPAddressClaimNotFound',
+              lastTransitionTime: minutesAgo(20),
+            },
+          ],
+        },
+      },
+    };
+    const f = evaluateIpam(
+      ipamDataFromObjects([vsphereVM('vm-1', [['InClusterIPPool', 'p']], status, 'v1beta2')]),
+      NOW,
+    ).find((x) => x.code === 'IPAM-002');
+    expect(f?.title).toBe('IPAddressClaimed False for 20m: IPAddressClaimNotFound');
+    expect(f?.detail).toContain('misleading');
+  });
+
+  it("ignores CAPV's True/NotFulfilled quirk for VMs without claims", () => {
+    const status = {
+      v1beta2: { conditions: [{ type: 'IPAddressClaimsFulfilled', status: 'True', reason: 'NotFulfilled' }] },
+    };
+    expect(run([vsphereVM('vm-1', [], status)])).toEqual([]);
+  });
+
+  it.each([
+    [9, 'info'],
+    [10, 'fail'],
+    [45, 'fail'],
+  ])('a False condition %i minutes old is %s', (minutes, severity) => {
+    const status = {
+      conditions: [
+        {
+          type: 'IPAddressClaimed',
+          status: 'False',
+          reason: 'WaitingForIPAddress',
+          lastTransitionTime: minutesAgo(minutes),
+        },
+      ],
+    };
+    const f = evaluateIpam(
+      ipamDataFromObjects([vsphereVM('vm-1', [['InClusterIPPool', 'p']], status)]),
+      NOW,
+    ).find((x) => x.code === 'IPAM-002');
+    expect(f?.severity).toBe(severity);
+    expect(GRACE_MS).toBe(600_000);
+  });
+
+  it.each([
+    [5, 'info'],
+    [15, 'warn'],
+  ])('a claim pending %i minutes is %s, with its pool free count', (minutes, severity) => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24 }),
+      ...claim('c-1', 'p', { created: minutes }),
+    ];
+    const f = evaluateIpam(ipamDataFromObjects(objects), NOW).find((x) => x.code === 'IPAM-003');
+    expect(f?.severity).toBe(severity);
+    expect(f?.detail).toContain('InClusterIPPool default/p has 10 free (next 10.0.0.10)');
+  });
+
+  it('leaves claims on pools of other providers alone (no missing-pool finding)', () => {
+    const out = run([...claim('c-1', 'ib-pool', { kind: 'InfobloxIPPool', created: 30 })]);
+    expect(out).toEqual(['warn IPAM-003 IPAddressClaim/default/c-1//']);
+  });
+
+  it('reports an addressRef that points nowhere', () => {
+    const c = claim('c-1', 'p')[0]!;
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10'], prefix: 24 }),
+      { ...c, status: { addressRef: { name: 'gone' } } },
+    ];
+    expect(run(objects)).toContain('fail IPAM-006 IPAddressClaim/default/c-1//');
+  });
+
+  it('counts used addresses per pool like the provider: namespaced pools see their namespace only', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.11'], prefix: 24 }),
+      pool('p', { addresses: ['10.0.0.10-10.0.0.11'], prefix: 24 }, 'other'),
+      ...claim('c-1', 'p', { bound: '10.0.0.10' }),
+    ];
+    const pools = analyzeIpam(ipamDataFromObjects(objects)).pools;
+    expect(pools.map((p) => [p.pool.namespace, p.used, p.next])).toEqual([
+      ['default', 1, '10.0.0.11'],
+      ['other', 0, '10.0.0.10'],
+    ]);
+  });
+
+  it('explains why an allocated address left the pool', () => {
+    const objects = [
+      pool('p', {
+        addresses: ['10.0.0.0/24'],
+        prefix: 24,
+        gateway: '10.0.0.1',
+        excludedAddresses: ['10.0.0.50'],
+      }),
+      ...claim('gw', 'p', { bound: '10.0.0.1' }),
+      ...claim('ex', 'p', { bound: '10.0.0.50' }),
+      ...claim('bc', 'p', { bound: '10.0.0.255' }),
+      ...claim('v6', 'p', { bound: 'fd00::1' }),
+    ];
+    const details = evaluateIpam(ipamDataFromObjects(objects), NOW)
+      .filter((f) => f.code === 'IPAM-202')
+      .map((f) => f.detail.split(', but ')[1]);
+    expect(details).toEqual([
+      "it is the pool's gateway.",
+      'it is in excludedAddresses.',
+      'it is a reserved (network/broadcast) address.',
+      'it is IPv6 and the pool IPv4.',
+    ]);
+  });
+
+  it('checks a resolved endpoint FQDN against the pools', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24 }),
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'Cluster',
+        metadata: { name: 'c', namespace: 'default' },
+        spec: { controlPlaneEndpoint: { host: 'api.example.test', port: 6443 } },
+      },
+    ];
+    const resolutions = { 'api.example.test': { host: 'api.example.test', addresses: ['10.0.0.12'] } };
+    const f = evaluateIpam(ipamDataFromObjects(objects, resolutions), NOW).find((x) => x.code === 'IPAM-301');
+    expect(f?.detail).toBe(
+      'Control-plane endpoint api.example.test (10.0.0.12) is allocatable in InClusterIPPool default/p.',
+    );
+  });
+
+  it('an excluded endpoint address is fine', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24, excludedAddresses: ['10.0.0.12'] }),
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Cluster',
+        metadata: { name: 'c', namespace: 'default' },
+        spec: { controlPlaneEndpoint: { host: '10.0.0.12', port: 6443 } },
+      },
+    ];
+    expect(run(objects)).toEqual([
+      'pass IPAM-101 InClusterIPPool/default/p//',
+      'pass IPAM-303 Cluster/default/c//',
+    ]);
+  });
+
+  it('flags an unparsable pool spec', () => {
+    expect(run([pool('p', { addresses: ['10.0.0.10-10.0.0'], prefix: 24 })])).toEqual([
+      'fail IPAM-108 InClusterIPPool/default/p//',
+    ]);
+  });
+
+  it('reads a v1alpha1 pool (the dkp demo sample) through the upstream conversion', () => {
+    const record = toPool(
+      pool(
+        'dkp-demo-pool',
+        { prefix: 20, gateway: '10.16.48.1', addresses: ['10.16.56.88', '10.16.56.89', '10.16.56.90'] },
+        'default',
+        'InClusterIPPool',
+        'v1alpha1',
+      ),
+    )!;
+    const space = poolSpaceOf(record);
+    expect(space.ok && space.space.total).toBe(3n);
+    const withSubnet = toPool(
+      pool(
+        'tkg21',
+        { subnet: '10.10.10.0/24', start: '10.10.10.100', gateway: '10.10.10.1' },
+        'default',
+        'InClusterIPPool',
+        'v1alpha1',
+      ),
+    )!;
+    expect(withSubnet.addresses).toEqual(['10.10.10.100-10.10.10.254']);
+    expect(withSubnet.prefix).toBe(24);
+  });
+
+  it('caches pool interval sets on the pool record identity', () => {
+    const data = ipamDataFromObjects([pool('p', { addresses: ['10.0.0.0/16'], prefix: 16 })]);
+    const a = poolSpaceOf(data.pools[0]!);
+    expect(poolSpaceOf(data.pools[0]!)).toBe(a);
+    expect(poolSpaceOf({ ...data.pools[0]! })).not.toBe(a);
+  });
+
+  it('puts unknown reasons into words too', () => {
+    expect(explainReason('SomethingNew')).toContain('SomethingNew');
+    expect(explainReason('PoolExhausted')).toBe('the pool has no free address left');
+  });
+});

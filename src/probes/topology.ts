@@ -1,9 +1,203 @@
-import type { ProbeSource } from './types.js';
+import {
+  toCsiNodeRecord,
+  toDeploymentZoneRecord,
+  toFailureDomainRecord,
+  toMachineRecord,
+  toNodeRecord,
+} from '../model/topology/records.js';
+import { EMPTY_SIGNALS, nextSignals } from '../model/topology/signals.js';
+import type {
+  CsiNodeRecord,
+  DeploymentZoneRecord,
+  FailureDomainRecord,
+  MachineRecord,
+  NodeRecord,
+  NodeSignals,
+  TopologyData,
+} from '../model/topology/types.js';
+import { Collection, type KubeObject } from './kube/collection.js';
+import type { KubeConnection } from './kube/connection.js';
+import type { ProbeContext, ProbeSource } from './types.js';
 
-// PLACEHOLDER until the topology probe lands.
+type Raw = Record<string, unknown>;
+/** What the probe needs of any collection, whatever its record type. */
+type AnyCollection = Pick<
+  Collection<unknown>,
+  'status' | 'error' | 'live' | 'stats' | 'firstSync' | 'start' | 'stop' | 'onChange'
+>;
+
+/** Versions of the optional CAPI/CAPV resources this probe understands, newest first. */
+const OPTIONAL = {
+  machines: {
+    group: 'cluster.x-k8s.io',
+    resource: 'machines',
+    versions: ['v1beta2', 'v1beta1'],
+    namespaced: true,
+  },
+  deploymentZones: {
+    group: 'infrastructure.cluster.x-k8s.io',
+    resource: 'vspheredeploymentzones',
+    versions: ['v1beta2', 'v1beta1'],
+    namespaced: false,
+  },
+  failureDomains: {
+    group: 'infrastructure.cluster.x-k8s.io',
+    resource: 'vspherefailuredomains',
+    versions: ['v1beta2', 'v1beta1'],
+    namespaced: false,
+  },
+} as const;
+
+type OptionalKey = keyof typeof OPTIONAL;
+
+/** Discovery: the collection path of an optional resource, or undefined when the server does not serve it. */
+async function optionalPath(ctx: ProbeContext, key: OptionalKey): Promise<string | undefined> {
+  const spec = OPTIONAL[key];
+  try {
+    const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions);
+    if (!found) return undefined;
+    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
+    return `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    ctx.log.warn(
+      `topology: discovery of ${spec.resource}.${spec.group} failed (${reason}); its checks do not run`,
+    );
+    return undefined;
+  }
+}
+
+function collection<T>(
+  kube: KubeConnection,
+  path: string,
+  transform: (raw: Raw) => T | undefined,
+  onEvent?: (type: string, next: T | undefined, previous: T | undefined) => void,
+): Collection<T> {
+  return new Collection<T>(kube, { path, transform: (obj: KubeObject) => transform(obj as Raw), onEvent });
+}
+
+/**
+ * Reads nodes and CSINodes always, CAPI Machines and CAPV deployment zones / failure domains when
+ * discovery says they are served, and keeps a bounded per-node history of Ready flips and
+ * InternalIP changes from the node watch.
+ */
 export const topologyProbe: ProbeSource = {
   id: 'topology',
   async start(ctx) {
-    ctx.store.set('topology', { status: 'not-applicable', message: 'not implemented yet' });
+    const observedSince = new Date().toISOString();
+    const signals = new Map<string, NodeSignals>();
+    let signalsVersion = 0;
+
+    const nodes = collection<NodeRecord>(ctx.kube, '/api/v1/nodes', toNodeRecord, (type, next, previous) => {
+      if (type === 'DELETED') {
+        if (previous && signals.delete(previous.name)) signalsVersion += 1;
+        return;
+      }
+      if (!next) return;
+      const current = signals.get(next.name) ?? EMPTY_SIGNALS;
+      const updated = nextSignals(current, previous, next, new Date().toISOString());
+      if (updated !== current) {
+        signals.set(next.name, updated);
+        signalsVersion += 1;
+      }
+    });
+    const csiNodes = collection<CsiNodeRecord>(ctx.kube, '/apis/storage.k8s.io/v1/csinodes', toCsiNodeRecord);
+
+    const [machinesPath, zonesPath, domainsPath] = await Promise.all([
+      optionalPath(ctx, 'machines'),
+      optionalPath(ctx, 'deploymentZones'),
+      optionalPath(ctx, 'failureDomains'),
+    ]);
+    const machines = machinesPath
+      ? collection<MachineRecord>(ctx.kube, machinesPath, toMachineRecord)
+      : undefined;
+    const zones = zonesPath
+      ? collection<DeploymentZoneRecord>(ctx.kube, zonesPath, toDeploymentZoneRecord)
+      : undefined;
+    const domains = domainsPath
+      ? collection<FailureDomainRecord>(ctx.kube, domainsPath, toFailureDomainRecord)
+      : undefined;
+    const required = [
+      ['nodes', nodes],
+      ['csinodes.storage.k8s.io', csiNodes],
+    ] as const;
+    const optional = [
+      ['machines', machines],
+      ['vspheredeploymentzones', zones],
+      ['vspherefailuredomains', domains],
+    ] as const;
+    const all: AnyCollection[] = [nodes, csiNodes, machines, zones, domains].filter(
+      (c): c is NonNullable<typeof c> => c !== undefined,
+    );
+
+    // An optional collection that could not be read leaves its checks out rather than failing the probe.
+    const optionalValues = <T>(c: Collection<T> | undefined): T[] | undefined =>
+      c && c.status === 'ready' ? c.values() : undefined;
+
+    let lastKey = '';
+    let lastData: TopologyData | undefined;
+    const publish = () => {
+      const failed = required.filter(([, c]) => c.status === 'error' || c.status === 'not-found');
+      const updatedAt = new Date().toISOString();
+      const live = ctx.live ? describeLive(required, optional) : undefined;
+      if (failed.length > 0) {
+        const reasons = failed.map(([name, c]) => `${name}: ${c.error ?? c.status}`).join('; ');
+        ctx.store.set('topology', {
+          status: 'error',
+          message: `cannot read ${failed.map(([n]) => n).join(' and ')} (${reasons}). The topology probe needs get/list/watch on nodes and storage.k8s.io csinodes: grant them with a ClusterRole bound to this user, or use a kubeconfig that has them.`,
+          data: lastData,
+          updatedAt,
+          live,
+        });
+        return;
+      }
+      const key = [...all.map((c) => `${c.status}:${c.stats.lists}:${c.stats.events}`), signalsVersion].join(
+        '|',
+      );
+      if (key !== lastKey || !lastData) {
+        lastKey = key;
+        lastData = {
+          nodes: nodes.values(),
+          csiNodes: csiNodes.values(),
+          machines: optionalValues(machines),
+          deploymentZones: optionalValues(zones),
+          failureDomains: optionalValues(domains),
+          signals: Object.fromEntries(signals),
+          observedSince,
+          live: ctx.live,
+        };
+      }
+      ctx.store.set('topology', { status: 'ready', data: lastData, updatedAt, live });
+    };
+
+    for (const [name, c] of optional) {
+      c?.onChange(() => {
+        if (c.status === 'error' && c.error)
+          ctx.log.warn(`topology: ${name} unreadable (${c.error}); its checks do not run`);
+      });
+    }
+    const stop = () => {
+      for (const c of all) c.stop();
+    };
+    if (ctx.signal.aborted) return;
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    // Listen before starting so no event between the first sync and the subscription is lost.
+    let synced = false;
+    if (ctx.live) for (const c of all) c.onChange(() => synced && !ctx.signal.aborted && publish());
+    for (const c of all) c.start({ watch: ctx.live });
+    await Promise.all(all.map((c) => c.firstSync));
+    synced = true;
+    publish();
+    if (!ctx.live) stop();
   },
 };
+
+function describeLive(
+  required: readonly (readonly [string, AnyCollection])[],
+  optional: readonly (readonly [string, AnyCollection | undefined])[],
+): string {
+  const states = [...required, ...optional].flatMap(([name, c]) =>
+    c && c.live !== 'watching' ? [`${name}: ${c.live}`] : [],
+  );
+  return states.length === 0 ? 'watching' : states.join('; ');
+}

@@ -6,7 +6,8 @@
  */
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /^(password|passwd|pass|auth|identitytoken|identity_token|token|bearer|secret|private_?key|client[-_]?key(-data)?|authorization|x-auth-token)$/i;
+const SECRET_KEY =
+  /^(password|passwd|pass|auth|identitytoken|identity_token|token|bearer|secret|private_?key|client[-_]?key(-data)?|authorization|x-auth-token)$/i;
 
 export class SecretRegistry {
   private readonly secrets = new Set<string>();
@@ -22,6 +23,10 @@ export class SecretRegistry {
     for (const line of trimmed.split(/\r?\n/)) {
       if (line.trim().length >= 16 && !/^-----/.test(line.trim())) this.secrets.add(line.trim());
     }
+    // The same secret as a JSON or TOML basic string writes it (quotes, backslashes, newlines
+    // escaped): a config file quoted in evidence or a JSON-encoded log line must not carry it.
+    const escaped = JSON.stringify(trimmed).slice(1, -1);
+    if (escaped !== trimmed) this.secrets.add(escaped);
     this.pattern = undefined;
   }
 

@@ -1,75 +1,153 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../app/log.js';
-import { Session } from '../app/session.js';
+import { Session, TOOL_VERSION } from '../app/session.js';
 import type { Config } from '../model/config.js';
-import { type FailOn, reportExitCode } from '../model/report.js';
-import { isReportFormat, RENDERERS, type ReportFormat } from '../report/index.js';
-import { writeFileAtomic } from '../report/write.js';
+import { buildReport, type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { UserFacingError } from '../probes/kube/connection.js';
+import { diffReports, parseRecordedReport, type RecordedReport, renderDiff } from '../report/diff.js';
+import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 
 export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
-  const formats = (values?.length ? values : ['json']).flatMap((v) => v.split(',')).map((v) => v.trim());
+  const formats = (values?.length ? values : ['json'])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => v !== '');
   for (const f of formats) {
     if (!isReportFormat(f)) {
-      throw new UserFacingError(`unknown report format "${f}" (known: ${Object.keys(RENDERERS).join(', ')})`);
+      throw new UserFacingError(`unknown report format "${f}" (known: ${REPORT_FORMATS.join(', ')})`);
     }
   }
   return [...new Set(formats)] as ReportFormat[];
 }
 
-export function parseFailOn(flags: ParsedOptions): FailOn {
+export function parseFailOn(flags: Pick<ParsedOptions, 'strict' | 'fail-on'>): FailOn {
   if (flags.strict) return 'warn';
   const value = flags['fail-on'] ?? 'fail';
-  if (value !== 'fail' && value !== 'warn') throw new UserFacingError(`--fail-on takes fail or warn, not "${value}"`);
+  if (value !== 'fail' && value !== 'warn')
+    throw new UserFacingError(`--fail-on takes fail or warn, not "${value}"`);
   return value;
+}
+
+/** Where each rendered format goes: files (written atomically) or standard output. */
+export interface ReportOutputs {
+  readonly files: readonly { format: ReportFormat; path: string }[];
+  readonly stdout: ReportFormat | undefined;
+}
+
+/**
+ * One format: --output FILE, or standard output. Several: --output-dir (report.json, report.md,
+ * report.html, junit.xml, airgap-top.prom). With --diff the diff owns standard output, so a report
+ * is written only to --output FILE or --output-dir.
+ */
+export function planOutputs(
+  flags: Pick<ParsedOptions, 'output' | 'output-dir' | 'diff'>,
+  formats: readonly ReportFormat[],
+): ReportOutputs {
+  const dir = flags['output-dir'];
+  if (dir !== undefined && flags.output !== undefined)
+    throw new UserFacingError('use --output or --output-dir, not both');
+  if (dir !== undefined) {
+    return {
+      files: formats.map((format) => ({ format, path: join(dir, RENDERERS[format].file) })),
+      stdout: undefined,
+    };
+  }
+  if (formats.length > 1) throw new UserFacingError('several formats need --output-dir DIR (one file each)');
+  const format = formats[0] ?? 'json';
+  if (flags.output !== undefined && flags.output !== '-')
+    return { files: [{ format, path: flags.output }], stdout: undefined };
+  if (flags.diff !== undefined) {
+    if (flags.output === '-')
+      throw new UserFacingError('--diff prints to standard output: write the report with --output FILE');
+    return { files: [], stdout: undefined };
+  }
+  return { files: [], stdout: format };
+}
+
+function readPreviousReport(path: string): RecordedReport {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserFacingError(
+      `--diff ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  try {
+    return parseRecordedReport(text);
+  } catch (err) {
+    throw new UserFacingError(`--diff ${path}: not an airgap-top JSON report: ${(err as Error).message}`);
+  }
 }
 
 /** `airgap-top report`: one full sync of every probe, then the report. Returns the exit code. */
 export async function runReport(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
+  // Everything that can be wrong with the command line fails before any cluster is touched.
   const formats = parseFormats(flags.format);
   const failOn = parseFailOn(flags);
-  if (formats.length > 1 && !flags['output-dir']) {
-    throw new UserFacingError('several formats need --output-dir DIR (one file each)');
-  }
+  const outputs = planOutputs(flags, formats);
+  const previous = flags.diff !== undefined ? readPreviousReport(flags.diff) : undefined;
   const timeoutSeconds = Number(flags.timeout ?? 120);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserFacingError('--timeout takes seconds > 0');
-  const session = await Session.open({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    namespace: flags['all-namespaces'] ? undefined : flags.namespace,
-    config,
-    log,
-    live: false,
-  });
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UserFacingError('--timeout takes seconds > 0');
+
+  const dumpDir = flags['from-dump'];
+  const dump = dumpDir !== undefined ? await (await import('../dump/index.js')).openDump(dumpDir) : undefined;
+  if (dump) log.info(`from-dump ${dump.dir}: ${dump.objects} objects from ${dump.files.length} files`);
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
+    const startedAt = new Date();
+    const session = await Session.open({
+      kubeconfig: dump ? dump.kubeconfigPath : flags.kubeconfig,
+      context: dump ? undefined : flags.context,
+      namespace: flags['all-namespaces'] ? undefined : flags.namespace,
+      config,
+      log,
+      live: false,
+      dumpDir: dump?.dir,
     });
-    const outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') log.warn(`first sync not complete after ${timeoutSeconds}s; reporting what is known`);
-    const report = session.report();
-    if (flags['output-dir']) {
-      mkdirSync(flags['output-dir'], { recursive: true });
-      for (const format of formats) {
-        const path = join(flags['output-dir'], `report.${RENDERERS[format].extension}`);
-        writeFileAtomic(path, RENDERERS[format].render(report));
-        process.stderr.write(`wrote ${path}\n`);
-      }
-    } else {
-      const format = formats[0] ?? 'json';
-      const text = RENDERERS[format].render(report);
-      if (!flags.output || flags.output === '-') process.stdout.write(text);
-      else {
-        writeFileAtomic(flags.output, text);
-        process.stderr.write(`wrote ${flags.output}\n`);
-      }
+    let report: Report;
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
+      });
+      const outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout')
+        log.warn(`first sync not complete after ${timeoutSeconds}s; reporting what is known`);
+      const now = new Date();
+      report = buildReport(session.results(now), {
+        generatedAt: now,
+        startedAt,
+        toolVersion: TOOL_VERSION,
+        // From a dump, the cluster is the one the bundle came from, not the local simulator.
+        context: dump ? (dump.context ?? `dump:${dump.dir}`) : session.kube.contextName,
+        server: dump ? (dump.server ?? undefined) : session.kube.server,
+        privateRegistries: config.registry.private,
+        profile: config.registry.profile,
+      });
+    } finally {
+      session.close();
     }
+    writeOutputs(report, outputs, failOn);
+    if (previous) process.stdout.write(renderDiff(diffReports(previous, report)));
     return reportExitCode(report, failOn);
   } finally {
-    session.close();
+    await dump?.close();
   }
+}
+
+/** Renders every format first, then writes: a renderer that throws leaves every earlier report as it was. */
+export function writeOutputs(report: Report, outputs: ReportOutputs, failOn: FailOn): void {
+  const rendered = outputs.files.map((f) => ({ ...f, text: RENDERERS[f.format].render(report, { failOn }) }));
+  const dirs = new Set(rendered.map((f) => join(f.path, '..')));
+  for (const dir of dirs) mkdirSync(dir, { recursive: true });
+  for (const f of rendered) {
+    writeFileAtomic(f.path, f.text);
+    process.stderr.write(`wrote ${f.path}\n`);
+  }
+  if (outputs.stdout) process.stdout.write(RENDERERS[outputs.stdout].render(report, { failOn }));
 }

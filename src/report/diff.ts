@@ -39,11 +39,11 @@ export interface ProbeStatusChange {
 export interface ReportDiff {
   readonly oldGeneratedAt: string;
   readonly newGeneratedAt: string;
-  /** Not passing now, and absent (or passing) before. */
+  /** Not passing now, and absent before. */
   readonly added: readonly RecordedFinding[];
   /** Not passing before, and absent (or passing) now. */
   readonly resolved: readonly RecordedFinding[];
-  /** The same code on the same subject, with another severity (neither side passing). */
+  /** The same code on the same subject with another severity, not passing now (pass -> fail included). */
   readonly changed: readonly SeverityChange[];
   readonly probeStatus: readonly ProbeStatusChange[];
   /** Non-passing findings present in both with the same severity. */
@@ -132,7 +132,7 @@ export function diffReports(before: RecordedReport, after: RecordedReport | Repo
     const prior = old.get(k);
     if (f.severity === 'pass') {
       if (prior && prior.severity !== 'pass') resolved.push(prior);
-    } else if (!prior || prior.severity === 'pass') added.push(f);
+    } else if (!prior) added.push(f);
     else if (prior.severity !== f.severity) changed.push({ before: prior, after: f });
     else unchanged += 1;
   }

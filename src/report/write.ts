@@ -1,13 +1,24 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
-/** Writes through a temporary file and a rename: an interrupted run never leaves half a report. */
-export function writeFileAtomic(path: string, content: string): void {
-  const temp = join(dirname(path), `.${process.pid}.${Date.now()}.airgap-top.tmp`);
+/**
+ * Writes through a temporary file in the same folder, fsynced, then renamed over the target: a
+ * reader (node_exporter's textfile collector, a CI step) sees the old report or the new one, never
+ * half of one, whether the content source throws mid-way or the process is killed mid-write.
+ * Content may be a string or chunks (a generator that may throw: the target is left untouched).
+ */
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | undefined;
   try {
-    writeFileSync(temp, content, { mode: 0o644 });
+    fd = openSync(temp, 'wx', 0o644);
+    for (const chunk of typeof content === 'string' ? [content] : content) writeSync(fd, chunk);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, path);
   } catch (err) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     throw err;
   }

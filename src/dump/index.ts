@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { UserFacingError } from '../probes/kube/connection.js';
+import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
+import { startSimulator } from '../sim/server.js';
+
+/**
+ * A support bundle (what scripts/collect-dump.sh writes):
+ *
+ *   DIR/kube/*.yaml|json          `kubectl get RESOURCE -A -o yaml` output (kind: List), CRDs included
+ *                                 (without DIR/kube/, every *.yaml|json under DIR except nodes/, vsphere/)
+ *   DIR/nodes/<node>/etc/containerd/...   each node's containerd config, read by the containerd probe
+ *   DIR/vsphere/inventory.json    optional govc inventory, read by the vSphere probe
+ *   DIR/cluster.json              optional {"context", "server", "collectedAt"} of the source cluster
+ *
+ * The bundle is served by the Kubernetes API simulator on 127.0.0.1 and the normal probes run on it:
+ * offline analysis has no evaluation path of its own.
+ */
+export interface DumpInfo {
+  readonly dir: string;
+  readonly files: readonly string[];
+  readonly objects: number;
+  readonly context: string | null;
+  readonly server: string | null;
+  readonly collectedAt: string | null;
+}
+
+export interface OpenDump extends DumpInfo {
+  /** A kubeconfig for the simulator serving the bundle's objects. */
+  readonly kubeconfigPath: string;
+  close(): Promise<void>;
+}
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** Not Kubernetes objects: node files and the vSphere inventory have their own readers. */
+const NOT_KUBE = new Set(['nodes', 'vsphere', 'cluster.json']);
+
+/** The Kubernetes object files of a bundle, sorted. Throws a UserFacingError when there are none. */
+export function dumpObjectFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserFacingError(`--from-dump ${dir} is not a folder`);
+  const kube = join(dir, 'kube');
+  const root = existsSync(kube) && statSync(kube).isDirectory() ? kube : dir;
+  const out: string[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      const full = join(folder, name);
+      if (folder === dir && NOT_KUBE.has(name)) continue;
+      if (name.startsWith('.')) continue;
+      if (statSync(full).isDirectory()) walk(full);
+      else if (EXTENSIONS.has(extname(name).toLowerCase())) out.push(full);
+    }
+  };
+  walk(root);
+  if (out.length === 0) {
+    throw new UserFacingError(
+      `--from-dump ${dir}: no Kubernetes objects (*.yaml or *.json from kubectl get -o yaml) under ${root}`,
+    );
+  }
+  return out;
+}
+
+/** Parses every object file of the bundle (Lists flattened). One clear line names a bad file. */
+export function loadDumpObjects(dir: string): { files: string[]; documents: unknown[] } {
+  const files = dumpObjectFiles(dir);
+  const documents: unknown[] = [];
+  for (const file of files) {
+    try {
+      documents.push(...parseDocuments(readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw new UserFacingError(
+        `--from-dump: ${relative(dir, file)} is not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+  }
+  try {
+    // Validates the shapes now, so a broken bundle is one line, not a simulator error later.
+    scenarioFromDocuments(documents);
+  } catch (err) {
+    throw new UserFacingError(`--from-dump ${dir}: ${(err as Error).message}`);
+  }
+  return { files, documents };
+}
+
+function readClusterInfo(dir: string): Pick<DumpInfo, 'context' | 'server' | 'collectedAt'> {
+  const path = join(dir, 'cluster.json');
+  if (!existsSync(path)) return { context: null, server: null, collectedAt: null };
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    return { context: str(value.context), server: str(value.server), collectedAt: str(value.collectedAt) };
+  } catch (err) {
+    throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Serves the bundle on 127.0.0.1 (any free port) and returns a kubeconfig for it. */
+export async function openDump(dir: string): Promise<OpenDump> {
+  const { files, documents } = loadDumpObjects(dir);
+  const info = readClusterInfo(dir);
+  const sim = await startSimulator({ scenario: documents as object[], timeline: false });
+  return {
+    dir,
+    files,
+    objects: scenarioFromDocuments(documents).objects.length,
+    ...info,
+    kubeconfigPath: sim.kubeconfigPath,
+    close: () => sim.close(),
+  };
+}

@@ -25,12 +25,12 @@ export class Chromium {
     sessionId?: string,
   ) => void)[] = [];
   private buffer = '';
-  private readonly profile: string;
   stderr = '';
 
-  private constructor(private readonly child: ChildProcess) {
-    this.profile = '';
-  }
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly profile: string,
+  ) {}
 
   static async launch(): Promise<Chromium> {
     const profile = mkdtempSync(join(tmpdir(), 'airgap-top-chromium-'));
@@ -55,8 +55,7 @@ export class Chromium {
       ],
       { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
-    const browser = new Chromium(child);
-    (browser as { profile: string }).profile = profile;
+    const browser = new Chromium(child, profile);
     child.stderr?.on('data', (d: Buffer) => {
       browser.stderr = (browser.stderr + d.toString()).slice(-4000);
     });

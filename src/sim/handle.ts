@@ -5,6 +5,10 @@ export interface RecordedRequest {
   readonly path: string;
   readonly userAgent: string;
   readonly status: number;
+  /** Time to serve (to the last byte written; for watches, the stream's lifetime). */
+  readonly durationMs?: number;
+  /** Body bytes written. */
+  readonly bytes?: number;
 }
 
 export interface FaultController {

@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { FaultSpec } from './faults.js';
+import type { KObject } from './store.js';
+
+/**
+ * A scenario: Kubernetes objects (any YAML/JSON a cluster would hold, `kind: List` included, so
+ * `kubectl get ... -A -o yaml` output loads as it is) plus an optional document
+ *
+ *   apiVersion: sim.airgap-top.dev/v1alpha1
+ *   kind: Scenario
+ *   faults: { latencyMs, cutWatchesAfter, goneOnNextWatch, failNext: {count, status, retryAfterSeconds} }
+ *   timeline:
+ *     - at: 10                      # seconds after start
+ *       apply: <object or list>     # create or replace
+ *       delete: {apiVersion, kind, name, namespace}
+ *       patch: {apiVersion, kind, name, namespace, patch: {...}}   # strategic-merge-like
+ *       faults: {...}
+ */
+export const SCENARIO_API_VERSION = 'sim.airgap-top.dev/v1alpha1';
+
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+export interface TimelineStep {
+  readonly at: number;
+  readonly apply?: readonly KObject[];
+  readonly delete?: readonly ObjectRef[];
+  readonly patch?: readonly (ObjectRef & { readonly patch: Record<string, unknown> })[];
+  readonly faults?: FaultSpec;
+}
+
+export interface Scenario {
+  readonly objects: KObject[];
+  readonly timeline: TimelineStep[];
+  readonly faults?: FaultSpec;
+}
+
+export class ScenarioError extends Error {}
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** Reads a file, or every YAML/JSON file of a folder (recursively, sorted by path). */
+export function loadScenarioPath(path: string): Scenario {
+  let files: string[];
+  try {
+    files = statSync(path).isDirectory() ? listFiles(path) : [path];
+  } catch (err) {
+    throw new ScenarioError(`scenario ${path}: ${(err as Error).message}`);
+  }
+  const documents: unknown[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    try {
+      documents.push(...parseDocuments(text));
+    } catch (err) {
+      throw new ScenarioError(`scenario file ${file}: ${(err as Error).message}`);
+    }
+  }
+  return scenarioFromDocuments(documents);
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full));
+    else if (EXTENSIONS.has(extname(name).toLowerCase())) out.push(full);
+  }
+  return out;
+}
+
+export function parseDocuments(text: string): unknown[] {
+  const docs = parseAllDocuments(text, { merge: true });
+  const out: unknown[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message ?? 'invalid YAML');
+    const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** Flattens Lists, separates the Scenario document, validates that each object is an object. */
+export function scenarioFromDocuments(documents: readonly unknown[]): Scenario {
+  const objects: KObject[] = [];
+  const timeline: TimelineStep[] = [];
+  let faults: FaultSpec | undefined;
+  const visit = (doc: unknown, where: string) => {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      if (Array.isArray(doc)) {
+        for (const [i, d] of doc.entries()) visit(d, `${where}[${i}]`);
+        return;
+      }
+      throw new ScenarioError(`${where}: not an object`);
+    }
+    const obj = doc as KObject;
+    if (obj.apiVersion === SCENARIO_API_VERSION && obj.kind === 'Scenario') {
+      faults = (obj.faults as FaultSpec | undefined) ?? faults;
+      const steps = (obj.timeline ?? []) as Record<string, unknown>[];
+      if (!Array.isArray(steps)) throw new ScenarioError(`${where}: timeline must be a list`);
+      for (const [i, s] of steps.entries()) timeline.push(parseStep(s, `${where}.timeline[${i}]`));
+      return;
+    }
+    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+      const itemKind = obj.kind === 'List' ? undefined : obj.kind.slice(0, -'List'.length);
+      (obj.items as unknown[]).forEach((item, i) => {
+        // Typed lists from the API (PodList) may omit kind/apiVersion on items.
+        const it = item as KObject;
+        visit(
+          itemKind && it && typeof it === 'object'
+            ? { apiVersion: obj.apiVersion, kind: itemKind, ...it }
+            : item,
+          `${where}.items[${i}]`,
+        );
+      });
+      return;
+    }
+    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+      throw new ScenarioError(`${where}: an object needs apiVersion and kind`);
+    }
+    objects.push(obj);
+  };
+  for (const [i, d] of documents.entries()) visit(d, `document ${i + 1}`);
+  timeline.sort((a, b) => a.at - b.at);
+  return { objects, timeline, faults };
+}
+
+function asList<T>(value: unknown): T[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value as T[];
+  const obj = value as KObject;
+  if (obj.kind === 'List' && Array.isArray(obj.items)) return obj.items as T[];
+  return [value as T];
+}
+
+function parseStep(step: Record<string, unknown>, where: string): TimelineStep {
+  const at = Number(step.at);
+  if (!Number.isFinite(at) || at < 0) throw new ScenarioError(`${where}: "at" must be seconds >= 0`);
+  const refCheck = (r: ObjectRef, what: string) => {
+    if (!r?.apiVersion || !r.kind || !r.name)
+      throw new ScenarioError(`${where}.${what}: needs apiVersion, kind and name`);
+  };
+  const del = asList<ObjectRef>(step.delete);
+  for (const r of del ?? []) refCheck(r, 'delete');
+  const patch = asList<ObjectRef & { patch: Record<string, unknown> }>(step.patch);
+  patch?.forEach((r) => {
+    refCheck(r, 'patch');
+    if (!r.patch || typeof r.patch !== 'object')
+      throw new ScenarioError(`${where}.patch: needs a patch object`);
+  });
+  return {
+    at,
+    apply: asList<KObject>(step.apply),
+    delete: del,
+    patch,
+    faults: step.faults as FaultSpec | undefined,
+  };
+}

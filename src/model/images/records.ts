@@ -1,0 +1,212 @@
+import type { ContainerKind, ContainerRecord, ImagesData, PodRecord, WorkloadRef } from './types.js';
+
+/**
+ * Pure transforms from Kubernetes objects (as the API serves them) to the images probe's slim
+ * records, and the ownerReferences walk to the owning workload. The probe calls these on every
+ * watch event; tests call them on fixtures.
+ */
+
+interface OwnerReference {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly uid?: string;
+  readonly controller?: boolean;
+}
+
+interface ObjectMeta {
+  readonly uid?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly creationTimestamp?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly ownerReferences?: readonly OwnerReference[];
+}
+
+interface ContainerSpec {
+  readonly name?: string;
+  readonly image?: string;
+}
+
+interface ContainerStatus {
+  readonly name?: string;
+  readonly image?: string;
+  readonly imageID?: string;
+  readonly ready?: boolean;
+  readonly state?: { readonly waiting?: { readonly reason?: string; readonly message?: string } };
+}
+
+/** The fields of a Pod this probe reads. */
+export interface PodObject {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly nodeName?: string;
+    readonly containers?: readonly ContainerSpec[];
+    readonly initContainers?: readonly ContainerSpec[];
+    readonly ephemeralContainers?: readonly ContainerSpec[];
+  };
+  readonly status?: {
+    readonly phase?: string;
+    readonly containerStatuses?: readonly ContainerStatus[];
+    readonly initContainerStatuses?: readonly ContainerStatus[];
+    readonly ephemeralContainerStatuses?: readonly ContainerStatus[];
+  };
+}
+
+/** The controller of an object, as far as the workload walk needs it. */
+export interface OwnerLink {
+  readonly kind: string;
+  readonly name: string;
+  readonly uid?: string;
+}
+
+/** A ReplicaSet or Job, slim: enough to go one level further up. */
+export interface OwnerRecord {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly owner?: OwnerLink;
+}
+
+/** A pod before its workload is resolved (the owner chain may arrive later than the pod). */
+export interface SlimPod extends Omit<PodRecord, 'workload'> {
+  readonly owner?: OwnerLink;
+  /** `pod-template-hash`: lets a Deployment be inferred when ReplicaSets cannot be read. */
+  readonly templateHash?: string;
+}
+
+function controllerOf(meta: ObjectMeta | undefined): OwnerLink | undefined {
+  const refs = meta?.ownerReferences ?? [];
+  const ref = refs.find((r) => r.controller) ?? refs[0];
+  if (!ref?.kind || !ref.name) return undefined;
+  return { kind: ref.kind, name: ref.name, uid: ref.uid };
+}
+
+export function ownerRecordOf(obj: { metadata?: ObjectMeta }): OwnerRecord | undefined {
+  const m = obj.metadata;
+  if (!m?.name) return undefined;
+  return {
+    uid: m.uid ?? `${m.namespace ?? ''}/${m.name}`,
+    namespace: m.namespace ?? '',
+    name: m.name,
+    owner: controllerOf(m),
+  };
+}
+
+function containersOf(
+  kind: ContainerKind,
+  specs: readonly ContainerSpec[] | undefined,
+  statuses: readonly ContainerStatus[] | undefined,
+): ContainerRecord[] {
+  if (!specs?.length) return [];
+  const byName = new Map<string, ContainerStatus>();
+  for (const s of statuses ?? []) if (s.name) byName.set(s.name, s);
+  return specs.map((spec) => {
+    const name = spec.name ?? '';
+    const status = byName.get(name);
+    const waiting = status?.state?.waiting;
+    const record: {
+      -readonly [K in keyof ContainerRecord]: ContainerRecord[K];
+    } = { name, kind, image: spec.image ?? '' };
+    if (status?.imageID) record.imageID = status.imageID;
+    if (status?.image) record.statusImage = status.image;
+    if (waiting?.reason) record.waitingReason = waiting.reason;
+    if (waiting?.message) record.waitingMessage = waiting.message;
+    if (status?.ready !== undefined) record.ready = status.ready;
+    return record;
+  });
+}
+
+/** Pod → slim record (no secrets: env, volumes and pull secrets are never read). */
+export function slimPodOf(pod: PodObject): SlimPod | undefined {
+  const m = pod.metadata;
+  if (!m?.name) return undefined;
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  return {
+    uid: m.uid ?? `${m.namespace ?? ''}/${m.name}`,
+    namespace: m.namespace ?? '',
+    name: m.name,
+    nodeName: spec.nodeName || undefined,
+    phase: status.phase,
+    createdAt: m.creationTimestamp,
+    owner: controllerOf(m),
+    templateHash: m.labels?.['pod-template-hash'],
+    containers: [
+      ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses),
+      ...containersOf('container', spec.containers, status.containerStatuses),
+      ...containersOf('ephemeralContainer', spec.ephemeralContainers, status.ephemeralContainerStatuses),
+    ],
+  };
+}
+
+/** Lookup of ReplicaSets and Jobs by uid (and by namespace/name when a uid is missing). */
+export interface OwnerIndex {
+  readonly replicaSets: ReadonlyMap<string, OwnerRecord>;
+  readonly jobs: ReadonlyMap<string, OwnerRecord>;
+}
+
+export function indexOwners(replicaSets: Iterable<OwnerRecord>, jobs: Iterable<OwnerRecord>): OwnerIndex {
+  const index = (items: Iterable<OwnerRecord>) => {
+    const map = new Map<string, OwnerRecord>();
+    for (const r of items) {
+      map.set(r.uid, r);
+      map.set(`${r.namespace}/${r.name}`, r);
+    }
+    return map;
+  };
+  return { replicaSets: index(replicaSets), jobs: index(jobs) };
+}
+
+function lookup(
+  map: ReadonlyMap<string, OwnerRecord>,
+  namespace: string,
+  link: OwnerLink,
+): OwnerRecord | undefined {
+  return (link.uid ? map.get(link.uid) : undefined) ?? map.get(`${namespace}/${link.name}`);
+}
+
+/** ReplicaSet→Deployment, Job→CronJob; DaemonSet, StatefulSet and others as they are; none = the Pod. */
+export function resolveWorkload(pod: SlimPod, owners: OwnerIndex): WorkloadRef {
+  const owner = pod.owner;
+  if (!owner) return { kind: 'Pod', name: pod.name };
+  if (owner.kind === 'ReplicaSet') {
+    const rs = lookup(owners.replicaSets, pod.namespace, owner);
+    if (rs?.owner) return { kind: rs.owner.kind, name: rs.owner.name };
+    // ReplicaSets unreadable (RBAC) or not synced yet: Deployments name theirs NAME-<pod-template-hash>.
+    if (!rs && pod.templateHash && owner.name.endsWith(`-${pod.templateHash}`)) {
+      return { kind: 'Deployment', name: owner.name.slice(0, -(pod.templateHash.length + 1)) };
+    }
+    return { kind: 'ReplicaSet', name: owner.name };
+  }
+  if (owner.kind === 'Job') {
+    const job = lookup(owners.jobs, pod.namespace, owner);
+    if (job?.owner) return { kind: job.owner.kind, name: job.owner.name };
+    return { kind: 'Job', name: owner.name };
+  }
+  return { kind: owner.kind, name: owner.name };
+}
+
+export function podRecordOf(pod: SlimPod, owners: OwnerIndex): PodRecord {
+  const { owner: _owner, templateHash: _hash, ...rest } = pod;
+  return { ...rest, workload: resolveWorkload(pod, owners) };
+}
+
+/** A `kind: List` (or any array) of Pods, ReplicaSets and Jobs → ImagesData. For fixtures and dumps. */
+export function imagesDataFromObjects(
+  objects: readonly { kind?: string; metadata?: ObjectMeta }[],
+): ImagesData {
+  const pods: SlimPod[] = [];
+  const rs: OwnerRecord[] = [];
+  const jobs: OwnerRecord[] = [];
+  for (const obj of objects) {
+    if (obj.kind === 'Pod') {
+      const slim = slimPodOf(obj as PodObject);
+      if (slim) pods.push(slim);
+    } else if (obj.kind === 'ReplicaSet' || obj.kind === 'Job') {
+      const rec = ownerRecordOf(obj);
+      if (rec) (obj.kind === 'Job' ? jobs : rs).push(rec);
+    }
+  }
+  const owners = indexOwners(rs, jobs);
+  return { pods: pods.map((p) => podRecordOf(p, owners)) };
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { findingKey } from '../../../src/model/finding.js';
+import { evaluateImages } from '../../../src/model/images/evaluate.js';
+import { buildImagesTables, imagesView } from '../../../src/model/images/view.js';
+import type { ViewTable } from '../../../src/model/view.js';
+import { fixtureConfig, fixtureData } from './fixture.js';
+
+function tables(): ViewTable[] {
+  const data = fixtureData();
+  const config = fixtureConfig();
+  return buildImagesTables(data, evaluateImages(data, config), config.registry.private);
+}
+
+function table(id: string): ViewTable {
+  const t = tables().find((x) => x.id === id);
+  if (!t) throw new Error(`no table ${id}`);
+  return t;
+}
+
+describe('images view: registry → image → workload tree', () => {
+  it('lists every registry with its images and workloads, worst first, with depth', () => {
+    const rows = table('registries').rows.map(
+      (r) =>
+        `${'  '.repeat(r.depth ?? 0)}${r.cells.name} [${r.severity}] ctrs=${r.cells.containers} fail=${r.cells.fail}`,
+    );
+    expect(rows).toEqual([
+      '(invalid reference) [fail] ctrs=1 fail=1',
+      '  registry.example.internal/TKG/App:1.0 [fail] ctrs=1 fail=1',
+      '    default/Pod/bad-image [fail] ctrs=1 fail=1',
+      '10.20.0.50:5000 [fail] ctrs=1 fail=1',
+      '  10.20.0.50:5000/tools/curl:8.4.0 [fail] ctrs=1 fail=1',
+      '    ops/Pod/legacy-tools [fail] ctrs=1 fail=1',
+      'docker.io [fail] ctrs=2 fail=2',
+      '  docker.io/library/busybox:1.36 [fail] ctrs=1 fail=1',
+      '    default/Pod/toolbox [fail] ctrs=1 fail=1',
+      '  docker.io/library/nginx:latest [fail] ctrs=1 fail=1',
+      '    default/Deployment/web [fail] ctrs=1 fail=1',
+      'quay.io [fail] ctrs=1 fail=1',
+      '  quay.io/prometheus/prometheus:v2.45.0 [fail] ctrs=1 fail=1',
+      '    monitoring/StatefulSet/prometheus [fail] ctrs=1 fail=1',
+      'registry.example.internal [fail] ctrs=7 fail=2',
+      '  registry.example.internal/tkg/apps/worker:2.0.0 [fail] ctrs=1 fail=1',
+      '    apps/Deployment/worker [fail] ctrs=1 fail=1',
+      '  registry.example.internal/tkgx/jq:1.7 [fail] ctrs=1 fail=1',
+      '    ops/Pod/legacy-tools [fail] ctrs=1 fail=1',
+      '  registry.example.internal/tkg/apps/api:1.4.2 [warn] ctrs=1 fail=0',
+      '    apps/Deployment/api [warn] ctrs=1 fail=0',
+      '  registry.example.internal/tkg/antrea-advanced-debian:v1.11.1_vmware.4 [pass] ctrs=2 fail=0',
+      '    kube-system/DaemonSet/antrea-agent [pass] ctrs=2 fail=0',
+      '  registry.example.internal/tkg/prometheus-config-reloader:v0.67.1_vmware.1 [pass] ctrs=1 fail=0',
+      '    monitoring/StatefulSet/prometheus [pass] ctrs=1 fail=0',
+      '  registry.example.internal/tkg/tools/toolbox:1.0 [pass] ctrs=1 fail=0',
+      '    default/Pod/toolbox [pass] ctrs=1 fail=0',
+      'registry.k8s.io [fail] ctrs=2 fail=1',
+      '  registry.k8s.io/etcd:3.5.9-0 [fail] ctrs=1 fail=1',
+      '    kube-system/CronJob/etcd-defrag [fail] ctrs=1 fail=1',
+      '  registry.k8s.io/pause:3.9 [info] ctrs=1 fail=0',
+      '    kube-system/Node/tkg-wc-control-plane-k8x2p [info] ctrs=1 fail=0',
+    ]);
+  });
+
+  it('row keys are stable and unique, and drill into the findings behind them', () => {
+    const data = fixtureData();
+    const config = fixtureConfig();
+    const findings = evaluateImages(data, config);
+    const t = buildImagesTables(data, findings, config.registry.private).find((x) => x.id === 'registries');
+    const keys = t?.rows.map((r) => r.key) ?? [];
+    expect(new Set(keys).size).toBe(keys.length);
+    const all = new Set(findings.map(findingKey));
+    const docker = t?.rows.find((r) => r.key === 'registry:docker.io');
+    expect(docker?.findingKeys).toHaveLength(2);
+    for (const k of docker?.findingKeys ?? []) expect(all.has(k)).toBe(true);
+    const worker = t?.rows.find((r) => r.key === 'image:registry.example.internal/tkg/apps/worker:2.0.0');
+    expect(worker?.findingKeys?.map((k) => k.split('|')[0]).sort()).toEqual(['IMG-001', 'IMG-005']);
+    expect(t?.footer).toBe(
+      '6 registries · 13 images · 14 containers in 10 pods · private: registry.example.internal/tkg',
+    );
+  });
+});
+
+describe('images view: counts', () => {
+  it('by namespace, each container counted once at its worst severity', () => {
+    const rows = table('namespaces').rows.map(
+      (r) =>
+        `${r.cells.name} pods=${r.cells.pods} ctrs=${r.cells.containers} f=${r.cells.fail} w=${r.cells.warn} i=${r.cells.info} p=${r.cells.pass}`,
+    );
+    expect(rows).toEqual([
+      'apps pods=2 ctrs=2 f=1 w=1 i=0 p=0',
+      'default pods=3 ctrs=4 f=3 w=0 i=0 p=1',
+      'kube-system pods=3 ctrs=4 f=1 w=0 i=1 p=2',
+      'monitoring pods=1 ctrs=2 f=1 w=0 i=0 p=1',
+      'ops pods=1 ctrs=2 f=2 w=0 i=0 p=0',
+    ]);
+  });
+
+  it('by workload', () => {
+    const rows = table('workloads').rows.map(
+      (r) => `${r.cells.name} [${r.severity}] images=${r.cells.images}`,
+    );
+    expect(rows).toEqual([
+      'apps/Deployment/worker [fail] images=1',
+      'default/Deployment/web [fail] images=1',
+      'default/Pod/bad-image [fail] images=1',
+      'default/Pod/toolbox [fail] images=2',
+      'kube-system/CronJob/etcd-defrag [fail] images=1',
+      'monitoring/StatefulSet/prometheus [fail] images=2',
+      'ops/Pod/legacy-tools [fail] images=2',
+      'apps/Deployment/api [warn] images=1',
+      'kube-system/Node/tkg-wc-control-plane-k8x2p [info] images=1',
+      'kube-system/DaemonSet/antrea-agent [pass] images=1',
+    ]);
+  });
+
+  it('the ViewBuilder draws nothing until there is data', () => {
+    const config = fixtureConfig();
+    const input = {
+      data: undefined,
+      state: { status: 'loading' as const },
+      findings: [],
+      snapshot: {},
+      config,
+      now: new Date(),
+    };
+    expect(imagesView(input)).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, join } from 'node:path';
 import TOML from '@iarna/toml';
 
 /**
@@ -149,7 +150,11 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     const t = entry as Table;
     reader.known(t, key, ['namespace', 'image', 'codes', 'reason']);
     const reason = reader.optString(t, key, 'reason');
-    if (!reason) throw reader.error(`${key}.reason`, 'every [[ignore]] needs a reason (it is shown beside the exception)');
+    if (!reason)
+      throw reader.error(
+        `${key}.reason`,
+        'every [[ignore]] needs a reason (it is shown beside the exception)',
+      );
     const namespace = reader.optString(t, key, 'namespace');
     const image = reader.optString(t, key, 'image');
     if (namespace === undefined && image === undefined) {
@@ -206,7 +211,8 @@ export function parseConfig(text: string, source: string): ParsedConfig {
       port: reader.optInt(s, 'ssh', 'port', 1, 65535) ?? DEFAULT_SSH.port,
       connectTimeoutSeconds:
         reader.optInt(s, 'ssh', 'connect_timeout_seconds', 1, 600) ?? DEFAULT_SSH.connectTimeoutSeconds,
-      readTimeoutSeconds: reader.optInt(s, 'ssh', 'read_timeout_seconds', 1, 600) ?? DEFAULT_SSH.readTimeoutSeconds,
+      readTimeoutSeconds:
+        reader.optInt(s, 'ssh', 'read_timeout_seconds', 1, 600) ?? DEFAULT_SSH.readTimeoutSeconds,
       acceptNew: reader.optBool(s, 'ssh', 'accept_new') ?? false,
       nodes,
     };
@@ -215,18 +221,29 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   let vsphere: VsphereConfig | undefined;
   if (raw.vsphere !== undefined) {
     const v = reader.table(raw, 'vsphere');
-    reader.known(v, 'vsphere', ['server', 'username', 'password_env', 'ca_file', 'insecure', 'inventory_file']);
+    reader.known(v, 'vsphere', [
+      'server',
+      'username',
+      'password_env',
+      'ca_file',
+      'insecure',
+      'inventory_file',
+    ]);
     if ('password' in v) {
-      throw reader.error('vsphere.password', 'passwords do not belong in the config file: set password_env to the name of an environment variable');
+      throw reader.error(
+        'vsphere.password',
+        'passwords do not belong in the config file: set password_env to the name of an environment variable',
+      );
     }
     const inventoryFile = reader.optString(v, 'vsphere', 'inventory_file');
+    const caFile = reader.optString(v, 'vsphere', 'ca_file');
     vsphere = {
       server: reader.optString(v, 'vsphere', 'server'),
       username: reader.optString(v, 'vsphere', 'username'),
       passwordEnv: reader.optString(v, 'vsphere', 'password_env') ?? DEFAULT_VSPHERE.passwordEnv,
-      caFile: reader.optString(v, 'vsphere', 'ca_file'),
+      caFile: caFile ? relativeToConfig(source, caFile) : undefined,
       insecure: reader.optBool(v, 'vsphere', 'insecure') ?? false,
-      inventoryFile: inventoryFile === '' ? undefined : inventoryFile,
+      inventoryFile: inventoryFile ? relativeToConfig(source, inventoryFile) : undefined,
     };
     if (!vsphere.server && !vsphere.inventoryFile) {
       throw reader.error('vsphere', 'needs either server (a live vCenter) or inventory_file (govc JSON)');
@@ -278,14 +295,16 @@ class TableReader {
   optString(table: Table, prefix: string, key: string): string | undefined {
     const value = table[key];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string') throw this.error(`${prefix}.${key}`, `must be a string, not ${describe(value)}`);
+    if (typeof value !== 'string')
+      throw this.error(`${prefix}.${key}`, `must be a string, not ${describe(value)}`);
     return value;
   }
 
   optBool(table: Table, prefix: string, key: string): boolean | undefined {
     const value = table[key];
     if (value === undefined) return undefined;
-    if (typeof value !== 'boolean') throw this.error(`${prefix}.${key}`, `must be true or false, not ${describe(value)}`);
+    if (typeof value !== 'boolean')
+      throw this.error(`${prefix}.${key}`, `must be true or false, not ${describe(value)}`);
     return value;
   }
 
@@ -295,7 +314,8 @@ class TableReader {
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw this.error(`${prefix}.${key}`, `must be a whole number, not ${describe(value)}`);
     }
-    if (value < min || value > max) throw this.error(`${prefix}.${key}`, `must be between ${min} and ${max} (got ${value})`);
+    if (value < min || value > max)
+      throw this.error(`${prefix}.${key}`, `must be between ${min} and ${max} (got ${value})`);
     return value;
   }
 
@@ -330,6 +350,11 @@ class TableReader {
     }
     return headerLine;
   }
+}
+
+/** A relative path in a config file means relative to that file (so a bundled config works from any cwd). */
+function relativeToConfig(source: string, path: string): string {
+  return isAbsolute(path) || source === DEFAULT_CONFIG.source ? path : join(dirname(source), path);
 }
 
 function describe(value: unknown): string {

@@ -27,7 +27,9 @@ import (
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/soap"
@@ -146,15 +148,16 @@ func main() {
 	specPath := flag.String("spec", "", "JSON scenario file")
 	certOut := flag.String("cert-out", "", "where to write the server certificate (PEM)")
 	pageSize := flag.Int("page-size", 0, "cap every RetrievePropertiesEx page at N objects even if the client asks for more")
+	govcJSON := flag.String("govc-json", "", "also write the inventory as govc (< 0.31, PascalCase) prints it: collect -json -type, dvs.portgroup.info -json")
 	flag.Parse()
 	forcedPageSize = *pageSize
-	if err := run(*specPath, *certOut); err != nil {
+	if err := run(*specPath, *certOut, *govcJSON); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim-airgap:", err)
 		os.Exit(1)
 	}
 }
 
-func run(specPath, certOut string) error {
+func run(specPath, certOut, govcJSON string) error {
 	raw, err := ioutil.ReadFile(specPath)
 	if err != nil {
 		return err
@@ -191,6 +194,11 @@ func run(specPath, certOut string) error {
 	out, err := populate(ctx, server.URL, &sc)
 	if err != nil {
 		return err
+	}
+	if govcJSON != "" {
+		if err := writeGovcJSON(ctx, server.URL, govcJSON); err != nil {
+			return fmt.Errorf("govc json: %w", err)
+		}
 	}
 	public := *server.URL
 	public.User = nil
@@ -308,4 +316,73 @@ func populate(ctx context.Context, u *url.URL, sc *spec) (*started, error) {
 		sim.FetchDVPortsResponse.Returnval = ports
 	}
 	return out, nil
+}
+
+// writeGovcJSON writes what `govc collect -json -type DistributedVirtualPortgroup -type
+// VmwareDistributedVirtualSwitch / PATHS...` and `govc dvs.portgroup.info -json SWITCH` print with a
+// govc built on this govmomi (encoding/json over vim25 types without json tags: PascalCase, one
+// ObjectUpdate per line), so offline tests read the same inventory the live tests read.
+func writeGovcJSON(ctx context.Context, u *url.URL, path string) error {
+	client, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = client.Logout(ctx) }()
+
+	// vcsim's switches are the base DistributedVirtualSwitch (vCenter's: VmwareDistributedVirtualSwitch).
+	kinds := []string{"DistributedVirtualPortgroup", "DistributedVirtualSwitch"}
+	v, err := view.NewManager(client.Client).CreateContainerView(ctx, client.ServiceContent.RootFolder, kinds, true)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = v.Destroy(ctx) }()
+	paths := map[string][]string{
+		"DistributedVirtualPortgroup": {"name", "config.key", "config.distributedVirtualSwitch", "config.defaultPortConfig", "config.policy"},
+		"DistributedVirtualSwitch":    {"name", "uuid", "config.defaultPortConfig", "config.uplinkPortgroup"},
+	}
+	filter := types.PropertyFilterSpec{
+		ObjectSet: []types.ObjectSpec{{
+			Obj:       v.Reference(),
+			Skip:      types.NewBool(true),
+			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ContainerView", Path: "view"}},
+		}},
+	}
+	for _, kind := range kinds {
+		filter.PropSet = append(filter.PropSet, types.PropertySpec{Type: kind, PathSet: paths[kind]})
+	}
+	res, err := property.DefaultCollector(client.Client).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{filter}})
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	var switches []types.ManagedObjectReference
+	for _, oc := range res.Returnval {
+		update := types.ObjectUpdate{Kind: types.ObjectUpdateKindEnter, Obj: oc.Obj}
+		for _, p := range oc.PropSet {
+			update.ChangeSet = append(update.ChangeSet, types.PropertyChange{Name: p.Name, Op: types.PropertyChangeOpAssign, Val: p.Val})
+		}
+		if err := enc.Encode(update); err != nil {
+			return err
+		}
+		if oc.Obj.Type != "DistributedVirtualPortgroup" {
+			switches = append(switches, oc.Obj)
+		}
+	}
+	for _, ref := range switches {
+		ports, err := methods.FetchDVPorts(ctx, client.Client, &types.FetchDVPorts{This: ref, Criteria: &types.DistributedVirtualSwitchPortCriteria{}})
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(struct {
+			Port []types.DistributedVirtualPort
+		}{ports.Returnval}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

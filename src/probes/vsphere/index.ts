@@ -1,9 +1,312 @@
-import type { ProbeSource } from '../types.js';
+import { existsSync, readFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import type { VsphereConfig } from '../../model/config.js';
+import { toPortgroupRecord, toSwitchRecord } from '../../model/portgroups/records.js';
+import { overridesAllowed } from '../../model/portgroups/resolve.js';
+import { computeScope } from '../../model/portgroups/scope.js';
+import type {
+  ClusterNetworkUse,
+  PortgroupsData,
+  PortRecord,
+  VsphereInventory,
+} from '../../model/portgroups/types.js';
+import { secrets } from '../../model/redact.js';
+import type { ProbeContext, ProbeSource } from '../types.js';
+import { readClusterNetworkUse } from './cluster.js';
+import { InventoryFileError, parseGovcInventory } from './govc.js';
+import {
+  fetchPorts,
+  login,
+  logout,
+  type RetrieveStats,
+  retrieveServiceContent,
+  retrieveSwitchesAndPortgroups,
+  type ServiceContent,
+  SWITCH_TYPES,
+} from './live.js';
+import { SoapTransport, VimFault, VimTransportError } from './soap.js';
 
-// PLACEHOLDER until the portgroups probe lands.
+/**
+ * The portgroups probe: the security policy of the distributed portgroups the cluster's VMs use,
+ * read live from vCenter (vim25 SOAP) or offline from govc JSON, joined with the VSphereVMs and
+ * Windows nodes of the cluster. One-shot: `r` in the TUI reads again.
+ */
+
+/** Tunables, for tests (small pages) and the bench. */
+export interface VsphereProbeOptions {
+  /** RetrievePropertiesEx options.maxObjects. */
+  maxObjects: number;
+  /** Per-call timeout. */
+  timeoutMs: number;
+}
+
+export const vsphereProbeOptions: VsphereProbeOptions = { maxObjects: 500, timeoutMs: 30_000 };
+
+type Plan =
+  | { readonly kind: 'none'; readonly message: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'vcenter'; readonly config: VsphereConfig & { server: string } };
+
+export function planSource(ctx: Pick<ProbeContext, 'config' | 'dumpDir'>): Plan {
+  const vs = ctx.config.vsphere;
+  if (vs?.inventoryFile) return { kind: 'file', path: vs.inventoryFile };
+  if (ctx.dumpDir) {
+    const path = join(ctx.dumpDir, 'vsphere', 'inventory.json');
+    if (existsSync(path)) return { kind: 'file', path };
+    // A support bundle replaces the live cluster: never dial vCenter from --from-dump.
+    return { kind: 'none', message: `the dump has no vsphere/inventory.json (govc collect -json output)` };
+  }
+  if (vs?.server) return { kind: 'vcenter', config: { ...vs, server: vs.server } };
+  return {
+    kind: 'none',
+    message:
+      'no [vsphere] section in the config: set server (live vCenter) or inventory_file (govc JSON), or pass --vsphere-inventory FILE',
+  };
+}
+
 export const portgroupsProbe: ProbeSource = {
   id: 'portgroups',
-  async start(ctx) {
-    ctx.store.set('portgroups', { status: 'not-applicable', message: 'not implemented yet' });
-  },
+  start: (ctx) => runProbe(ctx),
+  rerun: (ctx) => runProbe(ctx),
 };
+
+async function runProbe(ctx: ProbeContext): Promise<void> {
+  const plan = planSource(ctx);
+  if (plan.kind === 'none') {
+    ctx.store.set('portgroups', { status: 'not-applicable', message: plan.message });
+    return;
+  }
+  const previous = ctx.store.get('portgroups');
+  ctx.store.set('portgroups', {
+    ...previous,
+    status: previous?.data ? previous.status : 'loading',
+    progress: {
+      done: 0,
+      total: 1,
+      failed: 0,
+      label: plan.kind === 'file' ? 'reading the inventory file' : 'logging in to vCenter',
+    },
+  });
+  const cluster = readClusterNetworkUse(ctx).catch(
+    (err: unknown): ClusterNetworkUse => ({
+      status: 'error',
+      message: (err as Error).message,
+      vms: [],
+      windowsNodes: [],
+    }),
+  );
+  try {
+    const inventory =
+      plan.kind === 'file' ? readInventoryFile(plan.path) : await readVcenter(ctx, plan.config, cluster);
+    const data: PortgroupsData = { inventory, cluster: await cluster };
+    const notes = [
+      inventory.source.insecure ? 'TLS verification of vCenter is OFF (insecure)' : undefined,
+      data.cluster.status !== 'found' ? data.cluster.message : undefined,
+    ].filter(Boolean);
+    ctx.store.set('portgroups', {
+      status: 'ready',
+      data,
+      message: notes.length > 0 ? notes.join('; ') : undefined,
+      updatedAt: new Date().toISOString(),
+      progress: { done: 1, total: 1, failed: 0 },
+    });
+    ctx.log.info(
+      `portgroups: ${inventory.portgroups.length} portgroups, ${inventory.switches.length} switches from ${inventory.source.kind} ${inventory.source.location}; ${data.cluster.vms.length} VSphereVMs`,
+    );
+  } catch (err) {
+    await cluster;
+    const message = describeFailure(err, plan);
+    ctx.log.warn(`portgroups: ${message}`);
+    ctx.store.set('portgroups', {
+      status: 'error',
+      message,
+      updatedAt: new Date().toISOString(),
+      progress: { done: 0, total: 1, failed: 1 },
+    });
+  }
+}
+
+function describeFailure(err: unknown, plan: Plan): string {
+  if (err instanceof VimFault && err.faultType === 'InvalidLogin' && plan.kind === 'vcenter') {
+    return `vCenter ${hostOf(plan.config.server)} refused the login for ${plan.config.username ?? '?'} (InvalidLogin): check [vsphere] username and $${plan.config.passwordEnv}`;
+  }
+  if (err instanceof VimFault || err instanceof VimTransportError || err instanceof InventoryFileError)
+    return err.message;
+  if (err instanceof UserError) return err.message;
+  return `vCenter read failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+class UserError extends Error {}
+
+function hostOf(server: string): string {
+  try {
+    return sdkUrl(server).host;
+  } catch {
+    return server;
+  }
+}
+
+export function readInventoryFile(path: string): VsphereInventory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(
+      `inventory file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let parsed: ReturnType<typeof parseGovcInventory>;
+  try {
+    parsed = parseGovcInventory(text);
+  } catch (err) {
+    throw new InventoryFileError(`inventory file ${path}: ${(err as Error).message}`);
+  }
+  if (parsed.inventory.portgroups.length === 0) {
+    throw new InventoryFileError(
+      `inventory file ${path} has no DistributedVirtualPortgroup objects: produce it with govc collect -json -type DistributedVirtualPortgroup / name config (see the README)`,
+    );
+  }
+  return {
+    ...parsed.inventory,
+    source: { kind: 'inventory-file', location: path, detail: `govc JSON, ${parsed.casing}` },
+  };
+}
+
+/** https://host[:port]/sdk from `server` (a host, host:port, or a URL). Only https. */
+export function sdkUrl(server: string): URL {
+  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`);
+  if (url.protocol !== 'https:') throw new UserError(`[vsphere] server must be https (got ${url.protocol})`);
+  if (url.username || url.password) throw new UserError('[vsphere] server must not carry credentials');
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/sdk';
+  return url;
+}
+
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem',
+];
+
+/** ca_file when set; otherwise Node's bundled roots plus the system bundle (where a VMCA root usually lands). */
+export function trustedCas(caFile: string | undefined): string[] {
+  if (caFile) {
+    try {
+      return [readFileSync(caFile, 'utf8')];
+    } catch (err) {
+      throw new UserError(
+        `[vsphere] ca_file ${caFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  }
+  const system = SYSTEM_BUNDLES.find((p) => existsSync(p));
+  return system ? [...rootCertificates, readFileSync(system, 'utf8')] : [...rootCertificates];
+}
+
+function lookupVia(ctx: ProbeContext): LookupFunction {
+  return (hostname, options, callback) => {
+    ctx
+      .resolve(hostname)
+      .then((addresses) => {
+        const family = (a: string) => (a.includes(':') ? 6 : 4);
+        if ((options as { all?: boolean }).all) {
+          (callback as (e: null, a: { address: string; family: number }[]) => void)(
+            null,
+            addresses.map((address) => ({ address, family: family(address) })),
+          );
+        } else {
+          const first = addresses[0];
+          if (!first)
+            callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+          else callback(null, first, family(first));
+        }
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, '', 4));
+  };
+}
+
+export interface LiveReadStats {
+  calls: number;
+  pages: number;
+}
+
+/** The last live read's counters (tests check paging with them). */
+export const lastLiveRead: LiveReadStats = { calls: 0, pages: 0 };
+
+async function readVcenter(
+  ctx: ProbeContext,
+  vs: VsphereConfig & { server: string },
+  clusterUse: Promise<ClusterNetworkUse>,
+): Promise<VsphereInventory> {
+  const url = sdkUrl(vs.server);
+  if (!vs.username) throw new UserError('[vsphere] username is not set');
+  const password = process.env[vs.passwordEnv];
+  secrets.add(password);
+  if (!password) {
+    throw new UserError(
+      `the vCenter password is not set: export ${vs.passwordEnv} (the environment variable [vsphere] password_env names)`,
+    );
+  }
+  if (vs.insecure) ctx.log.warn(`vCenter ${url.host}: TLS verification is OFF (insecure)`);
+  const soap = new SoapTransport({
+    url,
+    ca: vs.insecure ? undefined : trustedCas(vs.caFile),
+    insecure: vs.insecure,
+    timeoutMs: vsphereProbeOptions.timeoutMs,
+    signal: ctx.signal,
+    lookup: lookupVia(ctx),
+  });
+  const stats: RetrieveStats = { pages: 0 };
+  const sc: ServiceContent = await retrieveServiceContent(soap);
+  if (sc.apiVersion && /^\d+(\.\d+)*$/.test(sc.apiVersion)) soap.soapAction = `urn:vim25/${sc.apiVersion}`;
+  await login(soap, sc, vs.username, password);
+  try {
+    ctx.store.patch('portgroups', {
+      progress: { done: 0, total: 1, failed: 0, label: 'reading switches and portgroups' },
+    });
+    const objects = await retrieveSwitchesAndPortgroups(soap, sc, vsphereProbeOptions.maxObjects, stats);
+    const switchObjects = objects.filter((o) => (SWITCH_TYPES as readonly string[]).includes(o.type));
+    const switchType = new Map(switchObjects.map((o) => [o.moid, o.type]));
+    const switches = switchObjects.map(toSwitchRecord);
+    const portgroups = objects.filter((o) => o.type === 'DistributedVirtualPortgroup').map(toPortgroupRecord);
+    const base: VsphereInventory = {
+      source: {
+        kind: 'vcenter',
+        location: url.host,
+        insecure: vs.insecure || undefined,
+        detail: [sc.fullName, sc.apiVersion ? `API ${sc.apiVersion}` : undefined].filter(Boolean).join(', '),
+      },
+      switches,
+      portgroups,
+      ports: { status: 'not-needed', items: [] },
+    };
+    // Ports only where they can matter: in-scope portgroups that allow overrides.
+    const scope = computeScope(base, await clusterUse);
+    const wanted = new Map<string, string[]>();
+    for (const entry of scope.inScope) {
+      const pg = entry.portgroup;
+      if (!overridesAllowed(pg) || !pg.switchMoid) continue;
+      wanted.set(pg.switchMoid, [...(wanted.get(pg.switchMoid) ?? []), pg.key ?? pg.moid]);
+    }
+    if (wanted.size === 0) return base;
+    const items: PortRecord[] = [];
+    try {
+      for (const [moid, keys] of wanted) {
+        const type = switchType.get(moid) ?? 'VmwareDistributedVirtualSwitch';
+        items.push(...(await fetchPorts(soap, { type, moid }, keys)));
+      }
+      return { ...base, ports: { status: 'read', items } };
+    } catch (err) {
+      if (err instanceof VimTransportError) throw err;
+      return {
+        ...base,
+        ports: { status: 'unavailable', reason: `FetchDVPorts failed: ${(err as Error).message}`, items: [] },
+      };
+    }
+  } finally {
+    lastLiveRead.calls = soap.stats.calls;
+    lastLiveRead.pages = stats.pages;
+    await logout(soap, sc).catch(() => undefined);
+  }
+}

@@ -1,4 +1,166 @@
-import type { ViewBuilder } from '../view.js';
+import { type Finding, findingKey, type Subject, subjectKey, worstSeverity } from '../finding.js';
+import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
+import { analyzeIpam, type ChainLink, type IpamAnalysis, type PoolAnalysis } from './analyze.js';
+import { poolSubject } from './evaluate.js';
+import { countToNumber, formatCount, formatPrefix, formatSet } from './ip.js';
+import type { IpamData } from './types.js';
 
-// PLACEHOLDER until the ipam probe lands: no probe-specific tables (the findings table is always there).
-export const ipamView: ViewBuilder = () => [];
+/** The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their arithmetic. */
+export const ipamView: ViewBuilder = ({ data, findings }) => {
+  const ipam = data as IpamData | undefined;
+  if (!ipam) return [];
+  const analysis = analyzeIpam(ipam);
+  return [chainTable(analysis, findings, ipam), poolsTable(analysis, findings)];
+};
+
+function findingsFor(
+  findings: readonly Finding[],
+  subjects: readonly Subject[],
+): Pick<ViewRow, 'severity' | 'findingKeys'> {
+  const keys = new Set(subjects.map(subjectKey));
+  const mine = findings.filter((f) => keys.has(subjectKey(f.subject)));
+  return { severity: worstSeverity(mine), findingKeys: mine.map(findingKey) };
+}
+
+const STATE_TEXT: Readonly<Record<ChainLink['state'], string>> = {
+  bound: 'bound',
+  pending: 'pending',
+  'no-claim': 'claim not created',
+  'pool-missing': 'pool missing',
+  'address-missing': 'address missing',
+  'out-of-range': 'out of pool range',
+  duplicate: 'duplicate address',
+  'other-provider': 'bound (other provider)',
+};
+
+function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: IpamData): ViewTable {
+  const rows: ViewRow[] = analysis.chains.map((link) => {
+    const vmSubject: Subject = { kind: 'VSphereVM', namespace: link.vm.namespace, name: link.vm.name };
+    const subjects: Subject[] = [
+      vmSubject,
+      { kind: 'IPAddressClaim', namespace: link.vm.namespace, name: link.claimName },
+    ];
+    if (link.address)
+      subjects.push({ kind: 'IPAddress', namespace: link.address.namespace, name: link.address.name });
+    if (link.pool) subjects.push(poolSubject(link.pool));
+    const address = link.address
+      ? `${link.address.address}${link.address.prefix !== undefined ? `/${link.address.prefix}` : ''}`
+      : '-';
+    const { machine, cluster } = analysis.machineOf(link.vm);
+    return {
+      key: `${link.vm.namespace}/${link.claimName}`,
+      cells: {
+        vm: `${link.vm.namespace}/${link.vm.name}`,
+        device: `${link.deviceIndex} ${link.networkName}`,
+        claim: link.claim ? link.claimName : `(${link.claimName})`,
+        address,
+        pool: `${link.poolRef.kind === 'GlobalInClusterIPPool' ? 'global/' : ''}${link.poolRef.name}`,
+        state: STATE_TEXT[link.state],
+      },
+      ...findingsFor(findings, subjects),
+      object: {
+        cluster: cluster?.name ?? link.vm.clusterName ?? null,
+        machine: machine?.name ?? null,
+        node: machine?.nodeName ?? null,
+        vsphereVM: link.vm,
+        claim: link.claim ?? null,
+        address: link.address ?? null,
+        pool: link.pool?.pool ?? null,
+        state: link.state,
+      },
+    };
+  });
+  const counts = new Map<string, number>();
+  for (const link of analysis.chains) counts.set(link.state, (counts.get(link.state) ?? 0) + 1);
+  const usingPools = new Set(analysis.chains.map((l) => l.vm)).size;
+  const footer =
+    `${usingPools} of ${data.vsphereVMs.length} VSphereVMs take addresses from pools · ` +
+    ([...counts].map(([state, n]) => `${n} ${STATE_TEXT[state as ChainLink['state']]}`).join(' · ') ||
+      'no claims') +
+    (data.missing.length > 0 ? ` · not served: ${data.missing.join(', ')}` : '');
+  return {
+    id: 'chain',
+    title: 'VM → claim → address → pool',
+    columns: [
+      { key: 'vm', title: 'VSPHEREVM', width: 32 },
+      { key: 'device', title: 'DEVICE', width: 18 },
+      { key: 'claim', title: 'CLAIM', width: 30 },
+      { key: 'address', title: 'ADDRESS', width: 24 },
+      { key: 'pool', title: 'POOL', width: 22 },
+      { key: 'state', title: 'STATE' },
+    ],
+    rows,
+    footer,
+  };
+}
+
+/** `[#######---] 70%` */
+export function usageBar(used: bigint, total: bigint, width = 10): string {
+  if (total <= 0n) return `[${'!'.repeat(width)}] -`;
+  const ratio = Math.min(1, countToNumber(used) / countToNumber(total));
+  const filled = Math.min(width, Math.round(ratio * width));
+  const percent = Math.floor(ratio * 100);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}%`;
+}
+
+function providerStatusText(pool: PoolAnalysis): string {
+  const s = pool.pool.status;
+  if (!s) return 'none';
+  const computed = { total: countToNumber(pool.total), used: pool.used, free: countToNumber(pool.free) };
+  const same = s.total === computed.total && s.used === computed.used && s.free === computed.free;
+  return same ? 'same' : `${s.total ?? '?'}/${s.used ?? '?'}/${s.free ?? '?'}`;
+}
+
+function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewTable {
+  const rows: ViewRow[] = analysis.pools.map((pool) => {
+    const p = pool.pool;
+    const ranges = pool.space ? formatSet(pool.space.allocatable) : `invalid: ${pool.error}`;
+    const addressSubjects: Subject[] = pool.addresses.map((a) => ({
+      kind: 'IPAddress',
+      namespace: a.namespace,
+      name: a.name,
+    }));
+    return {
+      key: subjectKey(poolSubject(pool)),
+      cells: {
+        kind: p.kind === 'GlobalInClusterIPPool' ? 'global' : 'namespaced',
+        name: `${p.namespace ? `${p.namespace}/` : ''}${p.name}`,
+        ranges: ranges || '(none)',
+        counts: `${formatCount(pool.total)}/${pool.used}/${formatCount(pool.free)}`,
+        usage: usageBar(BigInt(pool.used), pool.total),
+        next: pool.next ?? (pool.space ? 'none' : '-'),
+        provider: providerStatusText(pool),
+      },
+      ...findingsFor(findings, [poolSubject(pool), ...addressSubjects]),
+      object: {
+        pool: p,
+        computed: {
+          total: formatCount(pool.total),
+          used: pool.used,
+          free: formatCount(pool.free),
+          next: pool.next ?? null,
+          subnet: pool.space ? formatPrefix(pool.space.subnet) : null,
+          outOfRange: pool.outOfRange.map((a) => `${a.namespace}/${a.name} ${a.address}`),
+          pendingClaims: pool.pendingClaims.map((c) => `${c.namespace}/${c.name}`),
+          networks: pool.networks,
+        },
+      },
+    };
+  });
+  const overlaps = analysis.overlaps.length;
+  return {
+    id: 'pools',
+    title: 'Pools',
+    columns: [
+      { key: 'kind', title: 'KIND', width: 10 },
+      { key: 'name', title: 'POOL', width: 28 },
+      { key: 'ranges', title: 'ALLOCATABLE', width: 34 },
+      { key: 'counts', title: 'TOTAL/USED/FREE', width: 16, align: 'right' },
+      { key: 'usage', title: 'USAGE', width: 17 },
+      { key: 'next', title: 'NEXT', width: 18 },
+      { key: 'provider', title: 'PROVIDER T/U/F' },
+    ],
+    rows,
+    footer: `${analysis.pools.length} pool(s) · ${overlaps === 0 ? 'no overlaps' : `${overlaps} overlapping pair(s)`} · counts computed from ranges and IPAddresses; PROVIDER shows status.ipAddresses when it differs`,
+  };
+}

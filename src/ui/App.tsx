@@ -19,7 +19,7 @@ import { exportFormats, exportReport, reportFileName } from './export.js';
 import { type ProbeTables, probeTables } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions, PROBE_COMMANDS } from './state/commands.js';
-import { actionsForKey, viewKind } from './state/input.js';
+import { actionsForKey, splitKeys, viewKind } from './state/input.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
@@ -177,7 +177,12 @@ export function App(props: AppProps) {
       results: latest.current.results,
       exportFormats: latest.current.formats.map((f) => f.id),
     };
-    for (const action of actionsForKey(current, { input, key }, ctx)) act(action);
+    const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
+    for (const press of presses) {
+      const state = stateRef.current;
+      const screen = state === current ? ctx.screen : latest.current.screenFor(state);
+      for (const action of actionsForKey(state, press, { ...ctx, screen })) act(action);
+    }
   });
 
   const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
@@ -247,7 +252,14 @@ function Body(props: { readonly screen: Screen; readonly width: number }) {
   const { screen, width } = props;
   switch (screen.kind) {
     case 'overview':
-      return <Overview probes={screen.probes} failures={screen.failures} width={width} />;
+      return (
+        <Overview
+          probes={screen.probes}
+          failures={screen.failures}
+          problems={screen.problems}
+          width={width}
+        />
+      );
     case 'probe':
       return (
         <ProbeScreen statusLines={screen.statusLines} tabs={screen.tabs} pane={screen.pane} width={width} />

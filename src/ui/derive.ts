@@ -14,6 +14,7 @@ import {
   type ProbeTables,
   probeTables,
 } from './screen-model.js';
+import { PROBE_COMMANDS } from './state/commands.js';
 import { activeTable, type Frame, INITIAL_TABLE, type TableState, type UiState } from './state/navigation.js';
 import {
   compileFilter,
@@ -57,6 +58,8 @@ export type Screen =
   | {
       readonly kind: 'overview';
       readonly probes: TablePane;
+      /** Probes in error, each with its full reason (the table cell is too short for it). */
+      readonly problems: readonly Line[];
       readonly failures: TablePane;
       /** Cursor keys over both tables: probe rows, then failure rows. */
       readonly keys: readonly string[];
@@ -223,7 +226,14 @@ function deriveFrame(
         'all',
         tableChrome(probes) + probes.rows.length,
       );
-      const failuresHeight = Math.max(3, layout.bodyHeight - probesPane.height - 1);
+      const problems: Line[] = results
+        .filter((r) => r.status === 'error')
+        .flatMap((r) =>
+          wrapLine(`${PROBE_COMMANDS[r.id]}: ${r.message ?? 'error'}`, layout.width)
+            .slice(0, 2)
+            .map((text): Line => ({ text, tone: 'error' })),
+        );
+      const failuresHeight = Math.max(3, layout.bodyHeight - probesPane.height - 1 - problems.length);
       const n = probes.rows.length;
       const empty = results.some((r) => r.status === 'loading')
         ? 'no failures so far (probes still loading)'
@@ -249,6 +259,7 @@ function deriveFrame(
       return {
         kind: 'overview',
         probes: { ...probesPane, cursor: onProbes ? index : -1 },
+        problems,
         failures: { ...failuresPane, cursor: onProbes ? -1 : failuresPane.cursor },
         keys,
         pageHeight: rowsHeightOf(failuresPane),

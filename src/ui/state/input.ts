@@ -173,3 +173,20 @@ function isPrintable(input: string): boolean {
   for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) < 32) return false;
   return true;
 }
+
+/**
+ * Ink hands a run of plain characters that arrived together (a paste, tmux send-keys) to the input
+ * handler as one string; a person's keys are one at a time. Split it so `/nginx⏎` filters as typed.
+ */
+export function splitKeys(input: string): KeyPress[] {
+  const presses: KeyPress[] = [];
+  for (const ch of input) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\r' || ch === '\n') presses.push({ input: '', key: { return: true } });
+    else if (ch === '\t') presses.push({ input: '', key: { tab: true } });
+    else if (ch === '\u007f' || ch === '\b') presses.push({ input: '', key: { backspace: true } });
+    else if (code < 32) presses.push({ input: String.fromCharCode(code + 96), key: { ctrl: true } });
+    else presses.push({ input: ch, key: /[A-Z]/.test(ch) ? { shift: true } : {} });
+  }
+  return presses;
+}

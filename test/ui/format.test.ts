@@ -1,0 +1,110 @@
+import { describe, expect, test } from 'vitest';
+import { secrets } from '../../src/model/redact.js';
+import { progressBar } from '../../src/ui/derive.js';
+import { exportFormats, reportFileName } from '../../src/ui/export.js';
+import {
+  clip,
+  columnWidths,
+  findingDetailLines,
+  formatCells,
+  toYaml,
+  wrapLine,
+} from '../../src/ui/format.js';
+import { fakeFinding } from './helpers.js';
+
+describe('clip', () => {
+  test.each([
+    ['abc', 5, 'left', 'abc  '],
+    ['abc', 5, 'right', '  abc'],
+    ['abcdef', 4, 'left', 'abc…'],
+    ['a\nb', 3, 'left', 'a b'],
+    ['abc', 0, 'left', ''],
+    ['abc', 1, 'left', '…'],
+  ] as const)('clip(%j, %i, %s) = %j', (text, width, align, expected) => {
+    expect(clip(text, width, align)).toBe(expected);
+  });
+});
+
+describe('columnWidths', () => {
+  const cols = [
+    { key: 'a', title: 'A', width: 10 },
+    { key: 'b', title: 'B', width: 20 },
+    { key: 'c', title: 'C' },
+  ];
+  test('preferred widths, the last column takes the rest', () => {
+    expect(columnWidths(cols, 100)).toEqual([10, 20, 68]);
+  });
+  test('too narrow: the widest shrink first, the last keeps some room', () => {
+    const w = columnWidths(cols, 40);
+    expect(w.reduce((a, b) => a + b, 0) + 2).toBe(40);
+    expect(w[2]).toBeGreaterThanOrEqual(4);
+  });
+  test('cells are indented by depth in the first column', () => {
+    expect(formatCells(cols, [10, 5, 5], { a: 'x', b: 'y', c: 'z' }, 2)).toBe('    x      y     z    ');
+  });
+});
+
+describe('wrapLine', () => {
+  test('short lines stay', () => expect(wrapLine('hello', 20)).toEqual(['hello']));
+  test('long lines wrap at spaces and keep the indentation', () => {
+    expect(wrapLine('  alpha beta gamma delta epsilon', 16)).toEqual([
+      '  alpha beta',
+      '    gamma delta',
+      '    epsilon',
+    ]);
+  });
+  test('a long word is cut', () => {
+    expect(wrapLine('x'.repeat(25), 10)).toEqual([
+      'x'.repeat(10),
+      `  ${'x'.repeat(8)}`,
+      `  ${'x'.repeat(7)}`,
+    ]);
+  });
+});
+
+describe('detail page', () => {
+  test('finding: severity word, code, subject, detail, evidence YAML, remedy, object YAML', () => {
+    const f = fakeFinding('images', 'IMG-002', 'fail', 'nginx');
+    const lines = findingDetailLines(f, { spec: { image: 'nginx' } }, 100).map((l) => l.text);
+    expect(lines).toEqual([
+      'FAIL  IMG-002  IMG-002 says nginx is fail',
+      'Subject: Pod apps/nginx [main]',
+      '',
+      'Detail',
+      '  detail of nginx',
+      '',
+      'Evidence',
+      '  image: docker.io/library/nginx:1.0',
+      '  node: node-1',
+      '',
+      'Remedy',
+      '  mirror nginx into the private registry',
+      '',
+      'Object',
+      '  spec:',
+      '    image: nginx',
+      '',
+    ]);
+  });
+  test('YAML masks registered secrets and secret-named keys', () => {
+    secrets.add('tok-0123456789abcdef');
+    expect(toYaml({ token: 'x-y-z-w', note: 'bearer tok-0123456789abcdef' })).toBe(
+      'token: "[redacted]"\nnote: bearer [redacted]',
+    );
+  });
+});
+
+describe('export', () => {
+  test('file names sort by time and are shell-safe', () => {
+    expect(reportFileName('json', new Date('2026-11-22T12:41:07.123Z'))).toBe(
+      'airgap-top-report-20261122T124107Z.json',
+    );
+  });
+  test('every renderer of the report command is offered', () => {
+    expect(exportFormats().map((f) => f.id)).toEqual(expect.arrayContaining(['json', 'md']));
+  });
+  test('progress bar', () => {
+    expect(progressBar(3, 10, 10)).toBe('[###-------]');
+    expect(progressBar(0, 0, 4)).toBe('[----]');
+  });
+});

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig, utils } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import type { NodeFailure } from '../../model/containerd/types.js';
 import { secrets } from '../../model/redact.js';
 import { SftpFileSource } from './file-source.js';
@@ -16,6 +16,9 @@ import {
   parseKnownHosts,
   preferredHostKeyAlgorithms,
 } from './known-hosts.js';
+
+// ssh2 is CommonJS: under Node's ESM only its default export is reliable.
+const { Client: SshClient, utils } = ssh2;
 
 /**
  * SSH as a careful operator runs it: host keys checked against known_hosts before anything is sent,
@@ -204,7 +207,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
       return false;
     },
   };
-  const client = new Client();
+  const client = new SshClient();
   return new Promise<SshSession>((resolve, reject) => {
     let settled = false;
     const onAbort = () => fail(new SshConnectError({ kind: 'unreachable', message: `${where}: cancelled` }));

@@ -1,9 +1,156 @@
-import type { ProbeSource } from './types.js';
+import {
+  indexOwners,
+  type OwnerRecord,
+  ownerRecordOf,
+  type PodObject,
+  podRecordOf,
+  resolveWorkload,
+  type SlimPod,
+  slimPodOf,
+} from '../model/images/records.js';
+import type { ImagesData, PodRecord } from '../model/images/types.js';
+import { Collection, type KubeObject } from './kube/collection.js';
+import type { ProbeContext, ProbeSource } from './types.js';
 
-// PLACEHOLDER until the images probe lands.
+/**
+ * The image-origin probe: watches Pods (all namespaces or `-n`), plus ReplicaSets and Jobs kept slim
+ * (name, uid, controller) to name the owning workload. Publishes `ImagesData` into the store: a new
+ * object when something changed, with unchanged pods' records kept identical so evaluation only
+ * re-judges the pods an event touched.
+ */
 export const imagesProbe: ProbeSource = {
   id: 'images',
-  async start(ctx) {
-    ctx.store.set('images', { status: 'not-applicable', message: 'not implemented yet' });
-  },
+  start: (ctx) => runImagesProbe(ctx),
 };
+
+function collectionPath(prefix: string, resource: string, namespace: string | undefined): string {
+  return namespace
+    ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`
+    : `${prefix}/${resource}`;
+}
+
+/** Turns a failed pod list into a sentence with the next step. */
+function podsErrorMessage(error: string | undefined, namespace: string | undefined): string {
+  const reason = error ?? 'the pod list failed';
+  const scope = namespace ? `-n ${namespace}` : '--all-namespaces';
+  if (/forbidden|\b403\b/i.test(reason)) {
+    return `${reason}. Check with: kubectl auth can-i list pods ${scope} && kubectl auth can-i watch pods ${scope}`;
+  }
+  if (/\b401\b|unauthori[sz]ed/i.test(reason))
+    return `${reason}. Refresh the kubeconfig credentials (token expired?)`;
+  return `cannot read pods: ${reason}`;
+}
+
+export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
+  const ns = ctx.namespace;
+  const pods = new Collection<SlimPod>(ctx.kube, {
+    path: collectionPath('/api/v1', 'pods', ns),
+    transform: (obj: KubeObject) => slimPodOf(obj as PodObject),
+    coalesceMs: 100,
+  });
+  const replicaSets = new Collection<OwnerRecord>(ctx.kube, {
+    path: collectionPath('/apis/apps/v1', 'replicasets', ns),
+    transform: ownerRecordOf,
+    coalesceMs: 100,
+  });
+  const jobs = new Collection<OwnerRecord>(ctx.kube, {
+    path: collectionPath('/apis/batch/v1', 'jobs', ns),
+    transform: ownerRecordOf,
+    coalesceMs: 100,
+  });
+  const collections = [pods, replicaSets, jobs];
+
+  let data: ImagesData | undefined;
+  /** uid → last published record and the slim pod it came from (identity = unchanged). */
+  let records = new Map<string, { slim: SlimPod; record: PodRecord }>();
+  let warnedOwners = '';
+  let timer: NodeJS.Timeout | undefined;
+  let synced = false;
+
+  const publish = (): void => {
+    timer = undefined;
+    if (pods.status === 'error' && pods.items.size === 0) {
+      ctx.store.set('images', {
+        status: 'error',
+        message: podsErrorMessage(pods.error, ns),
+        updatedAt: new Date().toISOString(),
+        live: pods.live,
+      });
+      return;
+    }
+    if (pods.status === 'not-found') {
+      ctx.store.set('images', {
+        status: 'error',
+        message: `the API server does not serve pods: ${pods.error}`,
+      });
+      return;
+    }
+    const owners = indexOwners(replicaSets.items.values(), jobs.items.values());
+    const next = new Map<string, { slim: SlimPod; record: PodRecord }>();
+    const list: PodRecord[] = [];
+    let changed = data === undefined || records.size !== pods.items.size;
+    for (const slim of pods.items.values()) {
+      const previous = records.get(slim.uid);
+      let record: PodRecord;
+      if (previous && previous.slim === slim) {
+        const workload = resolveWorkload(slim, owners);
+        const same =
+          workload.kind === previous.record.workload.kind && workload.name === previous.record.workload.name;
+        record = same ? previous.record : { ...previous.record, workload };
+        if (!same) changed = true;
+      } else {
+        record = podRecordOf(slim, owners);
+        changed = true;
+      }
+      next.set(slim.uid, { slim, record });
+      list.push(record);
+    }
+    records = next;
+    if (changed) data = { pods: list.sort(comparePods) };
+
+    const ownerProblems = [replicaSets, jobs]
+      .filter((c) => c.status === 'error')
+      .map((c) => c.error)
+      .join('; ');
+    if (ownerProblems && ownerProblems !== warnedOwners) {
+      ctx.log.warn(
+        `images: owning workloads partly unresolved (${ownerProblems}); pods show their ReplicaSet or Job`,
+      );
+    }
+    warnedOwners = ownerProblems;
+    ctx.store.set('images', {
+      status: 'ready',
+      data,
+      message: ownerProblems ? `owning workloads partly unresolved: ${ownerProblems}` : undefined,
+      updatedAt: new Date().toISOString(),
+      live: ctx.live ? pods.live : undefined,
+    });
+  };
+
+  // The three collections notify separately; one publish per burst.
+  const schedule = (): void => {
+    if (!synced || timer) return;
+    timer = setTimeout(publish, 20);
+  };
+  for (const c of collections) c.onChange(schedule);
+
+  const stop = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    for (const c of collections) c.stop();
+  };
+  if (ctx.signal.aborted) return;
+  ctx.signal.addEventListener('abort', stop, { once: true });
+
+  for (const c of collections) c.start({ watch: ctx.live });
+  await Promise.all(collections.map((c) => c.firstSync));
+  synced = true;
+  publish();
+  if (!ctx.live) stop();
+}
+
+/** Code-unit order (not localeCompare: 10k pods sort in a couple of ms). */
+function comparePods(a: PodRecord, b: PodRecord): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

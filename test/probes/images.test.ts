@@ -1,0 +1,377 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { Logger } from '../../src/app/log.js';
+import { Session } from '../../src/app/session.js';
+import { parseConfig } from '../../src/model/config.js';
+import { compareFindings, type Finding, subjectLabel } from '../../src/model/finding.js';
+import type { ImagesData } from '../../src/model/images/types.js';
+import type { Report } from '../../src/model/report.js';
+import { Store } from '../../src/model/store.js';
+import { runImagesProbe } from '../../src/probes/images.js';
+import { loadKubeConnection } from '../../src/probes/kube/connection.js';
+import { startTestSimulator } from '../helpers/simulator.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FIXTURE = join(ROOT, 'fixtures/images/pods.yaml');
+const CONFIG = join(ROOT, 'fixtures/images/airgap-top.toml');
+
+/** What fixtures/images/pods.yaml must produce (the same list test/model/images pins). */
+const EXPECTED = [
+  'IMG-002 fail Pod default/toolbox [debugger-x7k2q]',
+  'IMG-002 fail Pod default/web-7d4b9c8f5-q8zlm [nginx]',
+  'IMG-002 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
+  'IMG-002 fail Pod monitoring/prometheus-0 [prometheus]',
+  'IMG-003 fail Pod ops/legacy-tools [curl]',
+  'IMG-003 fail Pod ops/legacy-tools [jq]',
+  'IMG-005 fail Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
+  'IMG-005 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
+  'IMG-006 fail Pod default/bad-image [app]',
+  'IMG-004 warn Pod apps/api-5f6d8c9b7-4kq9s [api]',
+  'IMG-007 info Pod kube-system/kube-vip-tkg-wc-control-plane-k8x2p [pause]',
+  'IMG-001 pass Pod apps/api-5f6d8c9b7-4kq9s [api]',
+  'IMG-001 pass Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
+  'IMG-001 pass Pod default/toolbox [toolbox]',
+  'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [antrea-agent]',
+  'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [install-cni]',
+  'IMG-001 pass Pod monitoring/prometheus-0 [config-reloader]',
+];
+
+function triples(findings: readonly Finding[]): string[] {
+  return [...findings].sort(compareFindings).map((f) => `${f.code} ${f.severity} ${subjectLabel(f.subject)}`);
+}
+
+function fixtureObjects(): Record<string, unknown>[] {
+  return (parse(readFileSync(FIXTURE, 'utf8')) as { items: Record<string, unknown>[] }).items;
+}
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist/cli/main.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? 2) : 0;
+        resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Only reads: GET (get, list, watch) and nothing else, ever. */
+function expectReadOnly(requests: readonly { method: string; verb: string; path: string }[]): void {
+  expect(requests.length).toBeGreaterThan(0);
+  const writes = requests.filter((r) => r.method !== 'GET' || !['get', 'list', 'watch'].includes(r.verb));
+  expect(writes).toEqual([]);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function privatePod(name: string, image: string, namespace = 'apps'): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}` },
+    spec: { nodeName: 'node-1', containers: [{ name: 'main', image }] },
+    status: { phase: 'Running' },
+  };
+}
+
+beforeAll(() => {
+  // The CLI is spawned from dist; tsc emits even when another area has a type error.
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  } catch {
+    /* emitted anyway; a broken build shows up as a failing spawn below */
+  }
+}, 240_000);
+
+describe('airgap-top report against the simulator (images)', () => {
+  let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+  beforeAll(async () => {
+    sim = await startTestSimulator(FIXTURE);
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it('flags exactly the right containers with the right severities, exits 1, and only reads', async () => {
+    const { code, stdout, stderr } = await runCli([
+      'report',
+      '--format',
+      'json',
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--config',
+      CONFIG,
+    ]);
+    expect(code, stderr).toBe(1);
+    const report = JSON.parse(stdout) as Report;
+    const images = report.probes.find((p) => p.id === 'images');
+    expect(images?.status).toBe('ready');
+    expect(triples(images?.findings ?? [])).toEqual(EXPECTED);
+    expect(images?.summary).toEqual({ pass: 6, info: 1, warn: 1, fail: 9 });
+    const nginx = images?.findings.find((f) => f.subject.container === 'nginx');
+    expect(nginx?.evidence).toMatchObject({
+      workload: 'Deployment/web',
+      reference: 'docker.io/library/nginx:latest',
+    });
+    const cron = images?.findings.find((f) => f.code === 'IMG-005' && f.subject.container === 'defrag');
+    expect(cron?.detail).toContain('CronJob kube-system/etcd-defrag');
+    expect(cron?.detail).toContain('Back-off pulling image "registry.k8s.io/etcd:3.5.9-0"');
+    expectReadOnly(sim.requests);
+    const paths = new Set(sim.requests.map((r) => r.path.split('?')[0]));
+    expect(paths).toContain('/api/v1/pods');
+    expect(paths).toContain('/apis/apps/v1/replicasets');
+    expect(paths).toContain('/apis/batch/v1/jobs');
+  }, 90_000);
+
+  it('-n limits the reads and the findings to one namespace', async () => {
+    const { stdout, stderr } = await runCli([
+      'report',
+      '--format',
+      'json',
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--config',
+      CONFIG,
+      '-n',
+      'apps',
+    ]);
+    const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
+    expect(triples(images?.findings ?? []), stderr).toEqual([
+      'IMG-005 fail Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
+      'IMG-004 warn Pod apps/api-5f6d8c9b7-4kq9s [api]',
+      'IMG-001 pass Pod apps/api-5f6d8c9b7-4kq9s [api]',
+      'IMG-001 pass Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
+    ]);
+    expect(sim.requests.some((r) => r.path.startsWith('/api/v1/namespaces/apps/pods'))).toBe(true);
+  }, 90_000);
+});
+
+describe('airgap-top report with every image private', () => {
+  it('exits 0', async () => {
+    const objects = fixtureObjects().filter((o) => {
+      const name = (o.metadata as { name?: string }).name ?? '';
+      return ['antrea-agent-7xk2p', 'prometheus-0', 'toolbox', 'web-7d4b9c8f5'].includes(name);
+    });
+    // prometheus-0's app container and toolbox's debug container moved to the private registry too.
+    const fixed = JSON.parse(
+      JSON.stringify(objects)
+        .replaceAll('quay.io/prometheus/', 'registry.example.internal/tkg/prometheus/')
+        .replaceAll('"busybox:1.36"', '"registry.example.internal/tkg/tools/busybox:1.36"')
+        .replaceAll('docker.io/library/busybox', 'registry.example.internal/tkg/tools/busybox'),
+    ) as object[];
+    const sim = await startTestSimulator(fixed);
+    try {
+      const { code, stdout, stderr } = await runCli([
+        'report',
+        '--format',
+        'json',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--config',
+        CONFIG,
+      ]);
+      const report = JSON.parse(stdout) as Report;
+      const images = report.probes.find((p) => p.id === 'images');
+      expect(triples(images?.findings ?? [])).toEqual([
+        'IMG-001 pass Pod default/toolbox [debugger-x7k2q]',
+        'IMG-001 pass Pod default/toolbox [toolbox]',
+        'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [antrea-agent]',
+        'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [install-cni]',
+        'IMG-001 pass Pod monitoring/prometheus-0 [config-reloader]',
+        'IMG-001 pass Pod monitoring/prometheus-0 [prometheus]',
+      ]);
+      expect(
+        code,
+        `${stderr}\n${JSON.stringify(report.probes.map((p) => [p.id, p.status, p.error, p.summary]))}`,
+      ).toBe(0);
+      expectReadOnly(sim.requests);
+    } finally {
+      await sim.close();
+    }
+  }, 90_000);
+});
+
+describe('the images probe, live', () => {
+  it('a pod created, broken and deleted while the probe watches shows up, changes and goes', async () => {
+    const sim = await startTestSimulator([privatePod('api', 'registry.example.internal/tkg/api:1')]);
+    const config = parseConfig(readFileSync(CONFIG, 'utf8'), CONFIG).config;
+    const session = await Session.open({
+      kubeconfig: sim.kubeconfigPath,
+      config,
+      log: new Logger(),
+      live: true,
+      probes: ['images'],
+    });
+    try {
+      await session.start();
+      const images = () => session.results().find((r) => r.id === 'images');
+      expect(triples(images()?.findings ?? [])).toEqual(['IMG-001 pass Pod apps/api [main]']);
+      expect(images()?.live).toBe('watching');
+
+      sim.apply(privatePod('intruder', 'quay.io/evil/miner:1', 'default'));
+      const added = await waitFor('the new pod as a finding', () =>
+        images()?.findings.find((f) => f.subject.name === 'intruder'),
+      );
+      expect(`${added.code} ${added.severity}`).toBe('IMG-002 fail');
+
+      sim.patch('v1', 'Pod', 'api', 'apps', {
+        status: {
+          containerStatuses: [
+            {
+              name: 'main',
+              image: 'registry.example.internal/tkg/api:1',
+              imageID: '',
+              ready: false,
+              state: {
+                waiting: { reason: 'ErrImagePull', message: 'failed to resolve reference: not found' },
+              },
+            },
+          ],
+        },
+      });
+      const failing = await waitFor('the pull failure', () =>
+        images()?.findings.find((f) => f.code === 'IMG-005' && f.subject.name === 'api'),
+      );
+      expect(failing.detail).toContain('failed to resolve reference: not found');
+
+      sim.remove('v1', 'Pod', 'intruder', 'default');
+      await waitFor('the deleted pod to disappear', () =>
+        images()?.findings.some((f) => f.subject.name === 'intruder') ? undefined : true,
+      );
+      // The simulator records a request when it ends: close the session, then look for the watch.
+      session.close();
+      await waitFor('the pods watch to be recorded', () =>
+        sim.requests.some((r) => r.verb === 'watch' && r.path.startsWith('/api/v1/pods')) ? true : undefined,
+      );
+      expectReadOnly(sim.requests);
+    } finally {
+      session.close();
+      await sim.close();
+    }
+  }, 60_000);
+
+  it('keeps the same data object when an event changes nothing it keeps, and a new one when it does', async () => {
+    const sim = await startTestSimulator([privatePod('a', 'registry.example.internal/tkg/a:1')]);
+    const store = new Store();
+    const controller = new AbortController();
+    const kube = loadKubeConnection({ kubeconfig: sim.kubeconfigPath });
+    const config = parseConfig(readFileSync(CONFIG, 'utf8'), CONFIG).config;
+    try {
+      await runImagesProbe({
+        config,
+        kube,
+        store,
+        log: new Logger(),
+        signal: controller.signal,
+        live: true,
+        resolve: async () => ['127.0.0.1'],
+      });
+      const first = store.get('images')?.data as ImagesData;
+      expect(first.pods.map((p) => p.name)).toEqual(['a']);
+      sim.apply(privatePod('b', 'registry.example.internal/tkg/b:1'));
+      const second = await waitFor('pod b', () => {
+        const d = store.get('images')?.data as ImagesData;
+        return d.pods.length === 2 ? d : undefined;
+      });
+      expect(second).not.toBe(first);
+      // Pod a's record is the same object: evaluation re-judges only b.
+      expect(second.pods.find((p) => p.name === 'a')).toBe(first.pods[0]);
+      // An event that changes no pod record (an unrelated ReplicaSet) republishes the SAME data object.
+      const stamp = store.get('images')?.updatedAt;
+      sim.apply({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'unrelated-5d8f7', namespace: 'apps', uid: 'uid-rs-unrelated' },
+        spec: { selector: { matchLabels: { app: 'unrelated' } } },
+      });
+      await waitFor('the ReplicaSet event to be published', () =>
+        store.get('images')?.updatedAt !== stamp ? true : undefined,
+      );
+      expect(store.get('images')?.data).toBe(second);
+      // A change to pod b: new data, pod a's record still the same object.
+      sim.patch('v1', 'Pod', 'b', 'apps', { status: { phase: 'Failed' } });
+      const third = await waitFor('the patch to be published', () => {
+        const d = store.get('images')?.data as ImagesData;
+        return d !== second ? d : undefined;
+      });
+      expect(third.pods.find((p) => p.name === 'b')?.phase).toBe('Failed');
+      expect(third.pods.find((p) => p.name === 'a')).toBe(first.pods[0]);
+    } finally {
+      controller.abort();
+      kube.close();
+      await sim.close();
+    }
+  }, 60_000);
+
+  it('an API server that stops answering becomes status error with a message, not a crash', async () => {
+    const sim = await startTestSimulator([]);
+    const kube = loadKubeConnection({ kubeconfig: sim.kubeconfigPath });
+    await sim.close();
+    const store = new Store();
+    const config = parseConfig(readFileSync(CONFIG, 'utf8'), CONFIG).config;
+    try {
+      await runImagesProbe({
+        config,
+        kube,
+        store,
+        log: new Logger(),
+        signal: new AbortController().signal,
+        live: false,
+        resolve: async () => ['127.0.0.1'],
+      });
+      const state = store.get('images');
+      expect(state?.status).toBe('error');
+      expect(state?.message).toMatch(/cannot read pods: .+/);
+    } finally {
+      kube.close();
+    }
+  }, 30_000);
+});
+
+describe('report config without a private registry', () => {
+  it('says so in one finding and still fails public images', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'images-noconf-'));
+    const sim = await startTestSimulator([
+      privatePod('web', 'nginx'),
+      privatePod('x', 'harbor.corp.internal/app/x:1'),
+    ]);
+    try {
+      const config = join(dir, 'airgap-top.toml');
+      writeFileSync(config, '[registry]\nprofile = "tkg"\n');
+      const { code, stdout } = await runCli([
+        'report',
+        '--format',
+        'json',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--config',
+        config,
+      ]);
+      expect(code).toBe(1);
+      const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
+      expect(triples(images?.findings ?? [])).toEqual([
+        'IMG-002 fail Pod apps/web [main]',
+        'IMG-010 fail Config registry.private',
+        'IMG-003 info Pod apps/x [main]',
+      ]);
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

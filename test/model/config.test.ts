@@ -45,7 +45,12 @@ describe('parseConfig', () => {
       profile: 'tkg',
     });
     expect(config.ignore).toEqual([
-      { namespace: 'kube-system', image: 'registry.k8s.io/pause*', codes: [], reason: 'pause image pinned by the kubelet until 1.30' },
+      {
+        namespace: 'kube-system',
+        image: 'registry.k8s.io/pause*',
+        codes: [],
+        reason: 'pause image pinned by the kubelet until 1.30',
+      },
     ]);
     expect(config.topology).toEqual({ region: 'region-1', zones: ['zone-a', 'zone-b', 'zone-c'] });
     expect(config.ssh?.user).toBe('capv');
@@ -64,23 +69,50 @@ describe('parseConfig', () => {
 
   it.each([
     ['wrong type', '[registry]\nprivate = 5\n', 'c.toml:2: registry.private must be a list of strings'],
-    ['bad profile', '[registry]\nprofile = "eks"\n', 'c.toml:2: registry.profile must be one of tkg, cse, gdc'],
-    ['ignore without reason', '[[ignore]]\nnamespace = "a"\n', 'c.toml:1: ignore[0].reason every [[ignore]] needs a reason'],
+    [
+      'bad profile',
+      '[registry]\nprofile = "eks"\n',
+      'c.toml:2: registry.profile must be one of tkg, cse, gdc',
+    ],
+    [
+      'ignore without reason',
+      '[[ignore]]\nnamespace = "a"\n',
+      'c.toml:1: ignore[0].reason every [[ignore]] needs a reason',
+    ],
     ['port out of range', '[ssh]\nport = 70000\n', 'c.toml:2: ssh.port must be between 1 and 65535'],
-    ['non-integer concurrency', '[ssh]\nconcurrency = 1.5\n', 'c.toml:2: ssh.concurrency must be a whole number'],
-    ['password in file', '[vsphere]\nserver = "https://vc/sdk"\npassword = "hunter22"\n', 'vsphere.password passwords do not belong'],
+    [
+      'non-integer concurrency',
+      '[ssh]\nconcurrency = 1.5\n',
+      'c.toml:2: ssh.concurrency must be a whole number',
+    ],
+    [
+      'password in file',
+      '[vsphere]\nserver = "https://vc/sdk"\npassword = "hunter22"\n',
+      'vsphere.password passwords do not belong',
+    ],
     ['vsphere without target', '[vsphere]\nusername = "u"\n', 'vsphere needs either server'],
     ['not TOML', '[registry\nprivate = []\n', 'c.toml:1:'],
     ['section not a table', 'topology = 3\n', 'c.toml:1: topology must be a table'],
-    ['flap threshold of one', '[topology]\nflap_threshold = 1\n', 'c.toml:2: topology.flap_threshold must be between 2 and 1000'],
-    ['flap window as text', '[topology]\nflap_window_minutes = "15m"\n', 'c.toml:2: topology.flap_window_minutes must be a whole number'],
+    [
+      'flap threshold of one',
+      '[topology]\nflap_threshold = 1\n',
+      'c.toml:2: topology.flap_threshold must be between 2 and 1000',
+    ],
+    [
+      'flap window as text',
+      '[topology]\nflap_window_minutes = "15m"\n',
+      'c.toml:2: topology.flap_window_minutes must be a whole number',
+    ],
   ])('%s gives a ConfigError naming the key and line', (_name, text, expected) => {
     expect(() => parseConfig(text, 'c.toml')).toThrow(ConfigError);
     expect(() => parseConfig(text, 'c.toml')).toThrow(expected);
   });
 
   it('reads the topology flap settings', () => {
-    const { config } = parseConfig('[topology]\nzones = ["zone-a"]\nflap_window_minutes = 30\nflap_threshold = 4\n', 'c.toml');
+    const { config } = parseConfig(
+      '[topology]\nzones = ["zone-a"]\nflap_window_minutes = 30\nflap_threshold = 4\n',
+      'c.toml',
+    );
     expect(config.topology).toEqual({ zones: ['zone-a'], flapWindowMinutes: 30, flapThreshold: 4 });
   });
 
@@ -93,8 +125,25 @@ describe('parseConfig', () => {
     }
   });
 
+  it('resolves relative [vsphere] inventory_file and ca_file against the config file, keeps absolute ones', () => {
+    const { config } = parseConfig(
+      '[vsphere]\ninventory_file = "vsphere-inventory.json"\nca_file = "certs/vc.pem"\n',
+      '/opt/demo/airgap-top.toml',
+    );
+    expect(config.vsphere?.inventoryFile).toBe('/opt/demo/vsphere-inventory.json');
+    expect(config.vsphere?.caFile).toBe('/opt/demo/certs/vc.pem');
+    const abs = parseConfig(
+      '[vsphere]\ninventory_file = "/srv/inv.json"\n',
+      '/opt/demo/airgap-top.toml',
+    ).config;
+    expect(abs.vsphere?.inventoryFile).toBe('/srv/inv.json');
+  });
+
   it('reports unknown keys with their line instead of dropping them silently', () => {
-    const { warnings } = parseConfig('[registry]\nprivate = []\nprivat = ["x"]\n\n[topology]\nzone = "a"\n', 'c.toml');
+    const { warnings } = parseConfig(
+      '[registry]\nprivate = []\nprivat = ["x"]\n\n[topology]\nzone = "a"\n',
+      'c.toml',
+    );
     expect(warnings).toEqual([
       'c.toml:3: unknown key registry.privat (ignored; known here: private, ca_file, profile)',
       'c.toml:6: unknown key topology.zone (ignored; known here: region, zones, flap_window_minutes, flap_threshold)',

@@ -106,10 +106,12 @@ export function portSetting(value: unknown): PortSettingRecord | undefined {
 
 function moidList(value: unknown): string[] {
   // XML: <val xsi:type="ArrayOfManagedObjectReference"><ManagedObjectReference .../>...</val>; JSON: [{type,value}]
+  // XML and PascalCase JSON name the inner list ManagedObjectReference; camelCase JSON managedObjectReference.
+  const inner = isObject(value) ? (value.ManagedObjectReference ?? value.managedObjectReference) : undefined;
   const items = Array.isArray(value)
     ? value
-    : isObject(value) && 'ManagedObjectReference' in value
-      ? ([] as unknown[]).concat(value.ManagedObjectReference)
+    : inner !== undefined && inner !== null
+      ? ([] as unknown[]).concat(inner)
       : [];
   return items.map(moidOf).filter((m): m is string => m !== undefined);
 }

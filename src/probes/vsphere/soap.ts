@@ -113,26 +113,7 @@ export class SoapTransport {
 
   /** Sends one method call; resolves to the parsed `<METHODResponse>` element. */
   async call(method: string, bodyXml: string): Promise<Record<string, unknown>> {
-    const text = await this.post(envelope(bodyXml));
-    let doc: Record<string, unknown>;
-    try {
-      doc = parseSoapXml(text);
-    } catch (err) {
-      throw new VimFault(
-        'ParseError',
-        `vCenter sent an answer to ${method} that is not XML: ${(err as Error).message}`,
-      );
-    }
-    const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as
-      | Record<string, unknown>
-      | undefined;
-    if (!body) throw new VimFault('ParseError', `vCenter's answer to ${method} has no SOAP body`);
-    const fault = body.Fault as Record<string, unknown> | undefined;
-    if (fault) throw faultOf(method, fault);
-    const response = body[`${method}Response`];
-    if (response === undefined)
-      throw new VimFault('ParseError', `vCenter's answer to ${method} has no ${method}Response`);
-    return (typeof response === 'object' && response !== null ? response : {}) as Record<string, unknown>;
+    return readSoapResponse(method, await this.post(envelope(bodyXml)));
   }
 
   private post(payload: string): Promise<string> {
@@ -207,6 +188,29 @@ export class SoapTransport {
   forgetSession(): void {
     this.cookie = undefined;
   }
+}
+
+/** Parses a SOAP answer: the `<METHODResponse>` element, or a VimFault for a SOAP fault. */
+export function readSoapResponse(method: string, text: string): Record<string, unknown> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseSoapXml(text);
+  } catch (err) {
+    throw new VimFault(
+      'ParseError',
+      `vCenter sent an answer to ${method} that is not XML: ${(err as Error).message}`,
+    );
+  }
+  const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as
+    | Record<string, unknown>
+    | undefined;
+  if (!body) throw new VimFault('ParseError', `vCenter's answer to ${method} has no SOAP body`);
+  const fault = body.Fault as Record<string, unknown> | undefined;
+  if (fault) throw faultOf(method, fault);
+  const response = body[`${method}Response`];
+  if (response === undefined)
+    throw new VimFault('ParseError', `vCenter's answer to ${method} has no ${method}Response`);
+  return (typeof response === 'object' && response !== null ? response : {}) as Record<string, unknown>;
 }
 
 function faultOf(method: string, fault: Record<string, unknown>): VimFault {

@@ -13,7 +13,10 @@ export function clip(text: string, width: number, align: 'left' | 'right' = 'lef
   return align === 'right' ? flat.padStart(width) : flat.padEnd(width);
 }
 
-/** Column widths for the available width: preferred widths, shrunk from the widest when too narrow; the last takes the rest. */
+/**
+ * Column widths for the available width: preferred widths, shrunk from the widest when too narrow;
+ * the last takes the rest (unless it is a right-aligned number column).
+ */
 export function columnWidths(columns: readonly ViewColumn[], total: number): number[] {
   const gaps = Math.max(0, columns.length - 1);
   const widths = columns.map((c, i) =>
@@ -28,7 +31,12 @@ export function columnWidths(columns: readonly ViewColumn[], total: number): num
     widths[widest] = w - 1;
     fixed -= 1;
   }
-  if (columns.length) widths[columns.length - 1] = Math.max(1, total - fixed - gaps);
+  const last = columns[columns.length - 1];
+  if (last) {
+    const rest = Math.max(1, total - fixed - gaps);
+    // A right-aligned (numeric) last column keeps its own width instead of floating far right.
+    widths[columns.length - 1] = last.align === 'right' && last.width ? Math.min(rest, last.width) : rest;
+  }
   return widths;
 }
 

@@ -1,0 +1,233 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
+
+/**
+ * The TUI as a person uses it: the real binary in a real terminal (tmux, fixed size), driven by
+ * key presses, checked by what is on screen. Runs against the demo scenario served by the simulator
+ * through the live path (`airgap-top --kubeconfig ...`), and through `airgap-top demo` when that
+ * command is available.
+ */
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const EXIT_MARK = 'AIRGAP_TOP_EXIT=';
+
+function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** One private tmux server per terminal session (its own socket), so parallel runs never meet. */
+class Terminal {
+  private readonly socket = `airgap-top-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  lastScreen = '';
+
+  constructor(
+    readonly cwd: string,
+    command: string,
+  ) {
+    this.tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '160',
+      '-y',
+      '45',
+      '-c',
+      cwd,
+      // Keep the pane after the TUI exits so the test can see the terminal it left behind.
+      `${command}; echo ${EXIT_MARK}$?; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 120`,
+    );
+  }
+
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, TERM: 'xterm-256color' },
+    });
+  }
+
+  screen(): string {
+    this.lastScreen = this.tmux('capture-pane', '-p', '-t', '0');
+    return this.lastScreen;
+  }
+
+  keys(...keys: string[]): void {
+    for (const k of keys) this.tmux('send-keys', '-t', '0', k);
+  }
+
+  /** Types literal text (each character a key press). */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', '0', '-l', text);
+  }
+
+  paneFlag(format: string): string {
+    return this.tmux('display-message', '-p', '-t', '0', format).trim();
+  }
+
+  /** Polls the screen until it matches, or fails showing what was on screen. */
+  async waitFor(what: RegExp | string | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      const ok =
+        typeof what === 'string'
+          ? screen.includes(what)
+          : what instanceof RegExp
+            ? what.test(screen)
+            : what(screen);
+      if (ok) return screen;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${String(what)}; the screen was:\n${screen}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  kill(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const CONFIG = `[registry]
+private = ["registry.example.internal/tkg"]
+profile = "tkg"
+`;
+
+/** The walk a person takes; the same for the live path and the demo. */
+async function walkThrough(term: Terminal): Promise<void> {
+  // Overview: every probe settled (no loading), the images probe failing.
+  const overview = await term.waitFor((s) => s.includes('Top failures') && /● (live|synced)/.test(s), 30_000);
+  expect(overview).toMatch(/images\s+ready/);
+  expect(overview).toContain('1 images ✗');
+  expect(overview).toMatch(/⏎ drill.*\? help.*q quit/);
+
+  // Help overlay, then close it.
+  term.keys('?');
+  const help = await term.waitFor('Help: keys on this screen');
+  expect(help).toContain('filter rows (regex; a leading ! inverts)');
+  term.keys('Escape');
+  await term.waitFor('Top failures');
+
+  // Jump to the images probe with one key; its own tables are there, findings last.
+  term.keys('1');
+  const images = await term.waitFor('overview › images');
+  expect(images).toMatch(/Findings \d+/);
+
+  // The findings table is the last tab (h wraps to it); filter it to one workload.
+  term.keys('h');
+  await term.waitFor(/Findings \(\d+\)/);
+  term.type('/edge-proxy');
+  term.keys('Enter');
+  const filtered = await term.waitFor('filter /edge-proxy/');
+  expect(filtered).toMatch(/> ✗ {2}FAIL {2}IMG-\d+ +Pod shop\/edge-proxy-/);
+  const selected = filtered.split('\n').find((l) => l.startsWith('> '));
+  const podName = /Pod shop\/(edge-proxy-[\w-]+)/.exec(selected ?? '')?.[1];
+  expect(podName).toBeTruthy();
+
+  // Drill into the failing finding: evidence, remedy, object, breadcrumb.
+  term.keys('Enter');
+  const detail = await term.waitFor('Evidence');
+  expect(detail).toContain(`› IMG-`);
+  expect(detail).toContain(podName as string);
+  expect(detail).toMatch(/^FAIL {2}IMG-\d+/m);
+  expect(detail).toContain('Remedy');
+  expect(detail).toContain('docker.io/library/nginx');
+
+  // Back: the same row, the same filter.
+  term.keys('Escape');
+  const back = await term.waitFor('filter /edge-proxy/');
+  expect(back.split('\n').find((l) => l.startsWith('> '))).toBe(selected);
+
+  // Export the report as JSON: the file exists in the working directory and parses.
+  term.keys('C-s');
+  await term.waitFor('Export the current report');
+  term.keys('1');
+  const written = await term.waitFor(/report written to (\S+\.json)/);
+  const path = /report written to (\S+\.json)/.exec(written)?.[1] as string;
+  expect(path.startsWith(term.cwd)).toBe(true);
+  expect(readdirSync(term.cwd)).toContain(path.slice(term.cwd.length + 1));
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    schemaVersion: number;
+    probes: { id: string; findings: { severity: string; subject: { name: string } }[] }[];
+  };
+  expect(report.schemaVersion).toBe(1);
+  const imageFindings = report.probes.find((p) => p.id === 'images')?.findings ?? [];
+  expect(imageFindings.some((f) => f.severity === 'fail' && f.subject.name === podName)).toBe(true);
+
+  // Quit: the process exits 0 and the terminal is as it was (main screen, cursor shown, line mode).
+  term.keys('q');
+  const after = await term.waitFor(new RegExp(`${EXIT_MARK}\\d+\\n-?icanon`));
+  expect(after).toContain(`${EXIT_MARK}0`);
+  expect(after).not.toContain('Top failures');
+  expect(after).not.toContain('airgap-top  ctx');
+  expect(after).toMatch(/^icanon$/m);
+  expect(term.paneFlag('#{alternate_on}')).toBe('0');
+  expect(term.paneFlag('#{cursor_flag}')).toBe('1');
+}
+
+describe('airgap-top TUI in a terminal (tmux)', () => {
+  let sim: SimulatorHandleExtended | undefined;
+  const dirs: string[] = [];
+  const terminals: Terminal[] = [];
+
+  beforeAll(async () => {
+    expect(hasTmux(), 'tmux is installed (scripts/setup.sh installs it)').toBe(true);
+    if (!existsSync(CLI))
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+    sim = await startTestSimulator(join(ROOT, 'fixtures/demo/scenario'));
+  });
+
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await sim?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  function workDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'airgap-top-e2e-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'airgap-top.toml'), CONFIG);
+    return dir;
+  }
+
+  test('live: open help, jump to a probe, filter, drill into a failing finding, back, export, quit', async () => {
+    const dir = workDir();
+    const term = new Terminal(dir, `node ${CLI} --kubeconfig ${sim?.kubeconfigPath}`);
+    terminals.push(term);
+    try {
+      await walkThrough(term);
+    } finally {
+      term.kill();
+    }
+  }, 90_000);
+
+  test('ctrl-c quits cleanly from the middle of typing a filter', async () => {
+    const dir = workDir();
+    const term = new Terminal(dir, `node ${CLI} --kubeconfig ${sim?.kubeconfigPath}`);
+    terminals.push(term);
+    try {
+      await term.waitFor('Top failures', 30_000);
+      term.keys('2');
+      await term.waitFor('overview › nodes');
+      term.type('/work');
+      await term.waitFor('/work█');
+      term.keys('C-c');
+      const after = await term.waitFor(new RegExp(`${EXIT_MARK}\\d+\\n-?icanon`));
+      expect(after).toContain(`${EXIT_MARK}0`);
+      expect(term.paneFlag('#{alternate_on}')).toBe('0');
+      expect(after).toMatch(/^icanon$/m);
+    } finally {
+      term.kill();
+    }
+  }, 60_000);
+});

@@ -116,6 +116,7 @@ async function run(
   toml: string,
   password: string | null = PASSWORD,
   probes: ProbeId[] = ['portgroups'],
+  resolve?: (host: string) => Promise<string[]>,
 ): Promise<Run> {
   const configPath = join(dir, 'airgap-top.toml');
   const logFile = join(dir, `log-${Math.random().toString(36).slice(2)}.log`);
@@ -129,6 +130,7 @@ async function run(
     log: new Logger({ file: logFile, minLevel: 'debug' }),
     live: false,
     probes,
+    resolve,
   });
   try {
     await session.start();
@@ -242,6 +244,32 @@ describe('portgroups probe against govmomi vcsim (TLS, 127.0.0.1)', () => {
     expect(r.findings.find((f) => f.code === 'PG-301')?.subject).toEqual({ kind: 'vCenter', name: vc.host });
     expect(r.log).toMatch(/TLS verification is OFF/);
     expect(summary(r.findings)).toEqual(EXPECTED);
+  });
+
+  it('a host name goes through the injected resolver, and TLS checks the name', async () => {
+    const asked: string[] = [];
+    const resolve = async (host: string) => {
+      asked.push(host);
+      return ['127.0.0.1'];
+    };
+    // vcsim's certificate names example.com (and 127.0.0.1): no real DNS look-up happens.
+    const port = vc.host.split(':')[1];
+    const ok = await run(
+      live().replace(`server = "${vc.host}"`, `server = "example.com:${port}"`),
+      PASSWORD,
+      ['portgroups'],
+      resolve,
+    );
+    expect(asked).toContain('example.com');
+    expect(ok.status).toBe('ready');
+    const wrongName = await run(
+      live().replace(`server = "${vc.host}"`, `server = "vcenter.test:${port}"`),
+      PASSWORD,
+      ['portgroups'],
+      resolve,
+    );
+    expect(wrongName.status).toBe('error');
+    expect(wrongName.message).toMatch(/^TLS: .*ERR_TLS_CERT_ALTNAME_INVALID/);
   });
 
   it('an unreachable vCenter is a probe error', async () => {

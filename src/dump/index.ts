@@ -52,6 +52,10 @@ export function dumpObjectFiles(dir: string): string[] {
     }
   };
   walk(root);
+  // Definitions before instances, so the simulator knows a custom type before its first object.
+  out.sort(
+    (a, b) => Number(!/customresourcedefinition/i.test(a)) - Number(!/customresourcedefinition/i.test(b)),
+  );
   if (out.length === 0) {
     throw new UserFacingError(
       `--from-dump ${dir}: no Kubernetes objects (*.yaml or *.json from kubectl get -o yaml) under ${root}`,

@@ -46,7 +46,7 @@ export function evaluateTopology(data: TopologyData, config: Config, now: Date):
     ];
     findings.push(...nodeFindings);
     if (!nodeFindings.some((f) => f.severity === 'warn' || f.severity === 'fail'))
-      findings.push(cleanNode(n, csiByName.get(n.node.name)));
+      findings.push(cleanNode(n, csiByName.get(n.node.name), data.live));
   }
   findings.push(...controlPlaneSpread(analysis), ...workerSpread(analysis));
   findings.push(...deploymentZones(data));
@@ -267,14 +267,14 @@ function ipChanged(n: NodeAnalysis): Finding[] {
   ];
 }
 
-function cleanNode(n: NodeAnalysis, csiNode: CsiNodeRecord | undefined): Finding {
+function cleanNode(n: NodeAnalysis, csiNode: CsiNodeRecord | undefined, live: boolean): Finding {
   const driver = csiNode?.drivers.find((d) => d.name === VSPHERE_CSI_DRIVER);
   const where =
     [n.placement.region.value, n.placement.zone.value].filter(Boolean).join('/') || 'no zones in use';
   return makeFinding('TOPO-001', {
     subject: nodeSubject(n),
     title: `Node ${n.node.name} (${n.role}) in ${where}`,
-    detail: `${n.node.name}: labels consistent${n.machine?.failureDomain ? `, Machine ${n.machine.name} in failure domain ${n.machine.failureDomain}` : ''}; no flapping or address change seen.`,
+    detail: `${n.node.name}: labels consistent${n.machine?.failureDomain ? `, Machine ${n.machine.name} in failure domain ${n.machine.failureDomain}` : ''}; ${live ? 'no flapping or address change seen by the watch' : 'flapping and address changes are watched only in the live view'}.`,
     evidence: {
       ...nodeEvidence(n),
       ready: n.node.ready ?? null,

@@ -13,12 +13,21 @@ export const topologyView: ViewBuilder = ({ data, findings, config, now }) => {
   return tables;
 };
 
-function rowFindings(
-  findings: readonly Finding[],
-  match: (f: Finding) => boolean,
-): Pick<ViewRow, 'severity' | 'findingKeys'> {
-  const mine = findings.filter(match);
-  return { severity: worstSeverity(mine), findingKeys: mine.map(findingKey) };
+function rowFindings(findings: readonly Finding[]): Pick<ViewRow, 'severity' | 'findingKeys'> {
+  return { severity: worstSeverity(findings), findingKeys: findings.map(findingKey) };
+}
+
+/** Findings per node name (by subject name for nodes, by `subject.node` for CSINodes and Machines): one pass. */
+function findingsByNode(findings: readonly Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const name = f.subject.kind === 'Node' ? f.subject.name : f.subject.node;
+    if (name === undefined) continue;
+    const list = out.get(name);
+    if (list) list.push(f);
+    else out.set(name, [f]);
+  }
+  return out;
 }
 
 /** "zone-a 1 CP + 2 W · zone-b 1 CP + 1 W · (no zone) 1 W" */
@@ -34,6 +43,7 @@ function nodesTable(analysis: TopologyAnalysis, findings: readonly Finding[], li
   const flapNote = live
     ? `FLAPS: Ready flips the watch saw in the last ${Math.round(analysis.flapWindowMs / 60_000)} min`
     : 'FLAPS need the live watch';
+  const byNode = findingsByNode(findings);
   return {
     id: 'nodes',
     title: 'Nodes',
@@ -63,10 +73,7 @@ function nodesTable(analysis: TopologyAnalysis, findings: readonly Finding[], li
           zone: n.placement.zone.conflict ? `${zone}≠` : zone,
           flaps: String(n.flaps) + (n.signals.droppedTransitions > 0 ? '+' : ''),
         },
-        ...rowFindings(
-          findings,
-          (f) => (f.subject.kind === 'Node' && f.subject.name === name) || f.subject.node === name,
-        ),
+        ...rowFindings(byNode.get(name) ?? []),
         object: { node: n.node, machine: n.machine ?? null, signals: n.signals },
       };
     }),
@@ -90,8 +97,9 @@ function zonesTable(analysis: TopologyAnalysis, data: TopologyData): ViewTable {
     if (!zone) continue;
     deploymentZonesByZone.set(zone, [...(deploymentZonesByZone.get(zone) ?? []), dz.name]);
   }
+  const readyByName = new Map(analysis.nodes.map((n) => [n.node.name, n.node.ready]));
   const notReady = (names: readonly string[]) =>
-    names.filter((name) => analysis.nodes.find((n) => n.node.name === name)?.node.ready !== 'True').length;
+    names.filter((name) => readyByName.get(name) !== 'True').length;
   return {
     id: 'zones',
     title: 'Zones',
@@ -157,10 +165,11 @@ function failureDomainsTable(data: TopologyData, findings: readonly Finding[]): 
               : '',
           },
           ...rowFindings(
-            findings,
-            (f) =>
-              (f.subject.kind === 'VSphereDeploymentZone' && f.subject.name === dz.name) ||
-              (f.subject.kind === 'VSphereFailureDomain' && f.subject.name === dz.failureDomain),
+            findings.filter(
+              (f) =>
+                (f.subject.kind === 'VSphereDeploymentZone' && f.subject.name === dz.name) ||
+                (f.subject.kind === 'VSphereFailureDomain' && f.subject.name === dz.failureDomain),
+            ),
           ),
           object: { deploymentZone: dz, failureDomain: fd ?? null },
         };

@@ -64,6 +64,8 @@ export interface VsphereConfig {
   readonly insecure: boolean;
   /** Offline govc JSON instead of a live vCenter. */
   readonly inventoryFile?: string;
+  /** More portgroups to judge (names or /DC/network/NAME paths) beside those the cluster's VMs use. */
+  readonly portgroups?: readonly string[];
 }
 
 export interface Config {
@@ -228,6 +230,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
       'ca_file',
       'insecure',
       'inventory_file',
+      'portgroups',
     ]);
     if ('password' in v) {
       throw reader.error(
@@ -244,6 +247,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
       caFile: caFile ? relativeToConfig(source, caFile) : undefined,
       insecure: reader.optBool(v, 'vsphere', 'insecure') ?? false,
       inventoryFile: inventoryFile ? relativeToConfig(source, inventoryFile) : undefined,
+      portgroups: reader.stringList(v, 'vsphere', 'portgroups'),
     };
     if (!vsphere.server && !vsphere.inventoryFile) {
       throw reader.error('vsphere', 'needs either server (a live vCenter) or inventory_file (govc JSON)');

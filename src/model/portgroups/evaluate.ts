@@ -68,7 +68,9 @@ export function evaluatePortgroup(
       const who =
         data.cluster.vms.length === 0
           ? 'No VSphereVM was found, so it is unknown whether Windows nodes use it.'
-          : `Used by ${vmList(entry, false)}, none of them a Windows node.`;
+          : entry.vms.length === 0
+            ? 'Listed in [vsphere] portgroups; no cluster VM uses it.'
+            : `Used by ${vmList(entry, false)}, none of them a Windows node.`;
       findings.push(
         makeFinding('PG-003', {
           subject,
@@ -158,8 +160,8 @@ export function evaluatePortgroup(
   return findings;
 }
 
-export function evaluatePortgroups(data: PortgroupsData): Finding[] {
-  const scope = computeScope(data.inventory, data.cluster);
+export function evaluatePortgroups(data: PortgroupsData, requested: readonly string[] = []): Finding[] {
+  const scope = computeScope(data.inventory, data.cluster, requested);
   const switches = new Map(data.inventory.switches.map((s) => [s.moid, s]));
   const findings: Finding[] = [];
   for (const entry of scope.inScope) {
@@ -168,10 +170,13 @@ export function evaluatePortgroups(data: PortgroupsData): Finding[] {
   }
   for (const unknown of scope.unknown) {
     const vms = unknown.vms.map((v) => `${v.namespace}/${v.name}`);
+    const where = data.inventory.source.kind === 'vcenter' ? 'vCenter' : 'the inventory file';
     findings.push(
       makeFinding('PG-201', {
         subject: { kind: 'Network', name: unknown.networkName },
-        detail: `${vms.length} VSphereVM(s) use network "${unknown.networkName}" but ${data.inventory.source.kind === 'vcenter' ? 'vCenter' : 'the inventory file'} has no distributed portgroup of that name: ${vms.slice(0, 5).join(', ')}${vms.length > 5 ? ', ...' : ''}.`,
+        detail: unknown.requested
+          ? `"${unknown.networkName}" is listed in [vsphere] portgroups but ${where} has no distributed portgroup of that name.`
+          : `${vms.length} VSphereVM(s) use network "${unknown.networkName}" but ${where} has no distributed portgroup of that name: ${vms.slice(0, 5).join(', ')}${vms.length > 5 ? ', ...' : ''}.`,
         evidence: { networkName: unknown.networkName, vms, source: data.inventory.source.location },
       }),
     );
@@ -191,8 +196,8 @@ export function evaluatePortgroups(data: PortgroupsData): Finding[] {
 export const portgroupsEvaluator: Evaluator = {
   probe: 'portgroups',
   dependsOn: ['portgroups'],
-  evaluate: ({ snapshot }) => {
+  evaluate: ({ snapshot, config }) => {
     const data = snapshot.portgroups?.data as PortgroupsData | undefined;
-    return data ? evaluatePortgroups(data) : [];
+    return data ? evaluatePortgroups(data, config.vsphere?.portgroups ?? []) : [];
   },
 };

@@ -50,11 +50,15 @@ export interface PortgroupInScope {
   readonly windows: boolean;
   /** The name is shared by several portgroups (NSX, several datacenters): each is checked. */
   readonly ambiguous: boolean;
+  /** Listed in `[vsphere] portgroups` (judged even when no cluster VM uses it). */
+  readonly requested: boolean;
 }
 
 export interface UnknownNetwork {
   readonly networkName: string;
   readonly vms: readonly VmOnPortgroup[];
+  /** Listed in `[vsphere] portgroups` rather than used by a VM. */
+  readonly requested: boolean;
 }
 
 export interface Scope {
@@ -71,7 +75,12 @@ function vmPortgroups(inventory: VsphereInventory): PortgroupRecord[] {
   return inventory.portgroups.filter((pg) => !uplinks.has(pg.moid));
 }
 
-export function computeScope(inventory: VsphereInventory, cluster: ClusterNetworkUse): Scope {
+/** `requested`: `[vsphere] portgroups`, names or inventory paths judged beside the ones the VMs use. */
+export function computeScope(
+  inventory: VsphereInventory,
+  cluster: ClusterNetworkUse,
+  requested: readonly string[] = [],
+): Scope {
   const candidates = vmPortgroups(inventory);
   const byName = new Map<string, PortgroupRecord[]>();
   for (const pg of inventory.portgroups) byName.set(pg.name, [...(byName.get(pg.name) ?? []), pg]);
@@ -88,6 +97,14 @@ export function computeScope(inventory: VsphereInventory, cluster: ClusterNetwor
     }
   }
 
+  const asked = new Set<string>();
+  const unknownAsked: UnknownNetwork[] = [];
+  for (const networkName of requested) {
+    const matches = byName.get(portgroupNameOf(networkName)) ?? [];
+    if (matches.length === 0) unknownAsked.push({ networkName, vms: [], requested: true });
+    for (const pg of matches) asked.add(pg.moid);
+  }
+
   if (cluster.vms.length === 0) {
     return {
       basis: 'allPortgroups',
@@ -96,8 +113,9 @@ export function computeScope(inventory: VsphereInventory, cluster: ClusterNetwor
         vms: [],
         windows: false,
         ambiguous: (byName.get(portgroup.name)?.length ?? 0) > 1,
+        requested: asked.has(portgroup.moid),
       })),
-      unknown: [],
+      unknown: unknownAsked,
       others: [],
     };
   }
@@ -105,21 +123,25 @@ export function computeScope(inventory: VsphereInventory, cluster: ClusterNetwor
   const others: PortgroupRecord[] = [];
   for (const pg of inventory.portgroups) {
     const vms = uses.get(pg.moid);
-    if (!vms) {
+    if (!vms && !asked.has(pg.moid)) {
       if (candidates.includes(pg)) others.push(pg);
       continue;
     }
     inScope.push({
       portgroup: pg,
-      vms,
-      windows: vms.some((v) => v.windowsNode !== undefined),
+      vms: vms ?? [],
+      windows: (vms ?? []).some((v) => v.windowsNode !== undefined),
       ambiguous: (byName.get(pg.name)?.length ?? 0) > 1,
+      requested: asked.has(pg.moid),
     });
   }
   return {
     basis: 'clusterVms',
     inScope,
-    unknown: [...unknown.entries()].map(([networkName, vms]) => ({ networkName, vms })),
+    unknown: [
+      ...[...unknown.entries()].map(([networkName, vms]) => ({ networkName, vms, requested: false })),
+      ...unknownAsked.filter((u) => !unknown.has(u.networkName)),
+    ],
     others,
   };
 }

@@ -26,6 +26,7 @@ function worst(findings: readonly Finding[]): Severity | undefined {
 
 function nodesCell(entry: PortgroupInScope, basis: 'clusterVms' | 'allPortgroups'): string {
   if (basis === 'allPortgroups') return 'no VSphereVM found';
+  if (entry.vms.length === 0) return 'asked for in config';
   const windows = entry.vms.filter((v) => v.windowsNode).length;
   const total = entry.vms.length;
   return windows > 0 ? `WINDOWS ${windows}/${total} VMs` : `linux ${total} VMs`;
@@ -121,8 +122,12 @@ function otherRow(pg: PortgroupRecord, sw: SwitchRecord | undefined): ViewRow {
   };
 }
 
-export function buildPortgroupTables(data: PortgroupsData, findings: readonly Finding[]): ViewTable[] {
-  const scope = computeScope(data.inventory, data.cluster);
+export function buildPortgroupTables(
+  data: PortgroupsData,
+  findings: readonly Finding[],
+  requested: readonly string[] = [],
+): ViewTable[] {
+  const scope = computeScope(data.inventory, data.cluster, requested);
   const switches = new Map(data.inventory.switches.map((s) => [s.moid, s]));
   const switchOf = (pg: PortgroupRecord) => (pg.switchMoid ? switches.get(pg.switchMoid) : undefined);
   const ordered = [...scope.inScope].sort(
@@ -139,7 +144,7 @@ export function buildPortgroupTables(data: PortgroupsData, findings: readonly Fi
       cells: {
         item: unknown.networkName,
         value: 'unknown',
-        nodes: `${unknown.vms.length} VMs`,
+        nodes: unknown.requested ? 'asked for in config' : `${unknown.vms.length} VMs`,
         origin: 'no distributed portgroup of this name',
       },
       severity: worst(mine) ?? 'fail',
@@ -181,5 +186,5 @@ export function buildPortgroupTables(data: PortgroupsData, findings: readonly Fi
   return tables;
 }
 
-export const portgroupsView: ViewBuilder = ({ data, findings }) =>
-  data ? buildPortgroupTables(data as PortgroupsData, findings) : [];
+export const portgroupsView: ViewBuilder = ({ data, findings, config }) =>
+  data ? buildPortgroupTables(data as PortgroupsData, findings, config.vsphere?.portgroups ?? []) : [];

@@ -282,7 +282,7 @@ async function readVcenter(
       ports: { status: 'not-needed', items: [] },
     };
     // Ports only where they can matter: in-scope portgroups that allow overrides.
-    const scope = computeScope(base, await clusterUse);
+    const scope = computeScope(base, await clusterUse, vs.portgroups ?? []);
     const wanted = new Map<string, string[]>();
     for (const entry of scope.inScope) {
       const pg = entry.portgroup;

@@ -147,6 +147,24 @@ describe('evaluatePortgroups', () => {
     expect(brief(evaluatePortgroups(input))).toEqual(expected);
   });
 
+  it('judges the portgroups [vsphere] portgroups asks for', () => {
+    const d = data([pg('a', mm(false, false, false)), pg('extra', mm(false, true, false))], {
+      vms: [vm('l', 'a')],
+    });
+    const findings = evaluatePortgroups(d, ['extra', 'gone']);
+    expect(brief(findings)).toEqual([
+      'fail PG-201 Network/gone',
+      'pass PG-001 Portgroup/a',
+      'warn PG-003 Portgroup/extra',
+    ]);
+    expect(findings.find((f) => f.code === 'PG-003')?.detail).toContain(
+      'Listed in [vsphere] portgroups; no cluster VM uses it.',
+    );
+    expect(findings.find((f) => f.code === 'PG-201')?.detail).toBe(
+      '"gone" is listed in [vsphere] portgroups but vCenter has no distributed portgroup of that name.',
+    );
+  });
+
   it('says where an inherited Accept comes from, and names the Windows nodes', () => {
     const [f] = evaluatePortgroups(
       data([pg('a', inherit)], { vms: [vm('w', 'a')], windowsNodes: [win('w')] }),

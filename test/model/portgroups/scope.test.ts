@@ -74,7 +74,11 @@ describe('computeScope', () => {
       ['dvportgroup-3', false, true, ['lin-1']],
     ]);
     expect(scope.unknown).toEqual([
-      { networkName: 'nope', vms: [{ namespace: 'ns', name: 'lin-1', networkName: 'nope' }] },
+      {
+        networkName: 'nope',
+        vms: [{ namespace: 'ns', name: 'lin-1', networkName: 'nope' }],
+        requested: false,
+      },
     ]);
     // The uplink portgroup is never a VM network.
     expect(scope.others.map((p) => p.moid)).toEqual(['dvportgroup-4']);
@@ -89,5 +93,16 @@ describe('computeScope', () => {
       'dvportgroup-3',
       'dvportgroup-4',
     ]);
+  });
+
+  it('[vsphere] portgroups adds portgroups no VM uses, and names it cannot find', () => {
+    const cluster: ClusterNetworkUse = { status: 'found', vms: [vm('lin-1', ['pg-a'])], windowsNodes: [] };
+    const scope = computeScope(inventory, cluster, ['/DC0/network/pg-unused', 'missing', 'pg-a']);
+    expect(scope.inScope.map((e) => [e.portgroup.moid, e.requested, e.vms.length])).toEqual([
+      ['dvportgroup-1', true, 1],
+      ['dvportgroup-4', true, 0],
+    ]);
+    expect(scope.unknown).toEqual([{ networkName: 'missing', vms: [], requested: true }]);
+    expect(scope.others.map((p) => p.moid)).toEqual(['dvportgroup-2', 'dvportgroup-3']);
   });
 });

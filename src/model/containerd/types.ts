@@ -122,4 +122,6 @@ export interface ContainerdData {
   readonly nodes: readonly NodeContainerdRecord[];
   readonly sweptAt: string;
   readonly durationMs: number;
+  /** Nodes deliberately not read (Windows nodes keep containerd's config elsewhere). */
+  readonly skipped?: readonly { readonly node: string; readonly reason: string }[];
 }

@@ -19,7 +19,7 @@ function groupLetter(index: number): string {
 function nodeStatus(r: NodeContainerdRecord): string {
   if (r.failure) return r.failure.kind;
   if (!r.view) return 'config invalid';
-  return 'read';
+  return r.hostKeyRecorded ? 'read (key recorded)' : 'read';
 }
 
 const VERDICT_LABEL: Readonly<Record<Origin['verdict'], string>> = {
@@ -84,7 +84,7 @@ export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }
         { key: 'registries', title: 'REGISTRIES' },
       ],
       rows: nodeRows,
-      footer: `${d.nodes.length} nodes, ${failed} failed, ${drift.groups.length} distinct view(s) (${d.source === 'dump' ? 'from dump' : 'over SSH'}, ${d.durationMs} ms)`,
+      footer: `${d.nodes.length} nodes, ${failed} failed, ${drift.groups.length} distinct view(s)${d.skipped?.length ? `, ${d.skipped.length} skipped (${d.skipped.map((x) => x.node).join(', ')}: Windows)` : ''} (${d.source === 'dump' ? 'from dump' : 'over SSH'}, ${d.durationMs} ms)`,
     },
   ];
 

@@ -35,7 +35,10 @@ interface NodeAddress {
 }
 
 interface NodeList {
-  readonly items?: { metadata?: { name?: string }; status?: { addresses?: NodeAddress[] } }[];
+  readonly items?: {
+    metadata?: { name?: string; labels?: Record<string, string> };
+    status?: { addresses?: NodeAddress[] };
+  }[];
   readonly metadata?: { continue?: string };
 }
 
@@ -51,23 +54,37 @@ export function nodeTarget(node: string, addresses: readonly NodeAddress[], ssh:
   };
 }
 
+export interface NodeTargets {
+  readonly targets: NodeTarget[];
+  readonly skipped: { node: string; reason: string }[];
+}
+
 /** Lists the Node objects once (paged); nodes only named in [ssh.nodes] are read when the API has none. */
-export async function listNodeTargets(ctx: ProbeContext, ssh: SshConfig): Promise<NodeTarget[]> {
+export async function listNodeTargets(ctx: ProbeContext, ssh: SshConfig): Promise<NodeTargets> {
   const targets: NodeTarget[] = [];
+  const skipped: { node: string; reason: string }[] = [];
   let cont: string | undefined;
   do {
     const query = `?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
     const page = await ctx.kube.getJson<NodeList>(`/api/v1/nodes${query}`, ctx.signal);
     for (const item of page.items ?? []) {
       const name = item.metadata?.name;
-      if (name) targets.push(nodeTarget(name, item.status?.addresses ?? [], ssh));
+      if (!name) continue;
+      if (item.metadata?.labels?.['kubernetes.io/os'] === 'windows') {
+        skipped.push({
+          node: name,
+          reason: 'Windows node: containerd config is under C:\\Program Files\\containerd (not read)',
+        });
+        continue;
+      }
+      targets.push(nodeTarget(name, item.status?.addresses ?? [], ssh));
     }
     cont = page.metadata?.continue || undefined;
   } while (cont);
-  if (targets.length === 0) {
+  if (targets.length === 0 && skipped.length === 0) {
     for (const name of Object.keys(ssh.nodes)) targets.push(nodeTarget(name, [], ssh));
   }
-  return targets.sort((a, b) => a.node.localeCompare(b.node));
+  return { targets: targets.sort((a, b) => a.node.localeCompare(b.node)), skipped };
 }
 
 /** Runs `worker` over `items` with at most `limit` at once; results keep the input order. */
@@ -279,12 +296,17 @@ async function sweep(ctx: ProbeContext): Promise<void> {
   const ssh = ctx.config.ssh;
   const started = Date.now();
   const previous = ctx.store.get('containerd');
-  const publish = (nodes: NodeContainerdRecord[], source: ContainerdData['source']) => {
+  const publish = (
+    nodes: NodeContainerdRecord[],
+    source: ContainerdData['source'],
+    skipped: ContainerdData['skipped'] = [],
+  ) => {
     const data: ContainerdData = {
       source,
       nodes,
       sweptAt: new Date().toISOString(),
       durationMs: Date.now() - started,
+      skipped,
     };
     const failed = nodes.filter((n) => n.failure).length;
     ctx.store.set('containerd', {
@@ -310,9 +332,9 @@ async function sweep(ctx: ProbeContext): Promise<void> {
     });
     return;
   }
-  let targets: NodeTarget[];
+  let listed: NodeTargets;
   try {
-    targets = await listNodeTargets(ctx, ssh);
+    listed = await listNodeTargets(ctx, ssh);
   } catch (err) {
     ctx.store.set('containerd', {
       ...(previous?.data ? previous : {}),
@@ -321,7 +343,7 @@ async function sweep(ctx: ProbeContext): Promise<void> {
     });
     return;
   }
-  const nodes = await sweepNodes(targets, ssh, {
+  const nodes = await sweepNodes(listed.targets, ssh, {
     resolve: ctx.resolve,
     signal: ctx.signal,
     log: ctx.log,
@@ -331,7 +353,7 @@ async function sweep(ctx: ProbeContext): Promise<void> {
       }),
   });
   if (ctx.signal.aborted) return;
-  publish(nodes, 'ssh');
+  publish(nodes, 'ssh', listed.skipped);
 }
 
 export const containerdProbe: ProbeSource = {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -91,6 +92,36 @@ describe('simulated SSH nodes (in-process ssh2 server, SFTP only)', () => {
       expect(refused).not.toBe('ran');
     } finally {
       cleanup();
+    }
+  });
+
+  it('a node that stalls after login is cut at the read timeout; a silent port at the connect timeout', async () => {
+    const slow = await startSshNodes({
+      trees: demoNodeTrees(['slow'], 'registry.example.internal'),
+      latencyMs: 1500,
+    });
+    const silent = createServer(() => {}); // accepts TCP, never speaks SSH
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const silentPort = (silent.address() as { port: number }).port;
+    const { ssh, cleanup } = sshConfigFor(slow, { readTimeoutSeconds: 1, connectTimeoutSeconds: 1 });
+    try {
+      const t0 = Date.now();
+      const [stalled, mute] = await sweepNodes(
+        [
+          { node: 'slow', host: '127.0.0.1', port: slow.port, user: 'slow' },
+          { node: 'mute', host: '127.0.0.1', port: silentPort, user: 'mute' },
+        ],
+        ssh,
+        { resolve: noResolve },
+      );
+      expect(stalled?.failure?.kind).toBe('timeout');
+      expect(mute?.failure).toMatchObject({ kind: 'unreachable' });
+      expect(mute?.failure?.message).toContain('no SSH handshake within 1s');
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    } finally {
+      cleanup();
+      silent.close();
+      await slow.close();
     }
   });
 });

@@ -192,6 +192,13 @@ export class SoapTransport {
 
 /** Parses a SOAP answer: the `<METHODResponse>` element, or a VimFault for a SOAP fault. */
 export function readSoapResponse(method: string, text: string): Record<string, unknown> {
+  // SOAP 1.1 forbids a DTD; refusing one up front rules out entity-expansion tricks.
+  if (/<!DOCTYPE/i.test(text.slice(0, 4096))) {
+    throw new VimFault(
+      'ParseError',
+      `vCenter's answer to ${method} carries a DTD, which SOAP does not allow`,
+    );
+  }
   let doc: Record<string, unknown>;
   try {
     doc = parseSoapXml(text);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { toPortgroupRecord, toPortRecord, toSwitchRecord } from '../../../src/model/portgroups/records.js';
+import { toClusterVm, toWindowsNode } from '../../../src/probes/vsphere/cluster.js';
 import {
   InventoryFileError,
   parseGovcInventory,
@@ -83,6 +84,11 @@ describe('SOAP answers (captured from vcsim)', () => {
     ['not XML at all', 'HTTP/1.1 oops <<<', /has no SOAP body|not XML/],
     ['no body', '<?xml version="1.0"?><a/>', /has no SOAP body/],
     ['another method', envelope('<FooResponse/>'), /has no LoginResponse/],
+    [
+      'a DTD (entity expansion)',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>&a;</soapenv:Body></soapenv:Envelope>',
+      /carries a DTD/,
+    ],
   ])('%s is a ParseError, never a crash', (_name, text, message) => {
     expect(() => readSoapResponse('Login', text)).toThrow(message);
   });
@@ -193,5 +199,47 @@ describe('where the probe reads from', () => {
   it('refuses plain http and credentials in the URL', () => {
     expect(() => sdkUrl('http://vc/sdk')).toThrow(/must be https/);
     expect(() => sdkUrl('https://u:p@vc/sdk')).toThrow(/must not carry credentials/);
+  });
+});
+
+describe('cluster records (VSphereVM, Windows node)', () => {
+  it('keeps network names and both address shapes', () => {
+    expect(
+      toClusterVm({
+        metadata: { name: 'vm-1', namespace: 'ns' },
+        spec: {
+          network: {
+            devices: [{ networkName: '/DC0/network/pg' }, { networkName: '' }, {}, { networkName: 'pg2' }],
+          },
+        },
+        status: { addresses: ['10.0.0.1', { type: 'InternalIP', address: '10.0.0.2' }, 5] },
+      }),
+    ).toEqual({
+      namespace: 'ns',
+      name: 'vm-1',
+      networkNames: ['/DC0/network/pg', 'pg2'],
+      addresses: ['10.0.0.1', '10.0.0.2'],
+    });
+    expect(toClusterVm({ metadata: { name: 'bare' } })).toEqual({
+      namespace: '',
+      name: 'bare',
+      networkNames: [],
+      addresses: [],
+    });
+    expect(toClusterVm({ metadata: {} })).toBeUndefined();
+  });
+
+  it('keeps a node name and its addresses', () => {
+    expect(
+      toWindowsNode({
+        metadata: { name: 'win-0' },
+        status: {
+          addresses: [
+            { type: 'InternalIP', address: '10.0.0.5' },
+            { type: 'Hostname', address: 'win-0' },
+          ],
+        },
+      }),
+    ).toEqual({ name: 'win-0', addresses: ['10.0.0.5', 'win-0'] });
   });
 });

@@ -1,8 +1,101 @@
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../app/log.js';
+import { Session } from '../app/session.js';
+import type { Config } from '../model/config.js';
+import type { SimulatorHandleExtended } from '../sim/server.js';
 import type { ParsedOptions } from './args.js';
+import { loadConfigFile } from './config-file.js';
 
-// PLACEHOLDER until the simulator lands.
-export async function runDemo(_flags: ParsedOptions, _log: Logger): Promise<number> {
-  process.stderr.write('airgap-top demo: not implemented yet\n');
-  return 2;
+/** The built-in demo: an air-gapped TKG cluster in mid-rollout (see fixtures/demo/scenario/). */
+export const DEMO_SCENARIO = fileURLToPath(new URL('../../fixtures/demo/scenario/', import.meta.url));
+export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo/airgap-top.toml', import.meta.url));
+
+export interface DemoContext {
+  readonly sim: SimulatorHandleExtended;
+  readonly config: Config;
+  readonly log: Logger;
+}
+
+/**
+ * Something the demo starts next to the simulated API server (simulated SSH nodes, a vCenter
+ * inventory file, ...). It returns config overrides to merge before the Session opens, and a
+ * cleanup that runs when the demo exits.
+ */
+export interface DemoExtension {
+  readonly name: string;
+  setup(ctx: DemoContext): Promise<{ readonly config?: Config; close?(): void | Promise<void> }>;
+}
+
+// ---- Demo extensions: other probes hook their simulated peers in here (containerd: in-process SSH
+// ---- nodes from src/demo/ssh-nodes.ts; vsphere: an inventory file). Each gets the config built
+// ---- so far and returns the config to continue with.
+const DEMO_EXTENSIONS: readonly DemoExtension[] = [];
+
+export interface DemoEnvironment {
+  readonly sim: SimulatorHandleExtended;
+  readonly config: Config;
+  readonly session: Session;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything the demo needs without drawing anything (the TUI, tests and the bench use it):
+ * the simulator on 127.0.0.1:0 with the demo scenario and its timeline, the demo config, the
+ * extensions, and an opened (not yet started) live Session.
+ */
+export async function openDemo(options: {
+  readonly log: Logger;
+  readonly scenario?: string;
+  readonly configPath?: string;
+  readonly timeline?: boolean;
+}): Promise<DemoEnvironment> {
+  const { startSimulator } = await import('../sim/server.js');
+  const sim = await startSimulator({
+    scenario: options.scenario ?? DEMO_SCENARIO,
+    port: 0,
+    timeline: options.timeline,
+  });
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        options.log.warn(`demo cleanup failed: ${(err as Error).message}`);
+      }
+    }
+    await sim.close();
+  };
+  try {
+    const loaded = loadConfigFile(options.configPath ?? DEMO_CONFIG);
+    for (const warning of loaded.warnings) options.log.warn(warning);
+    let config = loaded.config;
+    for (const extension of DEMO_EXTENSIONS) {
+      const result = await extension.setup({ sim, config, log: options.log });
+      if (result.config) config = result.config;
+      if (result.close) cleanups.push(result.close);
+    }
+    const session = await Session.open({
+      kubeconfig: sim.kubeconfigPath,
+      config,
+      log: options.log,
+      live: true,
+    });
+    cleanups.push(() => session.close());
+    return { sim, config, session, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** `airgap-top demo [--scenario PATH] [--config FILE]`: the TUI over the simulated cluster. */
+export async function runDemo(flags: ParsedOptions, log: Logger): Promise<number> {
+  const demo = await openDemo({ log, scenario: flags.scenario, configPath: flags.config });
+  try {
+    const { runTui } = await import('../ui/run.js');
+    return await runTui(demo.session);
+  } finally {
+    await demo.close();
+  }
 }

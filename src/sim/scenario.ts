@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import type { FaultSpec } from './faults.js';
 import type { KObject } from './store.js';
 
@@ -57,7 +57,9 @@ export function loadScenarioPath(path: string): Scenario {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     try {
-      documents.push(...parseDocuments(text));
+      documents.push(
+        ...(extname(file).toLowerCase() === '.json' ? [JSON.parse(text) as unknown] : parseDocuments(text)),
+      );
     } catch (err) {
       throw new ScenarioError(`scenario file ${file}: ${(err as Error).message}`);
     }
@@ -75,15 +77,9 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+/** Multi-document YAML (js-yaml: several times faster than `yaml` on large dumps, which matters for start-up). */
 export function parseDocuments(text: string): unknown[] {
-  const docs = parseAllDocuments(text, { merge: true });
-  const out: unknown[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message ?? 'invalid YAML');
-    const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
-    if (value !== null && value !== undefined) out.push(value);
-  }
-  return out;
+  return loadAll(text).filter((value) => value !== null && value !== undefined);
 }
 
 /** Flattens Lists, separates the Scenario document, validates that each object is an object. */

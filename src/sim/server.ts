@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { ApiError, ApiObjects, DEFAULT_NAMESPACES, notFound, statusObject } from './api.js';
 import { mintServerCertificates } from './certs.js';
 import { Faults } from './faults.js';
@@ -26,6 +26,7 @@ import {
 import {
   type KMetadata,
   type KObject,
+  kubeTimestamp,
   ObjectStore,
   renderAt,
   type StoredObject,
@@ -204,7 +205,8 @@ export class Simulator {
     }
   }
 
-  applyStep(step: TimelineStep): void {
+  applyStep(raw: TimelineStep): void {
+    const step = withNow(raw, kubeTimestamp(new Date()));
     for (const obj of step.apply ?? []) this.api.apply(obj);
     for (const ref of step.delete ?? []) this.remove(ref.apiVersion, ref.kind, ref.name, ref.namespace);
     for (const p of step.patch ?? []) this.patchObject(p.apiVersion, p.kind, p.name, p.namespace, p.patch);
@@ -246,7 +248,7 @@ export class Simulator {
     port = 0,
     kubeconfigOut?: string,
   ): Promise<{ url: string; kubeconfigPath: string; tempDir?: string }> {
-    const certs = await mintServerCertificates({ ips: ['127.0.0.1'], dns: ['localhost'] });
+    const certs = mintServerCertificates({ ips: ['127.0.0.1'], dns: ['localhost'] });
     const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
       void this.handle(req, res);
     });
@@ -970,6 +972,16 @@ export class Simulator {
 }
 
 const TABLE_CONTENT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** Timeline values "$now" become the time the step runs (transition times, start times). */
+function withNow<T>(value: T, now: string): T {
+  if (value === '$now') return now as T;
+  if (Array.isArray(value)) return value.map((v) => withNow(v, now)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNow(v, now)])) as T;
+  }
+  return value;
+}
 
 const VERSION = {
   major: '1',

@@ -232,7 +232,7 @@ details.probe[open]>summary{border-bottom:1px solid var(--line)}
 details.probe>:not(summary){margin-left:.8rem;margin-right:.8rem}
 details.probe table{background:var(--bg);width:calc(100% - 1.6rem);margin-bottom:.8rem}
 .probe-error{color:var(--fail);font-weight:600}.probe-meta,.empty,.probe-shown{color:var(--muted)}
-td.subject{overflow-wrap:anywhere;max-width:28rem}
+td code,td.subject code{white-space:nowrap}td.subject{overflow-wrap:anywhere;max-width:28rem}
 .finding-detail>summary{cursor:pointer}
 .reason{margin:.4rem 0}.remedy{margin:.4rem 0;padding:.3rem .5rem;border-left:3px solid var(--info);background:var(--panel)}
 pre.evidence{margin:.4rem 0;padding:.5rem;background:var(--panel);border:1px solid var(--line);border-radius:4px;overflow:auto;max-height:24rem;white-space:pre-wrap;overflow-wrap:anywhere}

@@ -8,7 +8,7 @@ import { type Report, reportExitCode } from '../../src/model/report.js';
 import { validateReport } from '../helpers/report-schema.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
 import { Chromium } from '../report/chromium.js';
-import { promtoolCheck, xmllintJunit } from '../report/validators.js';
+import { cmarkGfm, promtoolCheck, xmllintJunit } from '../report/validators.js';
 import { reportScenario, runReportCli } from './report-run.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -97,6 +97,16 @@ describe('airgap-top report on the demo scenario', () => {
     expect(md).toContain('| Probe | Status | Fail | Warn | Info | Pass |');
     const firstFail = report.probes.flatMap((p) => p.findings).find((f) => f.severity === 'fail');
     if (firstFail) expect(md.indexOf(`**FAIL ${firstFail.code}**`)).toBeLessThan(md.indexOf('**WARN') >>> 0);
+    const mdHtml = cmarkGfm(md);
+    expect(mdHtml.code).toBe(0);
+    const tbody = mdHtml.output.slice(mdHtml.output.indexOf('<tbody>'), mdHtml.output.indexOf('</tbody>'));
+    expect(
+      tbody
+        .split('<tr>')
+        .slice(1)
+        .map((row) => row.match(/<td[ >]/g)?.length),
+    ).toEqual(Array(report.probes.length + 1).fill(6));
+    expect(mdHtml.output).not.toContain('raw HTML omitted');
 
     const browser = await Chromium.launch();
     try {

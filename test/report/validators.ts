@@ -25,3 +25,12 @@ export function promtoolCheck(text: string): ToolResult {
   const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
+
+/** cmark-gfm (GitHub's CommonMark + GFM reference implementation) with tables and strikethrough (bare-URL autolinks off: they are harmless); safe mode drops raw HTML. */
+export function cmarkGfm(markdown: string): ToolResult {
+  const r = spawnSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough'], {
+    input: markdown,
+    encoding: 'utf8',
+  });
+  return { code: r.status, output: r.stdout + r.stderr };
+}

@@ -23,12 +23,14 @@ export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 const MAX_IMPORTS = 64;
 
 /** A failure on the main config file ends the node's read (no config to reason about). */
-function mainFileFailure(err: NodeFileError): NodeFailure {
+function mainFileFailure(err: NodeFileError, where: string): NodeFailure {
   switch (err.kind) {
     case 'missing':
       return {
         kind: 'file-missing',
-        message: `${CONTAINERD_CONFIG} does not exist on the node.`,
+        message: where.startsWith('dump:')
+          ? `${CONTAINERD_CONFIG} is not in the dump (${where.slice(5)}): the node was not collected, or has no config.`
+          : `${CONTAINERD_CONFIG} does not exist on the node.`,
         path: CONTAINERD_CONFIG,
       };
     case 'permission':
@@ -179,7 +181,7 @@ export async function collectNode(
   } catch (err) {
     const failure =
       err instanceof NodeFileError
-        ? mainFileFailure(err)
+        ? mainFileFailure(err, source.description)
         : { kind: 'permission-denied' as const, message: String(err), path: CONTAINERD_CONFIG };
     return { node, target, failure, problems: [], certificates: [] };
   }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
+import { containerdView } from '../../../src/model/containerd/view.js';
 import type { ImagesData, PodRecord } from '../../../src/model/images/types.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
 
@@ -135,5 +137,41 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
     ]);
     const fallback = evaluateContainerd(data, images, PRIVATE, NOW).find((f) => f.code === 'CTRD-203');
     expect(fallback?.detail).toContain('falls back to https://gcr.io');
+  });
+
+  it('the screen shows effective origin per node and image host, with the findings behind each row', () => {
+    const images: ImagesData = {
+      pods: [
+        pod('a', 'gdc', ['gcr.io/gke-on-prem-release/x:1', 'gcr.io/gke-on-prem-release/y:1', 'nginx']),
+        pod('b', 'ib-v2', ['registry.example.internal/tkg/app:1']),
+      ],
+    };
+    const findings = evaluateContainerd(data, images, PRIVATE, NOW);
+    const config = { ...DEFAULT_CONFIG, registry: { private: PRIVATE } };
+    const tables = containerdView({
+      data,
+      state: { status: 'ready', data },
+      findings,
+      snapshot: { containerd: { status: 'ready', data }, images: { status: 'ready', data: images } },
+      config,
+      now: NOW,
+    });
+    const origin = tables.find((t) => t.id === 'containerd-origin');
+    expect(
+      origin?.rows.map((r) => [r.cells.node, r.cells.host, r.cells.verdict, r.cells.containers, r.severity]),
+    ).toEqual([
+      ['gdc', 'docker.io', 'PUBLIC (no mirror)', '1', 'fail'],
+      ['gdc', 'gcr.io', 'mirror -> private !', '2', 'warn'],
+      ['ib-v2', 'registry.example.internal', 'private registry', '1', 'pass'],
+    ]);
+    expect(origin?.rows[1]?.cells.endpoints).toBe(
+      'https://172.18.0.20:5000 -> https://gcr.io (falls back to https://gcr.io)',
+    );
+    expect(origin?.rows[1]?.findingKeys?.length).toBe(3);
+    const nodes = tables.find((t) => t.id === 'containerd-nodes');
+    expect(nodes?.rows.find((r) => r.cells.node === 'bad-toml')?.cells.status).toBe('config invalid');
+    expect(nodes?.rows.find((r) => r.cells.node === 'default')?.cells.sandbox).toBe(
+      'registry.k8s.io/pause:3.6',
+    );
   });
 });

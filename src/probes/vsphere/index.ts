@@ -148,6 +148,12 @@ function hostOf(server: string): string {
   }
 }
 
+const CASING = {
+  camelCase: 'camelCase (govc >= 0.31)',
+  PascalCase: 'PascalCase (govc < 0.31)',
+  mixed: 'camelCase and PascalCase mixed',
+} as const;
+
 export function readInventoryFile(path: string): VsphereInventory {
   let text: string;
   try {
@@ -170,7 +176,7 @@ export function readInventoryFile(path: string): VsphereInventory {
   }
   return {
     ...parsed.inventory,
-    source: { kind: 'inventory-file', location: path, detail: `govc JSON, ${parsed.casing}` },
+    source: { kind: 'inventory-file', location: path, detail: CASING[parsed.casing] },
   };
 }
 

@@ -11,7 +11,14 @@ import type { PortRecord, VsphereInventory } from '../../model/portgroups/types.
 /**
  * Offline inventory: what `govc collect -json -type ...` and `govc dvs.portgroup.info -json` print,
  * concatenated into one file. govc writes one JSON document per object update (camelCase since v0.31,
- * PascalCase before); a JSON array of them is accepted too.
+ * PascalCase before); a JSON array of them is accepted too. The file a user makes:
+ *
+ *   govc collect -json -type DistributedVirtualPortgroup / name config.key \
+ *     config.distributedVirtualSwitch config.defaultPortConfig config.policy > inventory.json
+ *   govc collect -json -type VmwareDistributedVirtualSwitch / name uuid \
+ *     config.defaultPortConfig config.uplinkPortgroup >> inventory.json
+ *   # only for portgroups that allow per-port overrides (PG-101):
+ *   govc dvs.portgroup.info -json -pg PORTGROUP SWITCH >> inventory.json
  */
 
 export class InventoryFileError extends Error {

@@ -1,7 +1,14 @@
 import { type CheckCode, makeFinding } from '../checks/index.js';
 import type { Config, IgnoreRule } from '../config.js';
 import type { EvaluationInput, Evaluator } from '../evaluate.js';
-import type { Evidence, Finding, Severity, Subject } from '../finding.js';
+import {
+  type Evidence,
+  type Finding,
+  type Severity,
+  type Subject,
+  severityRank,
+  subjectKey,
+} from '../finding.js';
 import {
   type ImageRef,
   ImageRefError,
@@ -89,7 +96,11 @@ interface Policy {
    * Per pod record: its findings. The probe keeps unchanged pods' records identical across
    * publishes, so a watch event re-evaluates only the pods it touched.
    */
-  pods: Map<string, { readonly pod: PodRecord; readonly findings: readonly Finding[] }>;
+  pods: Map<string, { readonly pod: PodRecord; readonly keyed: readonly Keyed[] }>;
+  /** All findings of the pods in `pods` (and the config finding), in compareFindings order. */
+  sorted: Keyed[] | undefined;
+  /** IMG-010 when no private prefix is configured: one per config. */
+  readonly configFinding: Keyed | undefined;
 }
 
 interface Pulled {
@@ -131,6 +142,17 @@ function policyFor(config: Config): Policy {
       origins: new Map(),
       pulled: new Map(),
       pods: new Map(),
+      sorted: undefined,
+      configFinding:
+        prefixes.length === 0
+          ? keyed(
+              makeFinding('IMG-010', {
+                subject: { kind: 'Config', name: 'registry.private' },
+                detail: `${config.source} sets no [registry] private prefixes, so no image can be proven private; only known public registries are flagged. Set e.g. [registry] private = ["registry.example.internal/tkg"].`,
+                evidence: { configSource: config.source, private: [] },
+              }),
+            )
+          : undefined,
     };
     policies.set(config, policy);
   }
@@ -409,38 +431,104 @@ function applyIgnores(
   return found;
 }
 
-/** Every finding of the images probe, from its slim records and the config. Pure. */
+/** A finding with its compareFindings sort key computed once. */
+interface Keyed {
+  readonly f: Finding;
+  readonly rank: number;
+  readonly key: string;
+}
+
+function keyed(f: Finding): Keyed {
+  return { f, rank: severityRank(f.severity), key: subjectKey(f.subject) };
+}
+
+/** Exactly compareFindings (severity, code, subject key), on precomputed keys. V8's localeCompare has an ASCII fast path that Intl.Collator#compare lacks. */
+function compareKeyed(a: Keyed, b: Keyed): number {
+  return (
+    b.rank - a.rank ||
+    (a.f.code === b.f.code ? 0 : a.f.code.localeCompare(b.f.code)) ||
+    a.key.localeCompare(b.key)
+  );
+}
+
+/** Inserts into a sorted array at its place (binary search). */
+function insertSorted(sorted: Keyed[], item: Keyed): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeyed(sorted[mid] as Keyed, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.splice(lo, 0, item);
+}
+
+/**
+ * Every finding of the images probe, from its slim records and the config. Pure in its result; the
+ * caches behind it (per config) make the work proportional to what changed: a pod record that is the
+ * same object as last time keeps its findings, and the sorted list is patched rather than re-sorted.
+ * Findings come out in compareFindings order, so the evaluation's own sort is a single pass (sorting
+ * 20k findings from scratch rebuilds two subject keys per comparison and costs more than judging them).
+ */
 export function evaluateImages(data: ImagesData, config: Config): Finding[] {
   const policy = policyFor(config);
-  const out: Finding[] = [];
-  if (policy.prefixes.length === 0) {
-    out.push(
-      makeFinding('IMG-010', {
-        subject: { kind: 'Config', name: 'registry.private' },
-        detail: `${config.source} sets no [registry] private prefixes, so no image can be proven private; only known public registries are flagged. Set e.g. [registry] private = ["registry.example.internal/tkg"].`,
-        evidence: { configSource: config.source, private: [] },
-      }),
-    );
-  }
+  const previous = policy.pods;
+  // Patch the sorted list only while few findings changed; past that, one sort is cheaper.
+  const patchLimit = policy.sorted ? Math.max(64, policy.sorted.length / 20) : -1;
+  let patch = patchLimit >= 0;
   // A Map by uid, rebuilt per run, rather than a WeakMap: 10k weak keys cost more in GC than they save.
-  const nextCache: Policy['pods'] = new Map();
+  const next: Policy['pods'] = new Map();
+  const added: Keyed[] = [];
+  const removed = new Set<Keyed>();
+  let seenPrevious = 0;
   for (const pod of data.pods) {
-    const cached = policy.pods.get(pod.uid);
-    let podFindings = cached?.pod === pod ? cached.findings : undefined;
-    if (!podFindings) {
-      const list: Finding[] = [];
-      for (const c of pod.containers) {
-        const subject: Subject = { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: c.name };
-        const found = rawFindings(pod, c, policy, subject);
-        for (const f of applyIgnores(found, pod, c, policy, subject)) list.push(f);
-      }
-      podFindings = list;
+    let id = pod.uid;
+    if (next.has(id)) {
+      // Two records with one uid (hand-made data): keep both, and sort from scratch.
+      patch = false;
+      id = `${pod.uid}\u0000${next.size}`;
     }
-    nextCache.set(pod.uid, { pod, findings: podFindings });
-    for (const f of podFindings) out.push(f);
+    const cached = previous.get(id);
+    if (cached) seenPrevious += 1;
+    if (cached && cached.pod === pod) {
+      next.set(id, cached);
+      continue;
+    }
+    const list: Keyed[] = [];
+    for (const c of pod.containers) {
+      const subject: Subject = { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: c.name };
+      for (const f of applyIgnores(rawFindings(pod, c, policy, subject), pod, c, policy, subject)) {
+        list.push(keyed(f));
+      }
+    }
+    next.set(id, { pod, keyed: list });
+    if (patch) {
+      if (cached) for (const k of cached.keyed) removed.add(k);
+      for (const k of list) added.push(k);
+      if (added.length + removed.size > patchLimit) patch = false;
+    }
   }
-  policy.pods = nextCache;
-  return out;
+  if (patch && seenPrevious !== previous.size) {
+    // Some pods are gone.
+    for (const [id, entry] of previous) {
+      if (!next.has(id)) for (const k of entry.keyed) removed.add(k);
+    }
+    if (added.length + removed.size > patchLimit) patch = false;
+  }
+  policy.pods = next;
+
+  let sorted: Keyed[];
+  if (patch && policy.sorted) {
+    sorted = removed.size > 0 ? policy.sorted.filter((k) => !removed.has(k)) : policy.sorted;
+    for (const k of added) insertSorted(sorted, k);
+  } else {
+    sorted = [];
+    if (policy.configFinding) sorted.push(policy.configFinding);
+    for (const entry of next.values()) for (const k of entry.keyed) sorted.push(k);
+    sorted.sort(compareKeyed);
+  }
+  policy.sorted = sorted;
+  return sorted.map((k) => k.f);
 }
 
 export const imagesEvaluator: Evaluator = {

@@ -284,3 +284,68 @@ describe('--from-dump', () => {
     expect(r.stderr).toMatch(/kube\/pods.yaml is not valid YAML\/JSON/);
   });
 });
+
+describe('the built CLI (dist/cli/main.js)', () => {
+  const CLI = join(ROOT, 'dist/cli/main.js');
+
+  /** Spawned asynchronously: the simulator answers from this process. */
+  async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [CLI, 'report', ...args], {
+      cwd: dir,
+      env: { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    return { code, stdout, stderr };
+  }
+
+  it('exit 1 with failures, 0 when only passing/info subjects are left, 2 when it cannot run', {
+    timeout: 90_000,
+  }, async () => {
+    const base = ['--kubeconfig', sim.kubeconfigPath, '--config', scenario.config];
+    const failing = await cli([...base, '--format', 'json']);
+    const report = JSON.parse(failing.stdout) as Report;
+    validateReport(report);
+    expect(failing.code).toBe(reportExitCode(report, 'fail'));
+    expect(failing.code).toBe(1);
+
+    const clean = await startTestSimulator([
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'ok', namespace: 'default' },
+        spec: { containers: [{ name: 'c', image: 'registry.example.internal/tkg/app:1.0' }] },
+        status: { phase: 'Running' },
+      },
+    ]);
+    try {
+      const config = join(dir, 'clean.toml');
+      writeFileSync(config, '[registry]\nprivate = ["registry.example.internal/tkg"]\n');
+      const ok = await cli(['--kubeconfig', clean.kubeconfigPath, '--config', config, '-o', 'junit']);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(xmllintJunit(ok.stdout).code).toBe(0);
+    } finally {
+      await clean.close();
+    }
+
+    const bad = join(dir, 'not-a-report.json');
+    writeFileSync(bad, 'hello');
+    const cannot = await cli([...base, '--diff', bad]);
+    expect(cannot.code).toBe(2);
+    expect(cannot.stderr.trim().split('\n')).toHaveLength(1);
+    expect(cannot.stderr).toMatch(
+      /^airgap-top: --diff .*not-a-report.json: not an airgap-top JSON report: not JSON/,
+    );
+  });
+});

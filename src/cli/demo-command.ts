@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../app/log.js';
 import { Session } from '../app/session.js';
+import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { SimulatorHandleExtended } from '../sim/server.js';
 import type { ParsedOptions } from './args.js';
@@ -29,7 +30,10 @@ export interface DemoExtension {
 // ---- Demo extensions: other probes hook their simulated peers in here (containerd: in-process SSH
 // ---- nodes from src/demo/ssh-nodes.ts; vsphere: an inventory file). Each gets the config built
 // ---- so far and returns the config to continue with.
-const DEMO_EXTENSIONS: readonly DemoExtension[] = [];
+const DEMO_EXTENSIONS: readonly DemoExtension[] = [
+  // containerd helper: simulated SSH nodes (in-process ssh2 server, one drifting node).
+  containerdDemoExtension,
+];
 
 export interface DemoEnvironment {
   readonly sim: SimulatorHandleExtended;

@@ -371,3 +371,42 @@ export function demoNodeTrees(
   }
   return trees;
 }
+
+/** The node that drifts in `airgap-top demo`: public pause image, no quay.io mirror. */
+export const DEMO_DRIFT_NODE = 'workload-east-md-b-6b8d4-9vz3c';
+
+/** Minimal view of the demo context (src/cli/demo-command.ts DemoContext) this extension needs. */
+interface DemoSetupContext {
+  readonly sim: {
+    list(
+      apiVersion: string,
+      kind: string,
+    ): { metadata?: { name?: string; labels?: Record<string, string> } }[];
+  };
+  readonly config: import('../model/config.js').Config;
+}
+
+/**
+ * The demo's SSH nodes: every Linux node of the simulated cluster served by one in-process server,
+ * and the [ssh] config pointing each node at it (with a known_hosts that holds the server's key).
+ */
+export const containerdDemoExtension = {
+  name: 'containerd SSH nodes',
+  async setup(ctx: DemoSetupContext) {
+    const names = ctx.sim
+      .list('v1', 'Node')
+      .filter((n) => n.metadata?.labels?.['kubernetes.io/os'] !== 'windows')
+      .map((n) => n.metadata?.name)
+      .filter((n): n is string => Boolean(n));
+    const registry = ctx.config.registry.private[0]?.split('/')[0] ?? 'registry.example.internal';
+    const server = await startSshNodes({ trees: demoNodeTrees(names, registry, DEMO_DRIFT_NODE) });
+    const { ssh, cleanup } = sshConfigFor(server, { concurrency: 8 });
+    return {
+      config: { ...ctx.config, ssh },
+      async close() {
+        cleanup();
+        await server.close();
+      },
+    };
+  },
+};

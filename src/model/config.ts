@@ -1,5 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import TOML from '@iarna/toml';
+import { isCheckCode } from './checks/index.js';
+import { registryPrefixProblem } from './image-ref.js';
 
 /**
  * airgap-top's own config file (TOML). Parsing is pure: the CLI reads the file and hands the text here.
@@ -140,6 +142,11 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     profile: profile as RegistryProfile | undefined,
   };
 
+  for (const prefix of registry.private) {
+    const problem = registryPrefixProblem(prefix);
+    if (problem) warnings.push(reader.error('registry.private', `"${prefix}" ${problem}`).message);
+  }
+
   const ignoreRaw = raw.ignore;
   if (ignoreRaw !== undefined && !Array.isArray(ignoreRaw)) {
     throw reader.error('ignore', 'must be an array of tables ([[ignore]])');
@@ -162,7 +169,17 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     if (namespace === undefined && image === undefined) {
       throw reader.error(key, 'an [[ignore]] needs a namespace, an image pattern, or both');
     }
-    return { namespace, image, codes: reader.stringList(t, key, 'codes'), reason };
+    const codes = reader.stringList(t, key, 'codes');
+    for (const code of codes) {
+      if (!isCheckCode(code))
+        warnings.push(
+          reader.error(
+            `${key}.codes`,
+            `names "${code}", which is not a check code (see airgap-top checks); the rule never applies to it`,
+          ).message,
+        );
+    }
+    return { namespace, image, codes, reason };
   });
 
   const topo = reader.table(raw, 'topology');

@@ -299,6 +299,26 @@ export function parseRegistryPrefix(prefix: string): RegistryPrefix {
   return { domain: lower === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : lower, path };
 }
 
+const anchoredDomainRegexp = new RegExp(`^${domainAndPort}$`);
+const anchoredRemoteNameRegexp = new RegExp(`^${remoteName}$`);
+
+/** Why a configured `host[:port][/path]` prefix can never match an image, or undefined when it is fine. */
+export function registryPrefixProblem(prefix: string): string | undefined {
+  if (/^[a-z]+:\/\//i.test(prefix.trim()))
+    return 'has a URL scheme; write host[:port][/path] (the scheme is ignored)';
+  const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === '') return 'is empty';
+  const slash = trimmed.indexOf('/');
+  const domain = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const path = slash < 0 ? '' : trimmed.slice(slash + 1);
+  if (!anchoredDomainRegexp.test(domain)) return `does not start with a registry host[:port] ("${domain}")`;
+  if (path.includes('@') || path.includes(':')) return 'has a tag or digest; a prefix is host[:port][/path]';
+  if (path !== '' && !anchoredRemoteNameRegexp.test(path)) {
+    return `has a path no image can have ("${path}": lowercase letters, digits and . _ - separators only)`;
+  }
+  return undefined;
+}
+
 /**
  * True when `ref` lives under `prefix` (`host[:port][/path]`), on whole path segments:
  * `registry.example.internal/tkg` matches `…/tkg/antrea` but not `…/tkgx/antrea`.

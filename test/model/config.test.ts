@@ -149,4 +149,22 @@ describe('parseConfig', () => {
       'c.toml:6: unknown key topology.zone (ignored; known here: region, zones, flap_window_minutes, flap_threshold)',
     ]);
   });
+  it('warns about private prefixes no image can match and ignore codes that do not exist', () => {
+    const { config, warnings } = parseConfig(
+      '[registry]\nprivate = ["https://registry.example.internal/tkg", "registry.example.internal/TKG", "registry.example.internal/tkg:v1", "10.0.0.5:5000/tkg/"]\n\n[[ignore]]\nnamespace = "kube-system"\ncodes = ["IMG-002", "IMG-999"]\nreason = "r"\n',
+      'c.toml',
+    );
+    expect(config.registry.private).toEqual([
+      'https://registry.example.internal/tkg',
+      'registry.example.internal/TKG',
+      'registry.example.internal/tkg:v1',
+      '10.0.0.5:5000/tkg',
+    ]);
+    expect(warnings).toEqual([
+      'c.toml:2: registry.private "https://registry.example.internal/tkg" has a URL scheme; write host[:port][/path] (the scheme is ignored)',
+      'c.toml:2: registry.private "registry.example.internal/TKG" has a path no image can have ("TKG": lowercase letters, digits and . _ - separators only)',
+      'c.toml:2: registry.private "registry.example.internal/tkg:v1" has a tag or digest; a prefix is host[:port][/path]',
+      'c.toml:6: ignore[0].codes names "IMG-999", which is not a check code (see airgap-top checks); the rule never applies to it',
+    ]);
+  });
 });

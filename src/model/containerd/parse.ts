@@ -99,6 +99,12 @@ function readAuthTable(auth: Table): string[] {
     const value = asString(auth[field]);
     if (value === undefined || value === '') continue;
     if (SECRET_FIELDS.has(field)) secrets.add(value);
+    if (field === 'auth') {
+      // `auth` is base64("user:password"): the decoded password is as secret as the encoded form.
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) secrets.add(decoded.slice(colon + 1));
+    }
     fields.push(field);
   }
   return fields;

@@ -87,6 +87,14 @@ describe('parseContainerdConfig', () => {
     );
   });
 
+  it('registers the password inside auth (base64 user:password) too', () => {
+    const f = fragment(
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example".auth]\nauth = "${Buffer.from('bob:Decoded-Pass-77').toString('base64')}"`,
+    );
+    expect(f.credentials[0]?.fields).toEqual(['auth']);
+    expect(secrets.redactText('pw Decoded-Pass-77')).toBe('pw [redacted]');
+  });
+
   it('records insecure_skip_verify', () => {
     const f = fragment(
       'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example:5000".tls]\ninsecure_skip_verify = true',

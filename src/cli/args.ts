@@ -61,10 +61,13 @@ Cluster flags (as kubectl):
 Report flags:
   -o, --format FMT           json, md, html, junit, prom (repeat or comma-separate; default json)
       --output FILE|-        where to write one format (default -, standard output)
-      --output-dir DIR       write every chosen format into DIR (report.json, report.md, ...)
+      --output-dir DIR       write every chosen format into DIR (report.json, report.md, report.html,
+                             junit.xml, airgap-top.prom), each atomically
       --fail-on fail|warn    what makes exit code 1 (default fail); --strict is --fail-on warn
       --diff OLD.json        print what is new, resolved and changed since an earlier JSON report
+                             (the report then goes only to --output FILE or --output-dir)
       --from-dump DIR        analyse a support bundle (kubectl -o yaml dumps, node files) instead of a live cluster
+                             (collect one with scripts/collect-dump.sh)
       --timeout SECONDS      give up waiting for the first full sync (default 120)
 
 Probe flags:

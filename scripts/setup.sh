@@ -12,6 +12,8 @@ command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# Stock kubectl: report --from-dump tests collect a bundle from the simulator with scripts/collect-dump.sh.
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
 # GitHub's CommonMark+GFM reference implementation: validates the Markdown report in tests.
 command -v cmark-gfm >/dev/null 2>&1 || need_apt+=(cmark-gfm)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,5 +183,36 @@ describe.skipIf(!sshdAvailable())('containerd probe against a real OpenSSH sshd'
     const nodes = await sweepNodes(targets(ssh, ['ib-v2', 'ib-v3']), ssh, { resolve: noResolve });
     expect(nodes.map((n) => n.failure?.message ?? 'ok')).toEqual(['ok', 'ok']);
     expect(nodes[0]?.target).toContain('via jump host');
+  });
+
+  it('authenticates with a key held by ssh-agent (SSH_AUTH_SOCK) when identity_file gives none', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    const sock = join(work, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      execFileSync('ssh-add', ['-q', sshd.clientKey], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'ignore',
+      });
+      process.env.SSH_AUTH_SOCK = sock;
+      const ssh = sshConfig(
+        sshd.knownHosts(['ib-v2']),
+        { identityFile: join(work, 'no-such-key') },
+        'kh-agent',
+      );
+      const [record] = await sweepNodes(targets(ssh, ['ib-v2']), ssh, { resolve: noResolve });
+      expect(record?.failure).toBeUndefined();
+      // Without the agent the same sweep is refused, and says why.
+      process.env.SSH_AUTH_SOCK = '';
+      const [refused] = await sweepNodes(targets(ssh, ['ib-v2']), ssh, { resolve: noResolve });
+      expect(refused?.failure?.kind).toBe('auth-refused');
+      expect(refused?.failure?.message).toContain('no-such-key cannot be read');
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill('SIGTERM');
+    }
   });
 });

@@ -16,6 +16,7 @@ export interface RecordedFinding {
 /** The part of an earlier report `--diff` compares against: any schemaVersion 1 report. */
 export interface RecordedReport {
   readonly generatedAt: string;
+  readonly cluster?: { readonly context: string | null; readonly server: string | null };
   readonly probes: readonly {
     readonly id: string;
     readonly status: ProbeStatus;
@@ -39,6 +40,8 @@ export interface ProbeStatusChange {
 export interface ReportDiff {
   readonly oldGeneratedAt: string;
   readonly newGeneratedAt: string;
+  /** Set when the two reports name different API servers: the diff is then rarely what was meant. */
+  readonly otherCluster?: { readonly before: string; readonly after: string };
   /** Not passing now, and absent before. */
   readonly added: readonly RecordedFinding[];
   /** Not passing before, and absent (or passing) now. */
@@ -111,7 +114,12 @@ export function parseRecordedReport(text: string): RecordedReport {
       findings,
     };
   });
-  return { generatedAt: value.generatedAt, probes };
+  const c = isObject(value.cluster) ? value.cluster : {};
+  const cluster = {
+    context: typeof c.context === 'string' ? c.context : null,
+    server: typeof c.server === 'string' ? c.server : null,
+  };
+  return { generatedAt: value.generatedAt, cluster, probes };
 }
 
 /** Keyed by findingKey (code + subject), so a finding keeps its identity across runs. */
@@ -153,9 +161,16 @@ export function diffReports(before: RecordedReport, after: RecordedReport | Repo
   }
   const worstFirst = (x: RecordedFinding, y: RecordedFinding) =>
     severityRank(y.severity) - severityRank(x.severity) || key(x).localeCompare(key(y));
+  const serverBefore = before.cluster?.server ?? null;
+  const serverAfter = after.cluster?.server ?? null;
+  const otherCluster =
+    serverBefore && serverAfter && serverBefore !== serverAfter
+      ? { before: serverBefore, after: serverAfter }
+      : undefined;
   return {
     oldGeneratedAt: before.generatedAt,
     newGeneratedAt: after.generatedAt,
+    ...(otherCluster ? { otherCluster } : {}),
     added: added.sort(worstFirst),
     resolved: resolved.sort(worstFirst),
     changed: changed.sort((x, y) => worstFirst(x.after, y.after)),
@@ -169,6 +184,11 @@ export function renderDiff(diff: ReportDiff): string {
   const line = (f: RecordedFinding) =>
     `${f.severity.toUpperCase()} ${f.code} ${subjectLabel(f.subject)}: ${f.title}`;
   const out: string[] = [`Changes since ${diff.oldGeneratedAt} (now ${diff.newGeneratedAt}):`];
+  if (diff.otherCluster) {
+    out.push(
+      `  note: the earlier report is from API server ${diff.otherCluster.before}, this one from ${diff.otherCluster.after}`,
+    );
+  }
   out.push(
     `  ${diff.added.length} new, ${diff.resolved.length} resolved, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
   );

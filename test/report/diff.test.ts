@@ -76,6 +76,14 @@ describe('diffReports', () => {
     expect(text).toContain('probe ipam: ready -> error (boom)');
   });
 
+  it('notes when the earlier report is from another API server', () => {
+    const elsewhere = { ...after, cluster: { context: 'x', server: 'https://10.9.9.9:6443' } };
+    expect(renderDiff(diffReports(old, elsewhere))).toContain(
+      'note: the earlier report is from API server https://10.0.0.10:6443, this one from https://10.9.9.9:6443',
+    );
+    expect(renderDiff(diff)).not.toContain('note:');
+  });
+
   it('an identical report has no changes', () => {
     const same = diffReports(parseRecordedReport(renderJson(after)), after);
     expect([same.added, same.resolved, same.changed, same.probeStatus].map((l) => l.length)).toEqual([

@@ -30,7 +30,7 @@ function collectionPath(prefix: string, resource: string, namespace: string | un
 }
 
 /** Turns a failed pod list into a sentence with the next step. */
-function podsErrorMessage(error: string | undefined, namespace: string | undefined): string {
+export function podsErrorMessage(error: string | undefined, namespace: string | undefined): string {
   const reason = error ?? 'the pod list failed';
   const scope = namespace ? `-n ${namespace}` : '--all-namespaces';
   if (/forbidden|\b403\b/i.test(reason)) {

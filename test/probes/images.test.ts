@@ -11,7 +11,7 @@ import { compareFindings, type Finding, subjectLabel } from '../../src/model/fin
 import type { ImagesData } from '../../src/model/images/types.js';
 import type { Report } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
-import { runImagesProbe } from '../../src/probes/images.js';
+import { podsErrorMessage, runImagesProbe } from '../../src/probes/images.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
@@ -341,6 +341,35 @@ describe('the images probe, live', () => {
       kube.close();
     }
   }, 30_000);
+  it('refused credentials become status error with the next step', async () => {
+    const sim = await startTestSimulator([]);
+    const dir = mkdtempSync(join(tmpdir(), 'images-401-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      readFileSync(sim.kubeconfigPath, 'utf8').replaceAll(sim.token, 'not-the-token'),
+    );
+    const kube = loadKubeConnection({ kubeconfig });
+    const store = new Store();
+    const config = parseConfig(readFileSync(CONFIG, 'utf8'), CONFIG).config;
+    try {
+      await runImagesProbe({
+        config,
+        kube,
+        store,
+        log: new Logger(),
+        signal: new AbortController().signal,
+        live: false,
+        resolve: async () => ['127.0.0.1'],
+      });
+      expect(store.get('images')?.status).toBe('error');
+      expect(store.get('images')?.message).toMatch(/401.*Refresh the kubeconfig credentials/);
+    } finally {
+      kube.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('report config without a private registry', () => {
@@ -374,4 +403,23 @@ describe('report config without a private registry', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('podsErrorMessage', () => {
+  it.each([
+    [
+      'forbidden to list /api/v1/pods: the user needs list and watch on it (RBAC)',
+      undefined,
+      /kubectl auth can-i list pods --all-namespaces && kubectl auth can-i watch pods --all-namespaces$/,
+    ],
+    ['forbidden to list /api/v1/namespaces/apps/pods: ...', 'apps', /kubectl auth can-i list pods -n apps/],
+    [
+      'not authorised to read /api/v1/pods: the kubeconfig credentials were refused (401)',
+      undefined,
+      /token expired/,
+    ],
+    ['connect ECONNREFUSED 127.0.0.1:6443', undefined, /^cannot read pods: connect ECONNREFUSED/],
+  ])('%s', (error, namespace, expected) => {
+    expect(podsErrorMessage(error, namespace)).toMatch(expected);
+  });
 });

@@ -50,7 +50,13 @@ function mainFileFailure(err: NodeFileError, where: string): NodeFailure {
   }
 }
 
+/** A timeout means the node stopped answering: it ends the node's read as a whole (CTRD-107). */
+function rethrowTimeout(err: unknown): void {
+  if (err instanceof NodeFileError && err.kind === 'timeout') throw err;
+}
+
 function problemFor(err: unknown, file: string): ConfigProblem {
+  rethrowTimeout(err);
   if (err instanceof NodeFileError && err.kind === 'missing')
     return { kind: 'missing-file', file, message: `${file} does not exist` };
   return { kind: 'unreadable-file', file, message: err instanceof Error ? err.message : String(err) };
@@ -66,7 +72,8 @@ async function expandImport(source: NodeFileSource, path: string): Promise<strin
       .filter((e) => !e.isDirectory && matchesGlob(base, e.name))
       .map((e) => `${dir}/${e.name}`)
       .sort();
-  } catch {
+  } catch (err) {
+    rethrowTimeout(err);
     return []; // a glob that matches nothing (or a missing directory) is fine for containerd
   }
 }
@@ -96,6 +103,7 @@ async function readCertificateFile(
   try {
     data = await source.readFile(path);
   } catch (err) {
+    rethrowTimeout(err);
     const kind = err instanceof NodeFileError && err.kind === 'missing' ? 'missing' : 'unreadable';
     return {
       path,
@@ -128,7 +136,8 @@ async function readHostDirs(
     let entries: { name: string; isDirectory: boolean }[];
     try {
       entries = await source.readDir(root);
-    } catch {
+    } catch (err) {
+      rethrowTimeout(err);
       continue; // containerd treats a missing config_path dir as "no host config"
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -137,7 +146,8 @@ async function readHostDirs(
       let files: { name: string; isDirectory: boolean }[];
       try {
         files = await source.readDir(dir);
-      } catch {
+      } catch (err) {
+        rethrowTimeout(err);
         continue; // a plain file (or a dangling link) in certs.d is not a host directory
       }
       let hostsFile: HostsFile | undefined;
@@ -185,9 +195,34 @@ export async function collectNode(
         : { kind: 'permission-denied' as const, message: String(err), path: CONTAINERD_CONFIG };
     return { node, target, failure, problems: [], certificates: [] };
   }
-  const problems: ConfigProblem[] = [];
   const main = parseContainerdConfig(mainText, CONTAINERD_CONFIG);
   if (!main.ok) return { node, target, problems: [main.problem], certificates: [] };
+  try {
+    return await collectRest(source, node, target, main.value);
+  } catch (err) {
+    if (!(err instanceof NodeFileError && err.kind === 'timeout')) throw err;
+    return {
+      node,
+      target,
+      failure: {
+        kind: 'timeout',
+        message: `${err.message} (after ${CONTAINERD_CONFIG} was read).`,
+        path: err.path,
+      },
+      problems: [],
+      certificates: [],
+    };
+  }
+}
+
+async function collectRest(
+  source: NodeFileSource,
+  node: string,
+  target: string,
+  mainFragment: ConfigFragment,
+): Promise<NodeContainerdRecord> {
+  const problems: ConfigProblem[] = [];
+  const main = { value: mainFragment };
 
   const fragments: ConfigFragment[] = [main.value];
   const seen = new Set([CONTAINERD_CONFIG]);

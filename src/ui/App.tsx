@@ -118,9 +118,14 @@ export function App(props: AppProps) {
   // Layout: header, tabs, breadcrumb, body, status line, hint bar; one spare line so Ink never
   // falls back to clearing the whole terminal on each frame.
   const bodyHeight = Math.max(5, height - 1 - 5);
+  // The last derivation, reused by the key handler and the render of the same state.
+  const derived = useRef<{ state: UiState; inputs: unknown[]; screen: Screen } | undefined>(undefined);
   const screenFor = useCallback(
-    (s: UiState): Screen =>
-      derive({
+    (s: UiState): Screen => {
+      const inputs = [results, snapshot, source.config, width, bodyHeight, tablesFor, now];
+      const last = derived.current;
+      if (last && last.state === s && last.inputs.every((v, i) => v === inputs[i])) return last.screen;
+      const screen = derive({
         state: s,
         results,
         snapshot,
@@ -128,7 +133,10 @@ export function App(props: AppProps) {
         now: now(),
         layout: { width, bodyHeight },
         tablesFor,
-      }),
+      });
+      derived.current = { state: s, inputs, screen };
+      return screen;
+    },
     [results, snapshot, source.config, width, bodyHeight, tablesFor, now],
   );
   const screen = useMemo(() => screenFor(state), [screenFor, state]);

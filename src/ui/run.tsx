@@ -1,6 +1,4 @@
-import { render } from 'ink';
 import type { Session } from '../app/session.js';
-import { App } from './App.js';
 import { sessionSource, type TuiSource } from './source.js';
 
 export interface RunTuiOptions {
@@ -47,6 +45,14 @@ export async function runTuiOn(
     );
     return 2;
   }
+  // React's development build is several times slower per frame (prop diffing, performance marks);
+  // it must be chosen before React is first loaded, hence the imports below are dynamic.
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { App }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('./App.js'),
+  ]);
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
   let restored = false;
   const restore = (): void => {
@@ -57,24 +63,25 @@ export async function runTuiOn(
   };
   if (alternate) stdout.write(ENTER_ALT);
   void start().catch(() => undefined);
-  const instance = render(<App source={source} exportDir={options.exportDir} />, {
+  const instance = render(createElement(App, { source, exportDir: options.exportDir }), {
     stdin,
     stdout,
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,
+    // Only changed lines are rewritten: a cursor move costs two lines, not the whole screen.
+    incrementalRendering: true,
   });
   const stop = (): void => instance.unmount();
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, stop);
-  const onFatal = (): void => restore();
-  process.once('exit', onFatal);
+  process.once('exit', restore);
   try {
     await instance.waitUntilExit();
     return 0;
   } finally {
     for (const s of signals) process.off(s, stop);
-    process.off('exit', onFatal);
+    process.off('exit', restore);
     instance.cleanup();
     restore();
     close();

@@ -42,9 +42,15 @@ export function probeTables(
   }
 }
 
-export function findingsByKey(findings: readonly Finding[]): Map<string, Finding> {
+const byKeyCache = new WeakMap<readonly Finding[], Map<string, Finding>>();
+
+/** Findings by findingKey; memoised on the array (evaluation returns the same array until data changes). */
+export function findingsByKey(findings: readonly Finding[]): ReadonlyMap<string, Finding> {
+  const cached = byKeyCache.get(findings);
+  if (cached) return cached;
   const map = new Map<string, Finding>();
   for (const f of findings) map.set(findingKey(f), f);
+  byKeyCache.set(findings, map);
   return map;
 }
 
@@ -97,7 +103,19 @@ export function topFailures(results: readonly ProbeResult[]): Finding[] {
 export const OVERVIEW_PROBES_TABLE = 'probes';
 export const OVERVIEW_FAILURES_TABLE = 'top';
 
+let lastOverview:
+  | { results: readonly ProbeResult[]; tables: { probes: ViewTable; failures: ViewTable } }
+  | undefined;
+
+/** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
 export function overviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
+  if (lastOverview?.results === results) return lastOverview.tables;
+  const tables = buildOverviewTables(results);
+  lastOverview = { results, tables };
+  return tables;
+}
+
+function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
   const probeRows: ViewRow[] = results.map((r, i) => {
     const worst = worstSeverity(r.findings);
     const worstFinding = r.findings[0];

@@ -15,7 +15,7 @@ export function Lines(props: { readonly lines: readonly Line[]; readonly width: 
           bold={l.tone === 'heading' || l.tone === 'error'}
           color={toneColour(theme, l.tone)}
         >
-          {clip(secrets.redactText(l.text), props.width)}
+          {clip(secrets.redactText(l.text), props.width).trimEnd()}
         </Text>
       ))}
     </Box>

@@ -68,7 +68,10 @@ export function Table(props: TableProps) {
               inverse={selected}
               color={severityColour(theme, row.severity)}
             >
-              {clip(secrets.redactText(line), width)}
+              {/* Padding only where it shows (the inverse cursor bar): Ink measures every cell. */}
+              {selected
+                ? clip(secrets.redactText(line), width)
+                : clip(secrets.redactText(line), width).trimEnd()}
             </Text>
           );
         })

@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+/**
+ * The TUI over a 10,000-pod cluster: time from a key press to the next frame on the terminal, Ink's
+ * render time per frame, frames per second under a flood of watch events (the throttle), and the
+ * CPU the process uses while watches are open and nothing happens.
+ *
+ * The app is the real one (dist/ui/App.js over a real Session on the simulator), rendered by Ink to
+ * a fake 160x45 TTY that timestamps every write; keys go in through a fake stdin, one at a time
+ * with a pause longer than a frame, so each measures the leading edge a person sees.
+ *
+ * Runs inside scripts/bench.mjs (default export, ctx.simulator / ctx.sim: a SimulatorHandle serving
+ * the 10,000-pod cluster; ctx.quick for a short run) or standalone: node scripts/bench/tui.bench.mjs
+ */
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const WIDTH = 160;
+const HEIGHT = 45;
+
+class FakeStdout extends EventEmitter {
+  columns = WIDTH;
+  rows = HEIGHT;
+  isTTY = true;
+  writes = 0;
+  bytes = 0;
+  lastWriteAt = 0;
+  waiters = [];
+  write(chunk) {
+    this.writes += 1;
+    this.bytes += Buffer.byteLength(String(chunk));
+    this.lastWriteAt = performance.now();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w(this.lastWriteAt);
+    return true;
+  }
+  /** Resolves with the time of the next write (a frame), or undefined after timeoutMs. */
+  nextWrite(timeoutMs = 2000) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      this.waiters.push((t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+    });
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  data = null;
+  write(data) {
+    this.data = data;
+    this.emit('readable');
+  }
+  read() {
+    const d = this.data;
+    this.data = null;
+    return d;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+const ms = (v) => `${v.toFixed(1)} ms`;
+
+export default async function tuiBench(ctx = {}) {
+  // As runTui does: React's production build (chosen when React is first loaded).
+  process.env.NODE_ENV ??= 'production';
+  const dist = new URL('../../dist/', import.meta.url);
+  const imp = (p) => import(new URL(p, dist).href);
+  const [{ Session }, { Logger }, { DEFAULT_CONFIG }, { App }, { sessionSource }, React, { render }] =
+    await Promise.all([
+      imp('app/session.js'),
+      imp('app/log.js'),
+      imp('model/config.js'),
+      imp('ui/App.js'),
+      imp('ui/source.js'),
+      import('react'),
+      import('ink'),
+    ]);
+  const quick = Boolean(ctx.quick);
+  let sim = ctx.simulator ?? ctx.sim;
+  let ownSim = false;
+  if (!sim) {
+    const { startSimulator } = await imp('sim/server.js');
+    sim = await startSimulator({ generate: 'nodes=300,pods=10000', seed: 1, timeline: false });
+    ownSim = true;
+  }
+  const lines = [];
+  const session = await Session.open({
+    kubeconfig: sim.kubeconfigPath,
+    config: {
+      ...DEFAULT_CONFIG,
+      registry: { ...DEFAULT_CONFIG.registry, private: ['registry.example.internal/tkg'] },
+    },
+    log: new Logger({}),
+    live: true,
+    resolve: async () => ['127.0.0.1'],
+  });
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const renderTimes = [];
+  const syncStart = performance.now();
+  await session.start();
+  const syncMs = performance.now() - syncStart;
+  const pods = session.results().find((r) => r.id === 'images');
+  const instance = render(React.createElement(App, { source: sessionSource(session) }), {
+    stdout,
+    stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 30,
+    incrementalRendering: true,
+    onRender: ({ renderTime }) => renderTimes.push(renderTime),
+  });
+  try {
+    await sleep(600);
+    lines.push(
+      `first full sync of every probe: ${ms(syncMs)} (images: ${pods?.findings.length ?? 0} findings, ${pods?.status})`,
+    );
+
+    /** Presses a key and measures until the frame it causes is written. */
+    const cpuPerKey = [];
+    const press = async (key) => {
+      await sleep(50); // past Ink's 33 ms frame throttle: the press hits the leading edge
+      const next = stdout.nextWrite();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      stdin.write(key);
+      const t1 = await next;
+      const c = process.cpuUsage(c0);
+      if (t1 !== undefined) cpuPerKey.push((c.user + c.system) / 1000);
+      return t1 === undefined ? undefined : t1 - t0;
+    };
+    const measure = async (label, keys, times) => {
+      const samples = [];
+      const cpuFrom = cpuPerKey.length;
+      for (let i = 0; i < times; i++) {
+        for (const k of keys) {
+          const d = await press(k);
+          if (d !== undefined) samples.push(d);
+        }
+      }
+      const s = stats(samples);
+      const c = stats(cpuPerKey.slice(cpuFrom));
+      lines.push(
+        `key → frame, ${label}: wall median ${ms(s.median)}, p95 ${ms(s.p95)}; CPU median ${ms(c.median)} (${s.n} presses)`,
+      );
+      return s;
+    };
+
+    const reps = quick ? 10 : 40;
+    await measure('open images (1) and back to the overview (0)', ['1', '0'], quick ? 3 : 10);
+    await press('1');
+    await measure('cursor down/up on the images table (j, k)', ['j', 'k'], reps);
+    await measure('page down (PgDn)', ['\u001b[6~'], reps / 2);
+    await measure('switch table (l) to the 10,000-row findings table', ['l'], 3);
+    await measure('cursor on the 10,000-row findings table (j)', ['j'], reps);
+    await measure('last row / first row (G, g)', ['G', 'g'], reps / 4);
+    await measure('drill into a finding (enter) and back (esc)', ['\r', '\u001b'], reps / 4);
+    await press('/');
+    await measure('typing a filter over 10,000 rows (one key)', ['a', '\u007f'], reps / 4);
+    await press('\u001b');
+    await measure('severity filter cycle (f)', ['f'], 6);
+
+    const allCpu = stats(cpuPerKey);
+    lines.push(
+      `CPU per key press, all keys: median ${ms(allCpu.median)}, p95 ${ms(allCpu.p95)} (wall times include waiting for a busy CPU)`,
+    );
+    const r = stats(renderTimes);
+    lines.push(
+      `Ink render time per frame: median ${ms(r.median)}, p95 ${ms(r.p95)}, max ${ms(r.max)} (${r.n} frames)`,
+    );
+    lines.push(
+      `bytes written per frame (incremental rendering): ${Math.round(stdout.bytes / Math.max(1, stdout.writes))}`,
+    );
+
+    // Idle: watches open, nothing changes. Whole process (the simulator too when it runs in-process).
+    await sleep(500);
+    const idleMs = quick ? 2000 : 5000;
+    const writesBefore = stdout.writes;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(idleMs);
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - t0;
+    lines.push(
+      `idle CPU with watches open: ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(2)}% of one core over ${(wall / 1000).toFixed(1)} s, ${stdout.writes - writesBefore} frames${ownSim ? ' (process includes the simulator)' : ''}`,
+    );
+
+    // Flood: pod updates as fast as the simulator takes them; frames must stay at a few per second.
+    if (typeof sim.apply === 'function' && typeof sim.list === 'function') {
+      const all = sim.list('v1', 'Pod').slice(0, 2000);
+      const floodMs = quick ? 1500 : 3000;
+      const before = stdout.writes;
+      const cpuF = process.cpuUsage();
+      const start = performance.now();
+      let events = 0;
+      while (performance.now() - start < floodMs) {
+        for (let i = 0; i < 50; i++) {
+          const pod = all[events % all.length];
+          sim.apply({
+            ...pod,
+            metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, bench: String(events) } },
+          });
+          events += 1;
+        }
+        await sleep(5);
+      }
+      await sleep(400);
+      const wallF = performance.now() - start;
+      const used = process.cpuUsage(cpuF);
+      const frames = stdout.writes - before;
+      lines.push(
+        `flood of ${events} pod events in ${(floodMs / 1000).toFixed(1)} s (${Math.round(events / (floodMs / 1000))}/s): ${frames} frames (${(frames / (wallF / 1000)).toFixed(1)} per second), CPU ${(((used.user + used.system) / 1000 / wallF) * 100).toFixed(0)}% of one core incl. simulator`,
+      );
+    }
+  } finally {
+    instance.unmount();
+    session.close();
+    if (ownSim) await sim.close();
+  }
+  return { name: 'tui (10,000 pods)', lines };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await tuiBench({ quick: process.argv.includes('--quick') });
+  console.log(`# ${result.name}`);
+  for (const l of result.lines) console.log(l);
+  process.exit(0);
+}

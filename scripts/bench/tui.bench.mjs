@@ -191,7 +191,7 @@ export default async function tuiBench(ctx = {}) {
 
     // Idle: watches open, nothing changes. Whole process (the simulator too when it runs in-process).
     await sleep(500);
-    const idleMs = quick ? 2000 : 5000;
+    const idleMs = quick ? 2000 : 21_000; // spans two of the App's 10 s re-evaluations
     const writesBefore = stdout.writes;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -38,6 +38,11 @@ export interface AppProps {
   /** Called once when the person quits (q, :q, ctrl-c). */
   readonly onQuit?: () => void;
   readonly initialState?: UiState;
+  /**
+   * Re-evaluate at least this often even when no watch event arrives (default 10 s), so verdicts
+   * that depend on time (grace periods, "pending for 16m") move on. 0 turns it off.
+   */
+  readonly refreshMs?: number;
   /** The probes' table builders (default: VIEWS); tests pass their own. */
   readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
 }
@@ -64,6 +69,17 @@ export function useThrottledSnapshot(store: Store, ms: number): StoreSnapshot {
     };
   }, [store, ms]);
   return snapshot;
+}
+
+function useRefreshTick(ms: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (ms <= 0) return;
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }, [ms]);
+  return tick;
 }
 
 function useTerminalSize(width?: number, height?: number): { width: number; height: number } {
@@ -100,8 +116,9 @@ export function App(props: AppProps) {
     stateRef.current = reduce(stateRef.current, action);
     setState(stateRef.current);
   }, []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot is the trigger (evaluation is memoised on it)
-  const results = useMemo(() => source.results(now()), [source, snapshot, now]);
+  const tick = useRefreshTick(props.refreshMs ?? 10_000);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot and tick are the triggers (evaluation is memoised)
+  const results = useMemo(() => source.results(now()), [source, snapshot, now, tick]);
   const tablesCache = useRef(new Map<ProbeId, TablesCacheEntry>());
   const tablesFor = useCallback(
     (probe: ProbeId): ProbeTables => {

@@ -475,6 +475,25 @@ describe('live and fast', () => {
     app.unmount();
   });
 
+  test('time moves verdicts on: results are re-read periodically without store changes', async () => {
+    const src = fakeSource(ALL_READY, {});
+    let calls = 0;
+    const results = src.results;
+    (src as { results: typeof results }).results = (now) => {
+      calls++;
+      return results(now);
+    };
+    const app = renderApp(src, { refreshMs: 100 });
+    await app.waitFor((x) => x.includes('Top failures'));
+    const before = calls;
+    await tick(450);
+    expect(calls - before).toBeGreaterThanOrEqual(3);
+    app.unmount();
+    const after = calls;
+    await tick(250);
+    expect(calls).toBe(after);
+  });
+
   test('only visible rows are rendered (10,000 rows in a 32-line screen)', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       fakeFinding('images', 'IMG-002', 'fail', `pod-${String(i).padStart(5, '0')}`),

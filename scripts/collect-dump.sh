@@ -54,7 +54,7 @@ server="$("${kc[@]}" config view --minify -o jsonpath='{.clusters[0].cluster.ser
 printf '{"context": "%s", "server": "%s", "collectedAt": "%s"}\n' \
   "${ctx_name//\"/}" "${server//\"/}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$out/cluster.json"
 
-# What the probes read: pods and their owners, nodes, CSI nodes.
+# What the probes read: pods, their owners and events (image pull errors), nodes, CSI nodes.
 dump() { # resource [extra kubectl args]
   local resource="$1" file="$out/kube/${1//\//_}.yaml"
   shift
@@ -68,7 +68,7 @@ dump() { # resource [extra kubectl args]
   fi
 }
 for r in namespaces nodes csinodes.storage.k8s.io; do dump "$r"; done
-for r in pods replicasets.apps deployments.apps daemonsets.apps statefulsets.apps jobs.batch cronjobs.batch; do
+for r in pods events replicasets.apps deployments.apps daemonsets.apps statefulsets.apps jobs.batch cronjobs.batch; do
   dump "$r" --all-namespaces
 done
 # Cluster API, CAPV and IPAM objects the probes read (missing ones are skipped), then any other

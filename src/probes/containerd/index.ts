@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -244,7 +245,13 @@ export async function sweepNodes(
     log?: ProbeContext['log'];
   },
 ): Promise<NodeContainerdRecord[]> {
-  const { env, jumpFailure } = await openSweepEnvironment(ssh, options.resolve, options.signal);
+  // One listener on the caller's signal; each in-flight connection listens on this sweep's own signal.
+  const sweepAbort = new AbortController();
+  setMaxListeners(ssh.concurrency + 8, sweepAbort.signal);
+  const relay = () => sweepAbort.abort();
+  if (options.signal?.aborted) sweepAbort.abort();
+  options.signal?.addEventListener('abort', relay, { once: true });
+  const { env, jumpFailure } = await openSweepEnvironment(ssh, options.resolve, sweepAbort.signal);
   let done = 0;
   let failed = 0;
   options.onProgress?.(0, targets.length, 0);
@@ -268,6 +275,7 @@ export async function sweepNodes(
       return record;
     });
   } finally {
+    options.signal?.removeEventListener('abort', relay);
     env.jump?.end();
   }
 }

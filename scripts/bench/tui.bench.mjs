@@ -124,7 +124,6 @@ export default async function tuiBench(ctx = {}) {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 30,
-    incrementalRendering: true,
     onRender: ({ renderTime }) => renderTimes.push(renderTime),
   });
   try {
@@ -186,7 +185,7 @@ export default async function tuiBench(ctx = {}) {
       `Ink render time per frame: median ${ms(r.median)}, p95 ${ms(r.p95)}, max ${ms(r.max)} (${r.n} frames)`,
     );
     lines.push(
-      `bytes written per frame (incremental rendering): ${Math.round(stdout.bytes / Math.max(1, stdout.writes))}`,
+      `bytes written per frame: ${Math.round(stdout.bytes / Math.max(1, stdout.writes))}`,
     );
 
     // Idle: watches open, nothing changes. Whole process (the simulator too when it runs in-process).

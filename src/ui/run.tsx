@@ -69,8 +69,8 @@ export async function runTuiOn(
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,
-    // Only changed lines are rewritten: a cursor move costs two lines, not the whole screen.
-    incrementalRendering: true,
+    // Not incrementalRendering: in Ink 6.8 it left stale lines on screen when rows changed in
+    // the middle of the frame (seen in the demo while probes finished loading).
   });
   const stop = (): void => instance.unmount();
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];

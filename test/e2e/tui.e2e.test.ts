@@ -8,8 +8,8 @@ import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/sim
 /**
  * The TUI as a person uses it: the real binary in a real terminal (tmux, fixed size), driven by
  * key presses, checked by what is on screen. Runs against the demo scenario served by the simulator
- * through the live path (`airgap-top --kubeconfig ...`), and through `airgap-top demo` when that
- * command is available.
+ * through the live path (`airgap-top --kubeconfig ...`), and through `airgap-top demo` (its own
+ * simulator, timeline and simulated SSH nodes).
  */
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -108,6 +108,12 @@ async function walkThrough(term: Terminal): Promise<void> {
   // Overview: every probe settled (no loading), the images probe failing.
   const overview = await term.waitFor((s) => s.includes('Top failures') && /● (live|synced)/.test(s), 30_000);
   expect(overview).toMatch(/images\s+ready/);
+  // Every line drawn once: no stale lines left behind by earlier frames (loading → ready).
+  expect(overview.match(/airgap-top {2}ctx/g)).toHaveLength(1);
+  expect(overview.match(/^Probes \(5\)$/gm)).toHaveLength(1);
+  for (const probe of ['images', 'nodes', 'ipam', 'portgroups', 'containerd']) {
+    expect(overview.match(new RegExp(`^[> ] . {2}\\d {2}${probe} `, 'gm')), probe).toHaveLength(1);
+  }
   expect(overview).toContain('1 images ✗');
   expect(overview).toMatch(/⏎ drill.*\? help.*q quit/);
 
@@ -210,6 +216,17 @@ describe('airgap-top TUI in a terminal (tmux)', () => {
       term.kill();
     }
   }, 90_000);
+
+  test('demo: `airgap-top demo` walks the same way (timeline running, simulated SSH nodes)', async () => {
+    const dir = workDir();
+    const term = new Terminal(dir, `node ${CLI} demo`);
+    terminals.push(term);
+    try {
+      await walkThrough(term);
+    } finally {
+      term.kill();
+    }
+  }, 120_000);
 
   test('ctrl-c quits cleanly from the middle of typing a filter', async () => {
     const dir = workDir();

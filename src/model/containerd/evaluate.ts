@@ -274,6 +274,17 @@ export function originFindings(
       }
     }
   }
+  // The kubelet's sandbox (pause) pull goes through the same mirror and falls back the same way.
+  for (const [node, view] of views) {
+    const ref = tryParseImageRef(view.sandboxImage);
+    if (ref instanceof Error) continue;
+    const origin = originOfRef(ref, view, prefixes);
+    if (origin.verdict !== 'mirrored' || !origin.fallsBackTo) continue;
+    const key = `${node}\u0000${origin.imageHost}`;
+    const entry = fallbacks.get(key) ?? { node, origin, images: new Set<string>() };
+    entry.images.add(`${view.sandboxImage} (sandbox)`);
+    fallbacks.set(key, entry);
+  }
   for (const { node, origin, images: names } of fallbacks.values()) {
     const list = [...names].sort();
     out.push(

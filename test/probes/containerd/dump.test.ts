@@ -137,6 +137,7 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
     ]);
     const fallback = evaluateContainerd(data, images, PRIVATE, NOW).find((f) => f.code === 'CTRD-203');
     expect(fallback?.detail).toContain('falls back to https://gcr.io');
+    expect(fallback?.evidence.images).toContain('gcr.io/gke-on-prem-release/pause-amd64:3.1-gke.5 (sandbox)');
   });
 
   it('the screen shows effective origin per node and image host, with the findings behind each row', () => {

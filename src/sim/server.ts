@@ -93,14 +93,22 @@ function listKind(type: ResourceType): string {
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   res.writeHead(code, {
     'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': bytes.length,
     'Cache-Control': 'no-cache, private',
   });
-  res.end(text);
+  res.end(bytes);
 }
+
+/**
+ * Whole-collection list bodies, encoded once per version of the collection: the sorted entry array
+ * is replaced on every change, so it doubles as the cache key (a 10,000-pod list is ~20 MB).
+ */
+const fullListCache = new WeakMap<readonly StoredObject[], Map<string, Buffer>>();
 
 function sendStatus(res: ServerResponse, err: ApiError, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(statusObject(err.code, err.reason, err.message, err.details));
@@ -164,7 +172,6 @@ export class Simulator {
     this.store = new ObjectStore(options.historyLimit ?? 10_000);
     this.api = new ApiObjects(this.store, this.registry);
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 5000;
-    for (const name of DEFAULT_NAMESPACES) this.api.ensureNamespace(name);
   }
 
   elapsedMs(): number {
@@ -187,6 +194,8 @@ export class Simulator {
         );
       }
     }
+    // The namespaces every cluster has, unless the scenario brought its own (a dump keeps their uids).
+    for (const name of DEFAULT_NAMESPACES) this.api.ensureNamespace(name);
     this.store.compact();
   }
 
@@ -810,6 +819,32 @@ export class Simulator {
       });
       return;
     }
+    if (page === snapshot.entries && !token && snapshot.entries === this.store.list(type)) {
+      let byVersion = fullListCache.get(page);
+      if (!byVersion) {
+        byVersion = new Map();
+        fullListCache.set(page, byVersion);
+      }
+      let items = byVersion.get(apiVersion);
+      if (!items) {
+        items = Buffer.from(itemsJson(apiVersion, page));
+        byVersion.set(apiVersion, items);
+      }
+      // The envelope carries the current resourceVersion; only the items are cached.
+      const head = Buffer.from(
+        `{"kind":"${listKind(type)}","apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(listMeta(rv))},"items":[`,
+      );
+      const tail = Buffer.from(']}');
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': head.length + items.length + tail.length,
+        'Cache-Control': 'no-cache, private',
+      });
+      res.write(head);
+      res.write(items);
+      res.end(tail);
+      return;
+    }
     sendJson(res, 200, listBody(type, apiVersion, page, rv, continueToken, remaining));
   }
 
@@ -1018,10 +1053,14 @@ function listBody(
   remaining?: number,
 ): string {
   const head = `{"kind":"${listKind(type)}","apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(listMeta(rv, continueToken, remaining))},"items":[`;
+  return `${head}${itemsJson(apiVersion, entries)}]}`;
+}
+
+function itemsJson(apiVersion: string, entries: readonly StoredObject[]): string {
   const prefix = `{"apiVersion":${JSON.stringify(apiVersion)},`;
   const parts = new Array<string>(entries.length);
   for (let i = 0; i < entries.length; i++) parts[i] = prefix + (entries[i] as StoredObject).tail;
-  return `${head}${parts.join(',')}]}`;
+  return parts.join(',');
 }
 
 function objectJson(result: StoredObject | KObject, apiVersion: string): string {

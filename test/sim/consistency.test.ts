@@ -115,7 +115,7 @@ describe('caches stay consistent through watch faults', () => {
         name: String(o.metadata?.name),
         rv: Number(o.metadata?.resourceVersion),
       }),
-      onEvent: (type, next) => {
+      onEvent: (_type, next) => {
         if (next) record(collectionSeen, next.uid, next.rv);
       },
     });

@@ -20,6 +20,7 @@ import {
   type IpamData,
   isPoolKind,
   type MachineRecord,
+  type OwnerRef,
   type PoolRecord,
   type PoolRef,
   type VSphereMachineRecord,
@@ -140,6 +141,15 @@ export function addrKey(addr: IpAddr): string {
   return `${addr.family}:${addr.value}`;
 }
 
+function poolKeyOf(pool: PoolRecord): string {
+  let key = nameKeyCache.get(pool);
+  if (key === undefined) {
+    key = poolKey(pool.kind, pool.namespace, pool.name);
+    nameKeyCache.set(pool, key);
+  }
+  return key;
+}
+
 export function poolKey(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${kind === 'GlobalInClusterIPPool' ? '' : (namespace ?? '')}/${name}`;
 }
@@ -184,6 +194,176 @@ function computeOverlaps(pools: readonly PoolAnalysis[]): PoolOverlap[] {
   return overlaps;
 }
 
+interface AddressKeys {
+  readonly pool: string;
+  readonly name: string;
+  readonly claimRef?: string;
+  readonly value?: string;
+}
+interface ClaimKeys {
+  readonly name: string;
+  readonly pool: string;
+  readonly owners: readonly string[];
+  readonly addressRef?: string;
+}
+const addressKeyCache = new WeakMap<AddressRecord, AddressKeys>();
+const claimKeyCache = new WeakMap<ClaimRecord, ClaimKeys>();
+const nameKeyCache = new WeakMap<object, string>();
+
+// Map keys built once per record: a watch event leaves most records (and so their key strings, with
+// V8's cached hashes) untouched, so rebuilding the indexes costs lookups, not string building.
+function addressKeys(a: AddressRecord): AddressKeys {
+  let keys = addressKeyCache.get(a);
+  if (!keys) {
+    const parsed = parsedAddress(a);
+    keys = {
+      pool: poolKey(a.poolRef.kind, a.namespace, a.poolRef.name),
+      name: `${a.namespace}/${a.name}`,
+      claimRef: a.claimName ? `${a.namespace}/${a.claimName}` : undefined,
+      value: parsed ? addrKey(parsed) : undefined,
+    };
+    addressKeyCache.set(a, keys);
+  }
+  return keys;
+}
+
+function claimKeys(c: ClaimRecord): ClaimKeys {
+  let keys = claimKeyCache.get(c);
+  if (!keys) {
+    keys = {
+      name: `${c.namespace}/${c.name}`,
+      pool: poolKey(c.poolRef.kind, c.namespace, c.poolRef.name),
+      owners: c.owners.filter((o) => o.kind === 'VSphereVM').map((o) => `${c.namespace}/${o.name}`),
+      addressRef: c.addressName ? `${c.namespace}/${c.addressName}` : undefined,
+    };
+    claimKeyCache.set(c, keys);
+  }
+  return keys;
+}
+
+function nameKey(o: { namespace?: string; name: string }): string {
+  let key = nameKeyCache.get(o);
+  if (key === undefined) {
+    key = `${o.namespace ?? ''}/${o.name}`;
+    nameKeyCache.set(o, key);
+  }
+  return key;
+}
+
+const NOT_OURS: PoolLookup = { found: false, ours: false };
+const MISSING: PoolLookup = { found: false, ours: true };
+
+interface ExpectedClaim {
+  readonly deviceIndex: number;
+  readonly poolIndex: number;
+  readonly networkName: string;
+  readonly poolRef: PoolRef;
+  readonly poolKey: string;
+  readonly claimName: string;
+  readonly claimKey: string;
+}
+const expectedCache = new WeakMap<VSphereVMRecord, readonly ExpectedClaim[]>();
+
+/** The claims CAPV creates for a VM: one per addressesFromPools entry of each device. */
+function expectedClaims(vm: VSphereVMRecord): readonly ExpectedClaim[] {
+  let expected = expectedCache.get(vm);
+  if (!expected) {
+    const list: ExpectedClaim[] = [];
+    vm.devices.forEach((device, deviceIndex) => {
+      device.addressesFromPools.forEach((poolRef, poolIndex) => {
+        const claimName = claimNameFor(vm.name, deviceIndex, poolIndex);
+        list.push({
+          deviceIndex,
+          poolIndex,
+          networkName: device.networkName,
+          poolRef,
+          poolKey: poolKey(poolRef.kind, vm.namespace, poolRef.name),
+          claimName,
+          claimKey: `${vm.namespace}/${claimName}`,
+        });
+      });
+    });
+    expected = list;
+    expectedCache.set(vm, expected);
+  }
+  return expected;
+}
+
+interface PoolUsage {
+  readonly addresses: readonly AddressRecord[];
+  readonly outOfRange: AddressRecord[];
+  readonly next?: string;
+}
+const usageCache = new WeakMap<PoolRecord, PoolUsage>();
+
+/**
+ * Out-of-range addresses and the next free address of a pool: reused while the pool record and the
+ * list of its IPAddress records are the same objects (a claim event elsewhere does not touch it).
+ */
+function poolUsage(pool: PoolRecord, space: PoolSpace, addresses: readonly AddressRecord[]): PoolUsage {
+  const cached = usageCache.get(pool);
+  if (
+    cached &&
+    cached.addresses.length === addresses.length &&
+    cached.addresses.every((a, i) => a === addresses[i])
+  ) {
+    return cached;
+  }
+  const usedValues: bigint[] = [];
+  const outOfRange: AddressRecord[] = [];
+  for (const address of addresses) {
+    const parsed = parsedAddress(address);
+    if (parsed && parsed.family === space.family) usedValues.push(parsed.value);
+    if (!parsed || !setContains(space.allocatable, parsed)) outOfRange.push(address);
+  }
+  if (space.gateway) usedValues.push(space.gateway.value);
+  usedValues.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const next = lowestFree(space.allocatable, usedValues);
+  const usage: PoolUsage = {
+    addresses,
+    outOfRange,
+    next: next === undefined ? undefined : formatIp(space.family, next),
+  };
+  usageCache.set(pool, usage);
+  return usage;
+}
+
+/** What a VM's findings and chain rows are computed from, for reuse across watch events. */
+export function chainDeps(analysis: IpamAnalysis, vm: VSphereVMRecord): unknown[] {
+  const { vsphereMachine, machine, cluster } = analysis.machineOf(vm);
+  const deps: unknown[] = [vm, vsphereMachine, machine, cluster];
+  for (const link of analysis.chainsByVm.get(vm) ?? []) {
+    deps.push(link.claim, link.address, link.pool?.pool, link.pool?.next, link.state);
+  }
+  return deps;
+}
+
+export function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const ownerKeyCache = new WeakMap<object, Map<string, string>>();
+
+/** `namespace/name` of the owner of that kind, or of the same name (CAPV's naming), cached per record. */
+function ownerKey(
+  record: { namespace: string; name: string; owners: readonly OwnerRef[] },
+  kind: string,
+): string {
+  let byKind = ownerKeyCache.get(record);
+  if (!byKind) {
+    byKind = new Map();
+    ownerKeyCache.set(record, byKind);
+  }
+  let key = byKind.get(kind);
+  if (key === undefined) {
+    key = `${record.namespace}/${record.owners.find((o) => o.kind === kind)?.name ?? record.name}`;
+    byKind.set(kind, key);
+  }
+  return key;
+}
+
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const existing = map.get(key);
   if (existing) existing.push(value);
@@ -200,24 +380,17 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
   const addressByName = new Map<string, AddressRecord>();
   const addressByClaimRef = new Map<string, AddressRecord>();
   for (const address of data.addresses) {
-    const key = poolKey(address.poolRef.kind, address.namespace, address.poolRef.name);
-    pushTo(addressesByPoolKey, key, address);
-    addressByName.set(`${address.namespace}/${address.name}`, address);
-    if (address.claimName) addressByClaimRef.set(`${address.namespace}/${address.claimName}`, address);
-    const parsed = parsedAddress(address);
-    if (parsed) {
-      const k = addrKey(parsed);
-      pushTo(holders, k, address);
-    }
+    const keys = addressKeys(address);
+    pushTo(addressesByPoolKey, keys.pool, address);
+    addressByName.set(keys.name, address);
+    if (keys.claimRef) addressByClaimRef.set(keys.claimRef, address);
+    if (keys.value) pushTo(holders, keys.value, address);
   }
   const duplicates = new Map<string, AddressRecord[]>();
   for (const [k, list] of holders) if (list.length > 1) duplicates.set(k, list);
 
   const claimsByPoolKey = new Map<string, ClaimRecord[]>();
-  for (const claim of data.claims) {
-    const key = poolKey(claim.poolRef.kind, claim.namespace, claim.poolRef.name);
-    pushTo(claimsByPoolKey, key, claim);
-  }
+  for (const claim of data.claims) pushTo(claimsByPoolKey, claimKeys(claim).pool, claim);
 
   const networksByPoolKey = new Map<string, string[]>();
   for (const vm of data.vsphereVMs) {
@@ -232,7 +405,7 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
   const pools: PoolAnalysis[] = [];
   const poolByKey = new Map<string, PoolAnalysis>();
   for (const pool of data.pools) {
-    const key = poolKey(pool.kind, pool.namespace, pool.name);
+    const key = poolKeyOf(pool);
     const addresses = addressesByPoolKey.get(key) ?? [];
     const claims = claimsByPoolKey.get(key) ?? [];
     const pendingClaims = claims.filter((c) => !c.addressName && !c.deleting);
@@ -257,16 +430,7 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
       continue;
     }
     const space = spaceResult.space;
-    const usedValues: bigint[] = [];
-    const outOfRange: AddressRecord[] = [];
-    for (const address of addresses) {
-      const parsed = parsedAddress(address);
-      if (parsed && parsed.family === space.family) usedValues.push(parsed.value);
-      if (!parsed || !setContains(space.allocatable, parsed)) outOfRange.push(address);
-    }
-    if (space.gateway) usedValues.push(space.gateway.value);
-    usedValues.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    const next = lowestFree(space.allocatable, usedValues);
+    const { outOfRange, next } = poolUsage(pool, space, addresses);
     const total = space.total;
     // Upstream: free = total - used, out-of-range addresses still subtract.
     const free = total - BigInt(addresses.length);
@@ -278,7 +442,7 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
       used: addresses.length,
       total,
       free: free < 0n ? 0n : free,
-      next: next === undefined ? undefined : formatIp(space.family, next),
+      next,
       outOfRange,
       claims,
       pendingClaims,
@@ -288,32 +452,26 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
     poolByKey.set(key, analysis);
   }
 
-  const claimPool = (claim: { namespace: string; poolRef: PoolRef }): PoolLookup => {
-    if (!isOurPoolRef(claim.poolRef)) return { found: false, ours: false };
-    const pool = poolByKey.get(poolKey(claim.poolRef.kind, claim.namespace, claim.poolRef.name));
-    return pool ? { found: true, pool } : { found: false, ours: true };
+  const lookupPool = (ref: PoolRef, key: string): PoolLookup => {
+    if (!isOurPoolRef(ref)) return NOT_OURS;
+    const pool = poolByKey.get(key);
+    return pool ? { found: true, pool } : MISSING;
   };
+  const claimPool = (claim: ClaimRecord): PoolLookup => lookupPool(claim.poolRef, claimKeys(claim).pool);
 
   const claimsByName = new Map<string, ClaimRecord>();
   const claimsByOwner = new Map<string, ClaimRecord[]>();
   for (const claim of data.claims) {
-    claimsByName.set(`${claim.namespace}/${claim.name}`, claim);
-    for (const owner of claim.owners) {
-      if (owner.kind !== 'VSphereVM') continue;
-      const k = `${claim.namespace}/${owner.name}`;
-      pushTo(claimsByOwner, k, claim);
-    }
+    const keys = claimKeys(claim);
+    claimsByName.set(keys.name, claim);
+    for (const owner of keys.owners) pushTo(claimsByOwner, owner, claim);
   }
 
   const addressByClaim = new Map<ClaimRecord, AddressRecord | undefined>();
   for (const claim of data.claims) {
-    const byRef = claim.addressName
-      ? addressByName.get(`${claim.namespace}/${claim.addressName}`)
-      : undefined;
-    addressByClaim.set(
-      claim,
-      byRef ?? (claim.addressName ? undefined : addressByClaimRef.get(`${claim.namespace}/${claim.name}`)),
-    );
+    const keys = claimKeys(claim);
+    const byRef = keys.addressRef ? addressByName.get(keys.addressRef) : undefined;
+    addressByClaim.set(claim, byRef ?? (claim.addressName ? undefined : addressByClaimRef.get(keys.name)));
   }
 
   const chains: ChainLink[] = [];
@@ -321,59 +479,63 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
   const vmOfClaim = new Map<ClaimRecord, VSphereVMRecord>();
   for (const vm of data.vsphereVMs) {
     const links: ChainLink[] = [];
-    const owned = claimsByOwner.get(`${vm.namespace}/${vm.name}`) ?? [];
-    const ownedByName = new Map(owned.map((c) => [c.name, c]));
-    vm.devices.forEach((device, deviceIndex) => {
-      device.addressesFromPools.forEach((poolRef, poolIndex) => {
-        const claimName = claimNameFor(vm.name, deviceIndex, poolIndex);
-        const claim = ownedByName.get(claimName) ?? claimsByName.get(`${vm.namespace}/${claimName}`);
-        if (claim) vmOfClaim.set(claim, vm);
-        const lookup = claimPool({ namespace: vm.namespace, poolRef: claim?.poolRef ?? poolRef });
-        const pool = lookup.found ? lookup.pool : undefined;
-        const address = claim ? addressByClaim.get(claim) : undefined;
-        let state: ChainState;
-        if (!lookup.found && lookup.ours) state = 'pool-missing';
-        else if (!claim) state = 'no-claim';
-        else if (!claim.addressName && !address) state = 'pending';
-        else if (!address) state = 'address-missing';
-        else {
-          const parsed = parsedAddress(address);
-          if (parsed && duplicates.has(addrKey(parsed))) state = 'duplicate';
-          else if (pool?.outOfRange.includes(address)) state = 'out-of-range';
-          else if (!lookup.found) state = 'other-provider';
-          else state = 'bound';
-        }
-        links.push({
-          vm,
-          deviceIndex,
-          poolIndex,
-          networkName: device.networkName,
-          poolRef: claim?.poolRef ?? poolRef,
-          claimName,
-          claim,
-          address,
-          pool,
-          state,
-        });
+    const owned = claimsByOwner.get(nameKey(vm));
+    for (const expected of expectedClaims(vm)) {
+      const { deviceIndex, poolIndex, claimName, networkName } = expected;
+      const poolRef = expected.poolRef;
+      const claim = owned?.find((c) => c.name === claimName) ?? claimsByName.get(expected.claimKey);
+      if (claim) vmOfClaim.set(claim, vm);
+      const lookup = claim ? claimPool(claim) : lookupPool(poolRef, expected.poolKey);
+      const pool = lookup.found ? lookup.pool : undefined;
+      const address = claim ? addressByClaim.get(claim) : undefined;
+      let state: ChainState;
+      if (!lookup.found && lookup.ours) state = 'pool-missing';
+      else if (!claim) state = 'no-claim';
+      else if (!claim.addressName && !address) state = 'pending';
+      else if (!address) state = 'address-missing';
+      else {
+        const value = addressKeys(address).value;
+        if (value && duplicates.has(value)) state = 'duplicate';
+        else if (pool?.outOfRange.includes(address)) state = 'out-of-range';
+        else if (!lookup.found) state = 'other-provider';
+        else state = 'bound';
+      }
+      links.push({
+        vm,
+        deviceIndex,
+        poolIndex,
+        networkName,
+        poolRef: claim?.poolRef ?? poolRef,
+        claimName,
+        claim,
+        address,
+        pool,
+        state,
       });
-    });
-    for (const claim of owned) vmOfClaim.set(claim, vm);
+    }
+    for (const claim of owned ?? []) vmOfClaim.set(claim, vm);
     chainsByVm.set(vm, links);
     chains.push(...links);
   }
 
-  const vsphereMachines = new Map(data.vsphereMachines.map((m) => [`${m.namespace}/${m.name}`, m]));
-  const machines = new Map(data.machines.map((m) => [`${m.namespace}/${m.name}`, m]));
-  const clusters = new Map(data.clusters.map((c) => [`${c.namespace}/${c.name}`, c]));
+  const vsphereMachines = new Map(data.vsphereMachines.map((m) => [nameKey(m), m]));
+  const machines = new Map(data.machines.map((m) => [nameKey(m), m]));
+  const clusters = new Map(data.clusters.map((c) => [nameKey(c), c]));
+  const machineChains = new Map<VSphereVMRecord, MachineChain>();
   const machineOf = (vm: VSphereVMRecord): MachineChain => {
-    const vmOwner = vm.owners.find((o) => o.kind === 'VSphereMachine');
-    // CAPV names the VSphereVM like its VSphereMachine (and the Machine); fall back on the name.
-    const vsphereMachine = vsphereMachines.get(`${vm.namespace}/${vmOwner?.name ?? vm.name}`);
-    const machineOwner = vsphereMachine?.owners.find((o) => o.kind === 'Machine');
-    const machine = machines.get(`${vm.namespace}/${machineOwner?.name ?? vm.name}`);
-    const clusterName = machine?.clusterName ?? vsphereMachine?.clusterName ?? vm.clusterName;
-    const cluster = clusterName ? clusters.get(`${vm.namespace}/${clusterName}`) : undefined;
-    return { vsphereMachine, machine, cluster };
+    let chain = machineChains.get(vm);
+    if (!chain) {
+      // CAPV names the VSphereVM like its VSphereMachine (and the Machine); fall back on the name.
+      const vsphereMachine = vsphereMachines.get(ownerKey(vm, 'VSphereMachine'));
+      const machine = machines.get(
+        vsphereMachine ? ownerKey(vsphereMachine, 'Machine') : ownerKey(vm, 'Machine'),
+      );
+      const clusterName = machine?.clusterName ?? vsphereMachine?.clusterName ?? vm.clusterName;
+      const cluster = clusterName ? clusters.get(`${vm.namespace}/${clusterName}`) : undefined;
+      chain = { vsphereMachine, machine, cluster };
+      machineChains.set(vm, chain);
+    }
+    return chain;
   };
 
   const analysis: IpamAnalysis = {

@@ -1,12 +1,14 @@
 import { makeFinding } from '../checks/index.js';
 import type { EvaluationInput, Evaluator } from '../evaluate.js';
-import type { Finding, Subject } from '../finding.js';
+import { type Finding, type Subject, subjectKey } from '../finding.js';
 import {
   analyzeIpam,
   type ChainLink,
+  chainDeps,
   type IpamAnalysis,
   type PoolAnalysis,
   parsedAddress,
+  sameDeps,
 } from './analyze.js';
 import {
   countToNumber,
@@ -149,6 +151,29 @@ function chainCause(links: readonly ChainLink[]): string | undefined {
     if (link.state === 'pending') return `claim ${link.claimName} has no address yet`;
   }
   return undefined;
+}
+
+const vmFindingsCache = new WeakMap<VSphereVMRecord, { deps: unknown[]; findings: Finding[] }>();
+
+/**
+ * A VM's findings are reused while its chain (records and states) is unchanged, so one watch event
+ * re-evaluates one VM, not 300. Findings that carry an age (a False condition) are always recomputed.
+ */
+function evaluateVmMemo(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out: Finding[]): void {
+  if (falseClaimConditions(vm).length > 0) {
+    evaluateVm(analysis, vm, now, out);
+    return;
+  }
+  const deps = chainDeps(analysis, vm);
+  const cached = vmFindingsCache.get(vm);
+  if (cached && sameDeps(cached.deps, deps)) {
+    out.push(...cached.findings);
+    return;
+  }
+  const findings: Finding[] = [];
+  evaluateVm(analysis, vm, now, findings);
+  vmFindingsCache.set(vm, { deps, findings });
+  out.push(...findings);
 }
 
 function evaluateVm(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out: Finding[]): void {
@@ -562,11 +587,48 @@ function evaluateEndpoints(analysis: IpamAnalysis, data: IpamData, out: Finding[
 export function evaluateIpam(data: IpamData, now: Date): Finding[] {
   const analysis = analyzeIpam(data);
   const out: Finding[] = [];
-  for (const vm of data.vsphereVMs) evaluateVm(analysis, vm, now, out);
+  for (const vm of data.vsphereVMs) evaluateVmMemo(analysis, vm, now, out);
   for (const claim of data.claims) evaluateClaim(analysis, claim, now, out);
   evaluatePools(analysis, out);
   evaluateAddresses(analysis, out);
   evaluateEndpoints(analysis, data, out);
+  return stabilize(out);
+}
+
+interface FindingMeta {
+  readonly key: string;
+  readonly json: string;
+  readonly finding: Finding;
+}
+let previousByKey = new Map<string, FindingMeta>();
+const metaOf = new WeakMap<Finding, FindingMeta>();
+
+/**
+ * Hands back last evaluation's Finding object wherever the new one is equal, so screens that cache
+ * rows on finding identity (the chain table) redraw only what changed after a watch event.
+ */
+function stabilize(findings: Finding[]): Finding[] {
+  const next = new Map<string, FindingMeta>();
+  const out = findings.map((finding) => {
+    const known = metaOf.get(finding);
+    if (known) {
+      next.set(known.key, known); // seen before (a memo hands back its objects): nothing to compare
+      return known.finding;
+    }
+    const key = `${finding.code}|${subjectKey(finding.subject)}`;
+    const json = JSON.stringify(finding);
+    const previous = previousByKey.get(key);
+    if (previous && previous.json === json) {
+      metaOf.set(finding, previous);
+      next.set(key, previous);
+      return previous.finding;
+    }
+    const meta = { key, json, finding };
+    metaOf.set(finding, meta);
+    next.set(key, meta);
+    return finding;
+  });
+  previousByKey = next;
   return out;
 }
 

@@ -1,9 +1,23 @@
-import { type Finding, findingKey, type Subject, subjectKey, worstSeverity } from '../finding.js';
+import {
+  compareFindings,
+  type Finding,
+  findingKey,
+  type Subject,
+  subjectKey,
+  worstSeverity,
+} from '../finding.js';
 import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import { analyzeIpam, type ChainLink, type IpamAnalysis, type PoolAnalysis } from './analyze.js';
+import {
+  analyzeIpam,
+  type ChainLink,
+  chainDeps,
+  type IpamAnalysis,
+  type PoolAnalysis,
+  sameDeps,
+} from './analyze.js';
 import { poolSubject } from './evaluate.js';
 import { countToNumber, formatCount, formatPrefix, formatSet } from './ip.js';
-import type { IpamData } from './types.js';
+import type { IpamData, VSphereVMRecord } from './types.js';
 
 /** The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their arithmetic. */
 export const ipamView: ViewBuilder = ({ data, findings }) => {
@@ -13,12 +27,33 @@ export const ipamView: ViewBuilder = ({ data, findings }) => {
   return [chainTable(analysis, findings, ipam), poolsTable(analysis, findings)];
 };
 
+type FindingIndex = ReadonlyMap<string, readonly Finding[]>;
+const indexCache = new WeakMap<readonly Finding[], FindingIndex>();
+
+/** Findings by subject key, built once per findings array (rows look theirs up instead of scanning all). */
+function indexFindings(findings: readonly Finding[]): FindingIndex {
+  let index = indexCache.get(findings);
+  if (!index) {
+    const map = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const key = subjectKey(f.subject);
+      const list = map.get(key);
+      if (list) list.push(f);
+      else map.set(key, [f]);
+    }
+    index = map;
+    indexCache.set(findings, index);
+  }
+  return index;
+}
+
 function findingsFor(
-  findings: readonly Finding[],
+  index: FindingIndex,
   subjects: readonly Subject[],
 ): Pick<ViewRow, 'severity' | 'findingKeys'> {
-  const keys = new Set(subjects.map(subjectKey));
-  const mine = findings.filter((f) => keys.has(subjectKey(f.subject)));
+  const mine: Finding[] = [];
+  for (const subject of subjects) mine.push(...(index.get(subjectKey(subject)) ?? []));
+  mine.sort(compareFindings);
   return { severity: worstSeverity(mine), findingKeys: mine.map(findingKey) };
 }
 
@@ -33,43 +68,85 @@ const STATE_TEXT: Readonly<Record<ChainLink['state'], string>> = {
   'other-provider': 'bound (other provider)',
 };
 
-function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: IpamData): ViewTable {
-  const rows: ViewRow[] = analysis.chains.map((link) => {
-    const vmSubject: Subject = { kind: 'VSphereVM', namespace: link.vm.namespace, name: link.vm.name };
+interface VmRows {
+  readonly deps: readonly unknown[];
+  /** Per row: the subject keys whose findings it shows, and the findings found last time. */
+  readonly keys: readonly (readonly string[])[];
+  readonly found: readonly (readonly Finding[])[];
+  readonly rows: readonly ViewRow[];
+}
+const vmRowsCache = new WeakMap<VSphereVMRecord, VmRows>();
+
+/** Whether every row would show exactly the same Finding objects as last time (no allocation). */
+function sameRowFindings(cached: VmRows, index: FindingIndex): boolean {
+  for (let r = 0; r < cached.keys.length; r++) {
+    const before = cached.found[r] ?? [];
+    let i = 0;
+    for (const key of cached.keys[r] ?? []) {
+      for (const f of index.get(key) ?? []) if (before[i++] !== f) return false;
+    }
+    if (i !== before.length) return false;
+  }
+  return true;
+}
+
+/** A VM's rows are reused while its chain and the findings they point at are the same objects. */
+function vmRows(analysis: IpamAnalysis, vm: VSphereVMRecord, index: FindingIndex): readonly ViewRow[] {
+  const deps = chainDeps(analysis, vm);
+  const cached = vmRowsCache.get(vm);
+  if (cached && sameDeps(cached.deps, deps) && sameRowFindings(cached, index)) return cached.rows;
+  const links = analysis.chainsByVm.get(vm) ?? [];
+  const { machine, cluster } = analysis.machineOf(vm);
+  const keys: string[][] = [];
+  const found: Finding[][] = [];
+  const rows = links.map((link) => {
     const subjects: Subject[] = [
-      vmSubject,
-      { kind: 'IPAddressClaim', namespace: link.vm.namespace, name: link.claimName },
+      { kind: 'VSphereVM', namespace: vm.namespace, name: vm.name },
+      { kind: 'IPAddressClaim', namespace: vm.namespace, name: link.claimName },
     ];
     if (link.address)
       subjects.push({ kind: 'IPAddress', namespace: link.address.namespace, name: link.address.name });
     if (link.pool) subjects.push(poolSubject(link.pool));
+    const rowKeys = subjects.map(subjectKey);
+    const mine = rowKeys.flatMap((k) => index.get(k) ?? []);
+    keys.push(rowKeys);
+    found.push(mine);
+    const sorted = [...mine].sort(compareFindings);
     const address = link.address
       ? `${link.address.address}${link.address.prefix !== undefined ? `/${link.address.prefix}` : ''}`
       : '-';
-    const { machine, cluster } = analysis.machineOf(link.vm);
     return {
-      key: `${link.vm.namespace}/${link.claimName}`,
+      key: `${vm.namespace}/${link.claimName}`,
       cells: {
-        vm: `${link.vm.namespace}/${link.vm.name}`,
+        vm: `${vm.namespace}/${vm.name}`,
         device: `${link.deviceIndex} ${link.networkName}`,
         claim: link.claim ? link.claimName : `(${link.claimName})`,
         address,
         pool: `${link.poolRef.kind === 'GlobalInClusterIPPool' ? 'global/' : ''}${link.poolRef.name}`,
         state: STATE_TEXT[link.state],
       },
-      ...findingsFor(findings, subjects),
+      severity: worstSeverity(sorted),
+      findingKeys: sorted.map(findingKey),
       object: {
-        cluster: cluster?.name ?? link.vm.clusterName ?? null,
+        cluster: cluster?.name ?? vm.clusterName ?? null,
         machine: machine?.name ?? null,
         node: machine?.nodeName ?? null,
-        vsphereVM: link.vm,
+        vsphereVM: vm,
         claim: link.claim ?? null,
         address: link.address ?? null,
         pool: link.pool?.pool ?? null,
         state: link.state,
       },
-    };
+    } satisfies ViewRow;
   });
+  vmRowsCache.set(vm, { deps, keys, found, rows });
+  return rows;
+}
+
+function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: IpamData): ViewTable {
+  const index = indexFindings(findings);
+  const rows: ViewRow[] = [];
+  for (const vm of data.vsphereVMs) rows.push(...vmRows(analysis, vm, index));
   const counts = new Map<string, number>();
   for (const link of analysis.chains) counts.set(link.state, (counts.get(link.state) ?? 0) + 1);
   const usingPools = new Set(analysis.chains.map((l) => l.vm)).size;
@@ -112,6 +189,7 @@ function providerStatusText(pool: PoolAnalysis): string {
 }
 
 function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewTable {
+  const index = indexFindings(findings);
   const rows: ViewRow[] = analysis.pools.map((pool) => {
     const p = pool.pool;
     const ranges = pool.space ? formatSet(pool.space.allocatable) : `invalid: ${pool.error}`;
@@ -131,7 +209,7 @@ function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewT
         next: pool.next ?? (pool.space ? 'none' : '-'),
         provider: providerStatusText(pool),
       },
-      ...findingsFor(findings, [poolSubject(pool), ...addressSubjects]),
+      ...findingsFor(index, [poolSubject(pool), ...addressSubjects]),
       object: {
         pool: p,
         computed: {

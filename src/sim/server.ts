@@ -302,7 +302,7 @@ export class Simulator {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = req.method ?? 'GET';
-    let verb = method.toLowerCase();
+    const verb = kubeVerb(method, url);
     let bytes = 0;
     const write = res.write.bind(res);
     const end = res.end.bind(res);
@@ -367,7 +367,7 @@ export class Simulator {
         );
         return;
       }
-      verb = await this.route(req, res, url, method);
+      await this.route(req, res, url, method);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -384,7 +384,7 @@ export class Simulator {
     }
   }
 
-  /** Returns the Kubernetes verb of the request, for the log. */
+  /** Serves one request; returns the verb it served (kubeVerb() names it for the log up front). */
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<string> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const accept = String(req.headers.accept ?? '');
@@ -1007,6 +1007,39 @@ export class Simulator {
 }
 
 const TABLE_CONTENT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** The Kubernetes verb of a request (get, list, watch, create, update, patch, delete, deletecollection). */
+export function kubeVerb(method: string, url: URL): string {
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  let rest: string[] | undefined;
+  if (segments[0] === 'api' && segments.length >= 2) rest = segments.slice(2);
+  else if (segments[0] === 'apis' && segments.length >= 3) rest = segments.slice(3);
+  let watchPath = false;
+  if (rest?.[0] === 'watch') {
+    watchPath = true;
+    rest = rest.slice(1);
+  }
+  if (rest?.[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  const named = rest !== undefined && rest.length >= 2;
+  switch (method) {
+    case 'GET': {
+      if (!rest || rest.length === 0) return 'get';
+      const q = url.searchParams.get('watch');
+      if (watchPath || q === 'true' || q === '1') return 'watch';
+      return named ? 'get' : 'list';
+    }
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
 
 /** Timeline values "$now" become the time the step runs (transition times, start times). */
 function withNow<T>(value: T, now: string): T {

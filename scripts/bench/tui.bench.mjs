@@ -184,13 +184,11 @@ export default async function tuiBench(ctx = {}) {
     lines.push(
       `Ink render time per frame: median ${ms(r.median)}, p95 ${ms(r.p95)}, max ${ms(r.max)} (${r.n} frames)`,
     );
-    lines.push(
-      `bytes written per frame: ${Math.round(stdout.bytes / Math.max(1, stdout.writes))}`,
-    );
+    lines.push(`bytes written per frame: ${Math.round(stdout.bytes / Math.max(1, stdout.writes))}`);
 
     // Idle: watches open, nothing changes. Whole process (the simulator too when it runs in-process).
     await sleep(500);
-    const idleMs = quick ? 2000 : 21_000; // spans two of the App's 10 s re-evaluations
+    const idleMs = quick ? 2000 : 31_000; // spans one of the App's 30 s re-evaluations
     const writesBefore = stdout.writes;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

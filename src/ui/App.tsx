@@ -39,7 +39,7 @@ export interface AppProps {
   readonly onQuit?: () => void;
   readonly initialState?: UiState;
   /**
-   * Re-evaluate at least this often even when no watch event arrives (default 10 s), so verdicts
+   * Re-evaluate at least this often even when no watch event arrives (default 30 s), so verdicts
    * that depend on time (grace periods, "pending for 16m") move on. 0 turns it off.
    */
   readonly refreshMs?: number;
@@ -116,7 +116,7 @@ export function App(props: AppProps) {
     stateRef.current = reduce(stateRef.current, action);
     setState(stateRef.current);
   }, []);
-  const tick = useRefreshTick(props.refreshMs ?? 10_000);
+  const tick = useRefreshTick(props.refreshMs ?? 30_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot and tick are the triggers (evaluation is memoised)
   const results = useMemo(() => source.results(now()), [source, snapshot, now, tick]);
   const tablesCache = useRef(new Map<ProbeId, TablesCacheEntry>());
@@ -245,7 +245,7 @@ export function App(props: AppProps) {
           breadcrumb={breadcrumb(state.stack, (p) => `${PROBE_COMMANDS[p]} (${PROBE_TITLES[p]})`)}
           width={width}
         />
-        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+        <Box height={bodyHeight} flexDirection="column">
           {state.mode === 'help' ? (
             <HelpOverlay view={viewKind(screen)} width={width} height={bodyHeight} />
           ) : state.mode === 'export' ? (

@@ -16,7 +16,7 @@ const SHOW_CURSOR = '\u001b[?25h';
 
 /**
  * Runs the TUI over a session until the person quits (q, :q, ctrl-c) or the process is asked to stop
- * (SIGTERM, SIGHUP). Starts the probes itself, so the screen shows them loading. On the way out the
+ * (SIGINT from kill, SIGTERM, SIGHUP). Starts the probes itself, so the screen shows them loading. On the way out the
  * terminal is restored (alternate screen left, cursor shown, raw mode off) and the session closed.
  * Resolves with the exit code: 0 after a normal quit, 2 when there is no terminal to draw on.
  */
@@ -73,7 +73,7 @@ export async function runTuiOn(
     // the middle of the frame (seen in the demo while probes finished loading).
   });
   const stop = (): void => instance.unmount();
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, stop);
   process.once('exit', restore);
   try {

@@ -228,6 +228,27 @@ describe('airgap-top TUI in a terminal (tmux)', () => {
     }
   }, 120_000);
 
+  test('SIGTERM (a closed ssh session, kill) also leaves the terminal restored', async () => {
+    const dir = workDir();
+    const term = new Terminal(dir, `node ${CLI} --kubeconfig ${sim?.kubeconfigPath}`);
+    terminals.push(term);
+    try {
+      await term.waitFor('Top failures', 30_000);
+      const shell = term.paneFlag('#{pane_pid}');
+      const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0] as string;
+      process.kill(Number(node), 'SIGTERM');
+      const after = await term.waitFor(new RegExp(`${EXIT_MARK}\\d+\\n-?icanon`));
+      expect(after).toContain(`${EXIT_MARK}0`);
+      expect(after).toMatch(/^icanon$/m);
+      expect(term.paneFlag('#{alternate_on}')).toBe('0');
+      expect(term.paneFlag('#{cursor_flag}')).toBe('1');
+    } finally {
+      term.kill();
+    }
+  }, 60_000);
+
   test('ctrl-c quits cleanly from the middle of typing a filter', async () => {
     const dir = workDir();
     const term = new Terminal(dir, `node ${CLI} --kubeconfig ${sim?.kubeconfigPath}`);

@@ -220,6 +220,7 @@ export const ipamProbe: ProbeSource = {
       resolutions: { ...resolutions },
       versions,
       missing,
+      namespace: ctx.namespace,
     });
 
     const publish = () => {

@@ -101,6 +101,8 @@ export interface IpamAnalysis {
   readonly claimPool: (claim: ClaimRecord) => PoolLookup;
   readonly addressByClaim: ReadonlyMap<ClaimRecord, AddressRecord | undefined>;
   readonly vmOfClaim: ReadonlyMap<ClaimRecord, VSphereVMRecord>;
+  /** See IpamData.namespace. */
+  readonly namespace?: string;
 }
 
 export type PoolLookup =
@@ -548,6 +550,7 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
     claimPool,
     addressByClaim,
     vmOfClaim,
+    namespace: data.namespace,
   };
   analysisCache.set(data, analysis);
   return analysis;

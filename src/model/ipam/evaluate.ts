@@ -439,7 +439,13 @@ function evaluatePools(analysis: IpamAnalysis, out: Finding[]): void {
       );
     }
     const status = pool.pool.status;
-    if (status && (status.total !== undefined || status.used !== undefined || status.free !== undefined)) {
+    // With -n, a global pool's IPAddresses in other namespaces are not read: its counts are partial.
+    const partial = analysis.namespace !== undefined && pool.pool.kind === 'GlobalInClusterIPPool';
+    if (
+      status &&
+      !partial &&
+      (status.total !== undefined || status.used !== undefined || status.free !== undefined)
+    ) {
       const computed = { total: countToNumber(pool.total), used: pool.used, free: countToNumber(pool.free) };
       const differs =
         (status.total !== undefined && status.total !== computed.total) ||

@@ -149,6 +149,8 @@ export interface IpamData {
   readonly versions: Readonly<Record<string, string>>;
   /** Resources that are not served by this API server (the checks that need them are skipped). */
   readonly missing: readonly string[];
+  /** `-n NS`: namespaced objects were read from this namespace only (global pool usage is partial). */
+  readonly namespace?: string;
 }
 
 export const IPAM_GROUP = 'ipam.cluster.x-k8s.io';

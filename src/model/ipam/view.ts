@@ -239,6 +239,10 @@ function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewT
       { key: 'provider', title: 'PROVIDER T/U/F' },
     ],
     rows,
-    footer: `${analysis.pools.length} pool(s) · ${overlaps === 0 ? 'no overlaps' : `${overlaps} overlapping pair(s)`} · counts computed from ranges and IPAddresses; PROVIDER shows status.ipAddresses when it differs`,
+    footer:
+      `${analysis.pools.length} pool(s) · ${overlaps === 0 ? 'no overlaps' : `${overlaps} overlapping pair(s)`} · counts computed from ranges and IPAddresses; PROVIDER shows status.ipAddresses when it differs` +
+      (analysis.namespace
+        ? ` · -n ${analysis.namespace}: global pools count this namespace's addresses only`
+        : ''),
   };
 }

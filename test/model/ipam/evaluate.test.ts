@@ -568,6 +568,23 @@ describe('IPAM rules one by one', () => {
     expect(poolSpaceOf({ ...data.pools[0]! })).not.toBe(a);
   });
 
+  it('does not compare a global pool with its provider status when only one namespace was read (-n)', () => {
+    const global = {
+      ...pool(
+        'shared',
+        { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24 },
+        undefined,
+        'GlobalInClusterIPPool',
+      ),
+      status: { ipAddresses: { total: 10, used: 4, free: 6 } },
+    };
+    const data = ipamDataFromObjects([global]);
+    expect(summary(evaluateIpam(data, NOW))).toContain('info IPAM-107 GlobalInClusterIPPool//shared//');
+    expect(summary(evaluateIpam({ ...data, namespace: 'tenant-a' }, NOW))).not.toContain(
+      'info IPAM-107 GlobalInClusterIPPool//shared//',
+    );
+  });
+
   it('puts unknown reasons into words too', () => {
     expect(explainReason('SomethingNew')).toContain('SomethingNew');
     expect(explainReason('PoolExhausted')).toBe('the pool has no free address left');

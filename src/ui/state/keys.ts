@@ -88,13 +88,13 @@ const MOVE: readonly KeyBinding[] = [
   { label: 'j ↓', help: 'down', hint: 'j/k move', command: 'down', match: any(char('j'), flag('downArrow')) },
   { label: 'k ↑', help: 'up', command: 'up', match: any(char('k'), flag('upArrow')) },
   {
-    label: 'PgDn ctrl-f',
+    label: 'PgDn ^f ^d',
     help: 'page down',
     command: 'pageDown',
     match: any(flag('pageDown'), ctrl('f'), ctrl('d')),
   },
   {
-    label: 'PgUp ctrl-b',
+    label: 'PgUp ^b ^u',
     help: 'page up',
     command: 'pageUp',
     match: any(flag('pageUp'), ctrl('b'), ctrl('u')),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import type { FaultSpec } from './faults.js';
 import type { KObject } from './store.js';
 
@@ -39,6 +39,11 @@ export interface Scenario {
   readonly objects: KObject[];
   readonly timeline: TimelineStep[];
   readonly faults?: FaultSpec;
+  /**
+   * The moment the scenario's timestamps were written for ("now" in the story). When set, every
+   * timestamp is shifted by (start time - anchor), so ages and "for 5m" read the same on any day.
+   */
+  readonly anchor?: string;
 }
 
 export class ScenarioError extends Error {}
@@ -77,9 +82,14 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/** Multi-document YAML (js-yaml: several times faster than `yaml` on large dumps, which matters for start-up). */
+/**
+ * Multi-document YAML (js-yaml: several times faster than `yaml` on large dumps, which matters for
+ * start-up). The core schema keeps unquoted timestamps as strings, as Kubernetes does.
+ */
 export function parseDocuments(text: string): unknown[] {
-  return loadAll(text).filter((value) => value !== null && value !== undefined);
+  return loadAll(text, undefined, { schema: CORE_SCHEMA }).filter(
+    (value) => value !== null && value !== undefined,
+  );
 }
 
 /** Flattens Lists, separates the Scenario document, validates that each object is an object. */
@@ -87,6 +97,7 @@ export function scenarioFromDocuments(documents: readonly unknown[]): Scenario {
   const objects: KObject[] = [];
   const timeline: TimelineStep[] = [];
   let faults: FaultSpec | undefined;
+  let anchor: string | undefined;
   const visit = (doc: unknown, where: string) => {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       if (Array.isArray(doc)) {
@@ -98,6 +109,12 @@ export function scenarioFromDocuments(documents: readonly unknown[]): Scenario {
     const obj = doc as KObject;
     if (obj.apiVersion === SCENARIO_API_VERSION && obj.kind === 'Scenario') {
       faults = (obj.faults as FaultSpec | undefined) ?? faults;
+      if (obj.anchor !== undefined) {
+        if (typeof obj.anchor !== 'string' || Number.isNaN(Date.parse(obj.anchor))) {
+          throw new ScenarioError(`${where}: anchor must be an RFC 3339 time such as 2026-11-22T12:40:00Z`);
+        }
+        anchor = obj.anchor;
+      }
       const steps = (obj.timeline ?? []) as Record<string, unknown>[];
       if (!Array.isArray(steps)) throw new ScenarioError(`${where}: timeline must be a list`);
       for (const [i, s] of steps.entries()) timeline.push(parseStep(s, `${where}.timeline[${i}]`));
@@ -124,7 +141,26 @@ export function scenarioFromDocuments(documents: readonly unknown[]): Scenario {
   };
   for (const [i, d] of documents.entries()) visit(d, `document ${i + 1}`);
   timeline.sort((a, b) => a.at - b.at);
-  return { objects, timeline, faults };
+  return { objects, timeline, faults, anchor };
+}
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** Moves every RFC 3339 timestamp (UTC) in the scenario by the same amount (see Scenario.anchor). */
+export function shiftScenarioTime(scenario: Scenario, now: Date): Scenario {
+  if (!scenario.anchor) return scenario;
+  const delta = now.getTime() - Date.parse(scenario.anchor);
+  const shift = <T>(value: T): T => {
+    if (typeof value === 'string' && TIMESTAMP.test(value)) {
+      return `${new Date(Date.parse(value) + delta).toISOString().slice(0, 19)}Z` as T;
+    }
+    if (Array.isArray(value)) return value.map(shift) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shift(v)])) as T;
+    }
+    return value;
+  };
+  return { ...scenario, objects: scenario.objects.map(shift), timeline: scenario.timeline.map(shift) };
 }
 
 function asList<T>(value: unknown): T[] | undefined {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load as parseYaml } from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { ApiError, ApiObjects, DEFAULT_NAMESPACES, notFound, statusObject } from './api.js';
 import { mintServerCertificates } from './certs.js';
 import { Faults } from './faults.js';
@@ -13,7 +13,13 @@ import { generateScenario, parseGenerateSpec } from './generate.js';
 import type { FaultController, RecordedRequest, SimulatorHandle } from './handle.js';
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.js';
 import { apiVersionOf, compareKubeVersions, ResourceRegistry, type ResourceType } from './resources.js';
-import { loadScenarioPath, type Scenario, scenarioFromDocuments, type TimelineStep } from './scenario.js';
+import {
+  loadScenarioPath,
+  type Scenario,
+  scenarioFromDocuments,
+  shiftScenarioTime,
+  type TimelineStep,
+} from './scenario.js';
 import {
   type FieldRequirement,
   type LabelRequirement,
@@ -50,6 +56,8 @@ export interface SimulatorOptions {
   readonly historyLimit?: number;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (default 5 s). */
   readonly bookmarkIntervalMs?: number;
+  /** Shift the scenario's timestamps to now when it declares an anchor (default true). */
+  readonly anchorTime?: boolean;
 }
 
 export interface SimulatorHandleExtended extends SimulatorHandle {
@@ -131,7 +139,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function parseObjectBody(text: string, contentType: string): KObject {
   try {
-    const value = contentType.includes('yaml') ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+    const value = contentType.includes('yaml')
+      ? (loadYaml(text, { schema: CORE_SCHEMA }) as unknown)
+      : (JSON.parse(text) as unknown);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as KObject;
   } catch (err) {
@@ -1162,6 +1172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let scenario: Scenario = { objects: [], timeline: [] };
   if (typeof options.scenario === 'string') scenario = loadScenarioPath(options.scenario);
   else if (options.scenario) scenario = scenarioFromDocuments(options.scenario);
+  if (options.anchorTime !== false) scenario = shiftScenarioTime(scenario, new Date());
   if (options.generate !== undefined) {
     const generated = generateScenario(parseGenerateSpec(options.generate), options.seed ?? 1);
     scenario = { ...scenario, objects: [...generated, ...scenario.objects] };

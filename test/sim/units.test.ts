@@ -268,3 +268,42 @@ describe('odds and ends', () => {
     expect(new Date(server.validTo).getTime()).toBeGreaterThan(Date.now() + 7 * 86400_000);
   });
 });
+
+describe('scenario time anchor', () => {
+  it('shifts every timestamp by now - anchor and leaves other strings alone', async () => {
+    const { shiftScenarioTime } = await import('../../src/sim/scenario.js');
+    const scenario = scenarioFromDocuments([
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'n', labels: { note: 'not a time' }, creationTimestamp: '2026-11-22T12:00:00Z' },
+      },
+      {
+        apiVersion: 'sim.airgap-top.dev/v1alpha1',
+        kind: 'Scenario',
+        anchor: '2026-11-22T12:40:00Z',
+        timeline: [
+          {
+            at: 1,
+            patch: { apiVersion: 'v1', kind: 'Node', name: 'x', patch: { t: '2026-11-22T12:39:00Z' } },
+          },
+        ],
+      },
+    ]);
+    const shifted = shiftScenarioTime(scenario, new Date('2030-01-01T00:40:00Z'));
+    expect(shifted.objects[0]?.metadata?.creationTimestamp).toBe('2030-01-01T00:00:00Z');
+    expect(shifted.timeline[0]?.patch?.[0]?.patch).toEqual({ t: '2030-01-01T00:39:00Z' });
+    expect(shifted.objects[0]?.metadata?.labels).toEqual({ note: 'not a time' });
+    expect(
+      scenarioFromDocuments([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }]).anchor,
+    ).toBeUndefined();
+  });
+
+  it('parses YAML with the core schema: unquoted timestamps stay strings', async () => {
+    const { parseDocuments } = await import('../../src/sim/scenario.js');
+    expect(parseDocuments('a: 2026-11-22T12:40:00Z\n---\nb: 1\n')).toEqual([
+      { a: '2026-11-22T12:40:00Z' },
+      { b: 1 },
+    ]);
+  });
+});

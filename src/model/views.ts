@@ -1,11 +1,11 @@
-import { type Finding, subjectKey, subjectLabel, findingKey } from './finding.js';
-import type { ProbeId } from './probe.js';
-import type { ViewBuilder, ViewTable } from './view.js';
+import { containerdView } from './containerd/view.js';
+import { type Finding, findingKey, subjectLabel } from './finding.js';
 import { imagesView } from './images/view.js';
-import { topologyView } from './topology/view.js';
 import { ipamView } from './ipam/view.js';
 import { portgroupsView } from './portgroups/view.js';
-import { containerdView } from './containerd/view.js';
+import type { ProbeId } from './probe.js';
+import { topologyView } from './topology/view.js';
+import type { ViewBuilder, ViewTable } from './view.js';
 
 /** The generic table of findings: every probe has it, whatever its own tables are. */
 export function findingsTable(findings: readonly Finding[]): ViewTable {
@@ -19,8 +19,13 @@ export function findingsTable(findings: readonly Finding[]): ViewTable {
       { key: 'title', title: 'FINDING' },
     ],
     rows: findings.map((f) => ({
-      key: `${f.code}|${subjectKey(f.subject)}`,
-      cells: { severity: f.severity.toUpperCase(), code: f.code, subject: subjectLabel(f.subject), title: f.title },
+      key: findingKey(f),
+      cells: {
+        severity: f.severity.toUpperCase(),
+        code: f.code,
+        subject: subjectLabel(f.subject),
+        title: f.title,
+      },
       severity: f.severity,
       findingKeys: [findingKey(f)],
     })),

@@ -28,6 +28,10 @@ export async function runSim(flags: ParsedOptions, log: Logger): Promise<number>
       seed,
       port,
       kubeconfigOut: flags['kubeconfig-out'],
+      onTimelineError: (message) => {
+        log.warn(message);
+        process.stderr.write(`airgap-top sim: ${message}\n`);
+      },
     });
   } catch (err) {
     if (err instanceof ScenarioError) throw new UserFacingError(err.message);

@@ -56,6 +56,10 @@ export interface SimulatorOptions {
   readonly historyLimit?: number;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (default 5 s). */
   readonly bookmarkIntervalMs?: number;
+  /** Told about each failed timeline step (also kept in handle.timelineErrors). */
+  readonly onTimelineError?: (message: string) => void;
+  /** Timeline clock speed (tests: 20 runs a minute in 3 s). */
+  readonly timelineSpeed?: number;
   /** Shift the scenario's timestamps to now when it declares an anchor (default true). */
   readonly anchorTime?: boolean;
 }
@@ -78,6 +82,8 @@ export interface SimulatorHandleExtended extends SimulatorHandle {
   ): KObject | undefined;
   /** Milliseconds since the simulator started (the timeline's clock). */
   elapsedMs(): number;
+  /** Timeline steps that failed (e.g. patching an object the scenario does not have). */
+  readonly timelineErrors: readonly string[];
 }
 
 interface ListQuery {
@@ -209,26 +215,45 @@ export class Simulator {
     this.store.compact();
   }
 
-  runTimeline(steps: readonly TimelineStep[], log?: (line: string) => void): void {
+  /** Problems of timeline steps (an object to patch or delete that is not there, ...). */
+  readonly timelineErrors: string[] = [];
+  onTimelineError: ((message: string) => void) | undefined;
+
+  /** Schedules the steps; `speed` > 1 runs the clock faster (tests of a minute-long story). */
+  runTimeline(steps: readonly TimelineStep[], speed = 1): void {
     for (const step of steps) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        try {
-          this.applyStep(step);
-        } catch (err) {
-          log?.(`timeline step at ${step.at}s failed: ${(err as Error).message}`);
-        }
-      }, step.at * 1000);
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          try {
+            this.applyStep(step);
+          } catch (err) {
+            const message = `timeline step at ${step.at}s: ${(err as Error).message}`;
+            this.timelineErrors.push(message);
+            this.onTimelineError?.(message);
+          }
+        },
+        (step.at * 1000) / speed,
+      );
       timer.unref();
       this.timers.add(timer);
     }
   }
 
+  /** Applies one step; a patch or delete of an object that does not exist is an error. */
   applyStep(raw: TimelineStep): void {
     const step = withNow(raw, kubeTimestamp(new Date()));
+    const where = (r: { kind: string; name: string; namespace?: string }) =>
+      `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
     for (const obj of step.apply ?? []) this.api.apply(obj);
-    for (const ref of step.delete ?? []) this.remove(ref.apiVersion, ref.kind, ref.name, ref.namespace);
-    for (const p of step.patch ?? []) this.patchObject(p.apiVersion, p.kind, p.name, p.namespace, p.patch);
+    for (const ref of step.delete ?? []) {
+      if (!this.remove(ref.apiVersion, ref.kind, ref.name, ref.namespace))
+        throw new Error(`delete ${where(ref)}: not found`);
+    }
+    for (const p of step.patch ?? []) {
+      if (!this.patchObject(p.apiVersion, p.kind, p.name, p.namespace, p.patch))
+        throw new Error(`patch ${where(p)}: not found`);
+    }
     this.faults.apply(step.faults);
   }
 
@@ -1181,7 +1206,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   sim.load(scenario.objects);
   sim.faults.apply(scenario.faults);
   const { url, kubeconfigPath, tempDir } = await sim.listen(options.port ?? 0, options.kubeconfigOut);
-  if (options.timeline !== false) sim.runTimeline(scenario.timeline);
+  sim.onTimelineError = options.onTimelineError;
+  if (options.timeline !== false) sim.runTimeline(scenario.timeline, options.timelineSpeed ?? 1);
   const objectsOf = (apiVersion: string, kind: string): KObject[] => {
     const type = sim.registry.byKind(apiVersion, kind);
     return type ? sim.store.list(type).map((e) => e.object) : [];
@@ -1208,6 +1234,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     patch: (apiVersion, kind, name, namespace, patch) =>
       sim.patchObject(apiVersion, kind, name, namespace, patch),
     elapsedMs: () => sim.elapsedMs(),
+    timelineErrors: sim.timelineErrors,
     close: async () => {
       await sim.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });

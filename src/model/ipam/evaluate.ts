@@ -475,6 +475,12 @@ function evaluatePools(analysis: IpamAnalysis, out: Finding[]): void {
 }
 
 function evaluateAddresses(analysis: IpamAnalysis, out: Finding[]): void {
+  // IPAddress → claim (named like it) → VSphereVM, for the drill-down chain.
+  const vmByClaim = new Map<string, string>();
+  for (const [claim, vm] of analysis.vmOfClaim)
+    vmByClaim.set(`${claim.namespace}/${claim.name}`, `${vm.namespace}/${vm.name}`);
+  const vmOf = (a: AddressRecord) =>
+    a.claimName ? vmByClaim.get(`${a.namespace}/${a.claimName}`) : undefined;
   for (const [key, holders] of analysis.duplicates) {
     for (const address of holders) {
       const others = holders.filter((h) => h !== address);
@@ -486,6 +492,7 @@ function evaluateAddresses(analysis: IpamAnalysis, out: Finding[]): void {
             address: address.address,
             key,
             holders: holders.map((h) => ({
+              vsphereVM: vmOf(h),
               ipAddress: `${h.namespace}/${h.name}`,
               claim: h.claimName,
               pool: `${h.poolRef.kind}/${h.poolRef.name}`,
@@ -515,6 +522,7 @@ function evaluateAddresses(analysis: IpamAnalysis, out: Finding[]): void {
           subject: addressSubject(address),
           detail: `${address.address} was allocated from ${poolLabel(pool.pool)}, but ${why}.`,
           evidence: {
+            vsphereVM: vmOf(address),
             address: address.address,
             claim: address.claimName,
             pool: poolLabel(pool.pool),

@@ -218,6 +218,25 @@ describe('IPAM evaluation of the scenario fixture', () => {
 
   it('says why an allocated address is out of range and who else holds a duplicate', () => {
     expect(find('IPAM-202', 'wc-1-md-0-c-0-0').detail).toContain("it is no longer in the pool's addresses");
+    expect(find('IPAM-202', 'wc-1-md-0-c-0-0').evidence).toMatchObject({
+      vsphereVM: 'default/wc-1-md-0-c',
+      claim: 'wc-1-md-0-c-0-0',
+      pool: 'InClusterIPPool default/inclusterippool',
+    });
+    expect(find('IPAM-201', 'wc-1-md-0-b-0-0').evidence).toMatchObject({
+      holders: [
+        {
+          vsphereVM: 'default/wc-1-md-0-b',
+          ipAddress: 'default/wc-1-md-0-b-0-0',
+          pool: 'InClusterIPPool/inclusterippool',
+        },
+        {
+          vsphereVM: 'tenant-a/wc-2-md-0-a',
+          ipAddress: 'tenant-a/wc-2-md-0-a-0-0',
+          pool: 'GlobalInClusterIPPool/shared-nodes',
+        },
+      ],
+    });
     expect(find('IPAM-201', 'wc-1-md-0-b-0-0').detail).toBe(
       '10.10.10.4 is also held by IPAddress tenant-a/wc-2-md-0-a-0-0 (pool shared-nodes).',
     );

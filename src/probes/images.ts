@@ -1,12 +1,16 @@
 import {
   indexOwners,
+  indexPullFailures,
   type OwnerRecord,
   ownerRecordOf,
   type PodObject,
+  type PullFailureEvent,
   podRecordOf,
+  pullFailureOf,
   resolveWorkload,
   type SlimPod,
   slimPodOf,
+  withPullFailures,
 } from '../model/images/records.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
 import { Collection, type KubeObject } from './kube/collection.js';
@@ -14,7 +18,8 @@ import type { ProbeContext, ProbeSource } from './types.js';
 
 /**
  * The image-origin probe: watches Pods (all namespaces or `-n`), plus ReplicaSets and Jobs kept slim
- * (name, uid, controller) to name the owning workload. Publishes `ImagesData` into the store: a new
+ * (name, uid, controller) to name the owning workload, and the kubelet's "Failed to pull image" events
+ * (field selector reason=Failed) to say why a pull fails. Publishes `ImagesData` into the store: a new
  * object when something changed, with unchanged pods' records kept identical so evaluation only
  * re-judges the pods an event touched.
  */
@@ -58,11 +63,18 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
     transform: ownerRecordOf,
     coalesceMs: 100,
   });
-  const collections = [pods, replicaSets, jobs];
+  // Only kubelet pull failures: the waiting message of ImagePullBackOff does not say why, the event does.
+  const events = new Collection<PullFailureEvent>(ctx.kube, {
+    path: collectionPath('/api/v1', 'events', ns),
+    fieldSelector: 'involvedObject.kind=Pod,reason=Failed',
+    transform: (obj: KubeObject) => pullFailureOf(obj as Parameters<typeof pullFailureOf>[0]),
+    coalesceMs: 250,
+  });
+  const collections = [pods, replicaSets, jobs, events];
 
   let data: ImagesData | undefined;
   /** uid → last published record and the slim pod it came from (identity = unchanged). */
-  let records = new Map<string, { slim: SlimPod; record: PodRecord }>();
+  let records = new Map<string, { slim: SlimPod; base: PodRecord; record: PodRecord }>();
   let warnedOwners = '';
   let timer: NodeJS.Timeout | undefined;
   let synced = false;
@@ -86,42 +98,45 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
       return;
     }
     const owners = indexOwners(replicaSets.items.values(), jobs.items.values());
-    const next = new Map<string, { slim: SlimPod; record: PodRecord }>();
+    const failures = indexPullFailures(events.items.values());
+    const next = new Map<string, { slim: SlimPod; base: PodRecord; record: PodRecord }>();
     const list: PodRecord[] = [];
     let changed = data === undefined || records.size !== pods.items.size;
     for (const slim of pods.items.values()) {
       const previous = records.get(slim.uid);
-      let record: PodRecord;
+      let base: PodRecord;
       if (previous && previous.slim === slim) {
         const workload = resolveWorkload(slim, owners);
         const same =
-          workload.kind === previous.record.workload.kind && workload.name === previous.record.workload.name;
-        record = same ? previous.record : { ...previous.record, workload };
-        if (!same) changed = true;
+          workload.kind === previous.base.workload.kind && workload.name === previous.base.workload.name;
+        base = same ? previous.base : { ...previous.base, workload };
       } else {
-        record = podRecordOf(slim, owners);
-        changed = true;
+        base = podRecordOf(slim, owners);
       }
-      next.set(slim.uid, { slim, record });
+      let record = withPullFailures(base, failures);
+      if (previous && previous.base === base && samePullFailures(previous.record, record))
+        record = previous.record;
+      if (record !== previous?.record) changed = true;
+      next.set(slim.uid, { slim, base, record });
       list.push(record);
     }
     records = next;
     if (changed) data = { pods: list.sort(comparePods) };
 
-    const ownerProblems = [replicaSets, jobs]
+    const ownerProblems = [replicaSets, jobs, events]
       .filter((c) => c.status === 'error')
       .map((c) => c.error)
       .join('; ');
     if (ownerProblems && ownerProblems !== warnedOwners) {
       ctx.log.warn(
-        `images: owning workloads partly unresolved (${ownerProblems}); pods show their ReplicaSet or Job`,
+        `images: partial data (${ownerProblems}); without ReplicaSets/Jobs pods show their ReplicaSet or Job, without events pull failures show only the kubelet's waiting message`,
       );
     }
     warnedOwners = ownerProblems;
     ctx.store.set('images', {
       status: 'ready',
       data,
-      message: ownerProblems ? `owning workloads partly unresolved: ${ownerProblems}` : undefined,
+      message: ownerProblems ? `partial data: ${ownerProblems}` : undefined,
       updatedAt: new Date().toISOString(),
       live: ctx.live ? pods.live : undefined,
     });
@@ -147,6 +162,19 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
   synced = true;
   publish();
   if (!ctx.live) stop();
+}
+
+function samePullFailures(a: PodRecord, b: PodRecord): boolean {
+  if (a.containers.length !== b.containers.length) return false;
+  return a.containers.every((c, i) => {
+    const d = b.containers[i];
+    return (
+      d !== undefined &&
+      c.pullError === d.pullError &&
+      c.pullErrorCount === d.pullErrorCount &&
+      c.pullErrorAt === d.pullErrorAt
+    );
+  });
 }
 
 /** Code-unit order (not localeCompare: 10k pods sort in a couple of ms). */

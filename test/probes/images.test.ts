@@ -131,11 +131,21 @@ describe('airgap-top report against the simulator (images)', () => {
     const cron = images?.findings.find((f) => f.code === 'IMG-005' && f.subject.container === 'defrag');
     expect(cron?.detail).toContain('CronJob kube-system/etcd-defrag');
     expect(cron?.detail).toContain('Back-off pulling image "registry.k8s.io/etcd:3.5.9-0"');
+    // The kubelet's Failed event, read with a field selector, says why.
+    expect(cron?.title).toBe('ImagePullBackOff (registry unreachable): registry.k8s.io/etcd:3.5.9-0');
+    expect(cron?.detail).toContain('dial tcp 34.96.108.209:443: i/o timeout');
     expectReadOnly(sim.requests);
     const paths = new Set(sim.requests.map((r) => r.path.split('?')[0]));
     expect(paths).toContain('/api/v1/pods');
     expect(paths).toContain('/apis/apps/v1/replicasets');
     expect(paths).toContain('/apis/batch/v1/jobs');
+    expect(
+      sim.requests.some(
+        (r) =>
+          r.path.startsWith('/api/v1/events?') &&
+          decodeURIComponent(r.path).includes('fieldSelector=involvedObject.kind=Pod,reason=Failed'),
+      ),
+    ).toBe(true);
   }, 90_000);
 
   it('-n limits the reads and the findings to one namespace', async () => {
@@ -248,6 +258,35 @@ describe('the images probe, live', () => {
         images()?.findings.find((f) => f.code === 'IMG-005' && f.subject.name === 'api'),
       );
       expect(failing.detail).toContain('failed to resolve reference: not found');
+
+      // The kubelet's event arrives later and tells why.
+      sim.apply({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'api.1', namespace: 'apps', uid: 'uid-event-api-1' },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          name: 'api',
+          namespace: 'apps',
+          uid: 'uid-apps-api',
+          fieldPath: 'spec.containers{main}',
+        },
+        reason: 'Failed',
+        message:
+          'Failed to pull image "registry.example.internal/tkg/api:1": x509: certificate signed by unknown authority',
+        type: 'Warning',
+        count: 2,
+        lastTimestamp: '2026-11-22T12:00:00Z',
+      });
+      const explained = await waitFor('the pull error event', () =>
+        images()?.findings.find(
+          (f) => f.code === 'IMG-005' && f.subject.name === 'api' && f.detail.includes('x509'),
+        ),
+      );
+      expect(explained.title).toBe(
+        'ErrImagePull (registry certificate not trusted): registry.example.internal/tkg/api:1',
+      );
 
       sim.remove('v1', 'Pod', 'intruder', 'default');
       await waitFor('the deleted pod to disappear', () =>

@@ -19,17 +19,10 @@ import {
   refString,
   tryParseImageRef,
 } from '../image-ref.js';
+import { PULL_FAILURE_REASONS } from './records.js';
 import type { ContainerRecord, ImagesData, PodRecord } from './types.js';
 
-/** Waiting reasons that mean "the node cannot get the image" (kubelet images package, CRI-O). */
-export const PULL_FAILURE_REASONS: ReadonlySet<string> = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'ErrImageNeverPull',
-  'ImageInspectError',
-  'RegistryUnavailable',
-  'SignatureValidationFailed',
-]);
+export { PULL_FAILURE_REASONS } from './records.js';
 
 /** Registries on the internet. A private prefix always wins over this list. */
 const PUBLIC_REGISTRIES: ReadonlySet<string> = new Set([
@@ -96,7 +89,7 @@ interface Policy {
    * Per pod record: its findings. The probe keeps unchanged pods' records identical across
    * publishes, so a watch event re-evaluates only the pods it touched.
    */
-  pods: Map<string, { readonly pod: PodRecord; readonly keyed: readonly Keyed[] }>;
+  pods: Map<PodRecord, readonly Keyed[]>;
   /** All findings of the pods in `pods` (and the config finding), in compareFindings order. */
   sorted: Keyed[] | undefined;
   /** IMG-010 when no private prefix is configured: one per config. */
@@ -237,6 +230,54 @@ function classify(image: string, policy: Policy): Origin {
   return { ref, normalised, code: 'IMG-003', severity: policy.prefixes.length === 0 ? 'info' : undefined };
 }
 
+/** The usual causes of a failed pull, read from the runtime's error text, with what to do. */
+const PULL_CAUSES: readonly {
+  readonly test: RegExp;
+  readonly cause: string;
+  readonly remedy: (publicRegistry: boolean) => string;
+}[] = [
+  {
+    test: /not found|manifest unknown|name unknown/i,
+    cause: 'not in the registry',
+    remedy: () =>
+      'Push the image (that exact tag or digest) to the registry the spec names, e.g. `imgpkg copy` / `crane copy`, then wait for the back-off or delete the pod.',
+  },
+  {
+    test: /x509|certificate|tls: /i,
+    cause: 'registry certificate not trusted',
+    remedy: () =>
+      'Install the registry CA on every node (containerd certs.d/<host>/hosts.toml ca, or TKG_CUSTOM_IMAGE_REPOSITORY_CA_CERTIFICATE at cluster creation); check with `crictl pull` on the node.',
+  },
+  {
+    test: /server gave HTTP response to HTTPS client/i,
+    cause: 'registry speaks plain HTTP',
+    remedy: () =>
+      'Serve the registry over TLS (GDC does not support insecure registries), or declare it in containerd hosts.toml for TKG.',
+  },
+  {
+    test: /unauthorized|authentication required|access denied|denied:|pull access denied|401|403 forbidden/i,
+    cause: 'pull refused (credentials)',
+    remedy: () =>
+      'TKG pulls anonymously: make the Harbor project public, or give the workload imagePullSecrets / configure registry auth in containerd.',
+  },
+  {
+    test: /i\/o timeout|no such host|connection refused|network is unreachable|dial tcp|context deadline exceeded|TLS handshake timeout/i,
+    cause: 'registry unreachable',
+    remedy: (publicRegistry) =>
+      publicRegistry
+        ? 'The air gap is doing its job: this public registry is unreachable. Move the image to the private registry and point the workload at it.'
+        : 'Check DNS and routing from the node to the registry (and any proxy settings in containerd); `crictl pull` on the node shows the same error.',
+  },
+];
+
+export function diagnosePullFailure(
+  message: string,
+  publicRegistry: boolean,
+): { readonly cause: string; readonly remedy: string } | undefined {
+  const hit = PULL_CAUSES.find((c) => c.test.test(message));
+  return hit ? { cause: hit.cause, remedy: hit.remedy(publicRegistry) } : undefined;
+}
+
 function workloadLabel(pod: PodRecord): string {
   return `${pod.workload.kind} ${pod.namespace}/${pod.workload.name}`;
 }
@@ -262,6 +303,11 @@ function rawFindings(pod: PodRecord, c: ContainerRecord, policy: Policy, subject
   if (origin.matchedPrefix !== undefined) evidence.matchedPrefix = origin.matchedPrefix;
   if (origin.expectedLayout !== undefined) evidence.expectedLayout = origin.expectedLayout;
   if (origin.error !== undefined) evidence.parseError = origin.error;
+  if (c.pullError !== undefined) {
+    evidence.pullError = c.pullError;
+    evidence.pullErrorCount = c.pullErrorCount ?? null;
+    evidence.pullErrorAt = c.pullErrorAt ?? null;
+  }
   const pulled = pulledOf(c.imageID, policy);
   if (pulled) {
     evidence.pulledRegistry = pulled.ref.domain;
@@ -345,12 +391,19 @@ function rawFindings(pod: PodRecord, c: ContainerRecord, policy: Policy, subject
   }
 
   if (c.waitingReason && PULL_FAILURE_REASONS.has(c.waitingReason)) {
+    const why = c.pullError ?? c.waitingMessage ?? '';
+    const diagnosis = diagnosePullFailure(why, origin.ref ? isPublicRegistry(origin.ref.domain) : false);
+    if (diagnosis) evidence.pullDiagnosis = diagnosis.cause;
+    const event = c.pullError
+      ? ` Last pull error${c.pullErrorCount && c.pullErrorCount > 1 ? ` (${c.pullErrorCount}×, last ${c.pullErrorAt})` : ''}: ${c.pullError}`
+      : '';
     out.push(
       makeFinding('IMG-005', {
         subject,
-        title: `${c.waitingReason}: ${origin.normalised ?? c.image}`,
-        detail: `${who} cannot pull ${origin.normalised ?? c.image} on node ${pod.nodeName ?? '(none)'}: ${c.waitingReason}${c.waitingMessage ? `: ${c.waitingMessage}` : ''}`,
+        title: `${c.waitingReason}${diagnosis ? ` (${diagnosis.cause})` : ''}: ${origin.normalised ?? c.image}`,
+        detail: `${who} cannot pull ${origin.normalised ?? c.image} on node ${pod.nodeName ?? '(none)'}: ${c.waitingReason}${c.waitingMessage ? `: ${c.waitingMessage}` : ''}.${event}`,
         evidence,
+        remedy: diagnosis?.remedy,
       }),
     );
   } else if (c.waitingReason === 'InvalidImageName' && origin.code !== 'IMG-006') {
@@ -431,24 +484,56 @@ function applyIgnores(
   return found;
 }
 
+/**
+ * Subject keys of pods are DNS names, container names and slashes. Over that alphabet every character
+ * has its own primary collation weight, so localeCompare order is plain lexicographic order on the
+ * characters' collation ranks: mapping each character to its rank lets `<` replace localeCompare
+ * (several times faster). The ranks come from localeCompare itself, so they follow the runtime's ICU;
+ * keys with any other character fall back to localeCompare.
+ */
+const COLLATION_RANK: Uint16Array = (() => {
+  const alphabet = [...'abcdefghijklmnopqrstuvwxyz0123456789-./_:'].sort((a, b) => a.localeCompare(b));
+  const table = new Uint16Array(128);
+  alphabet.forEach((c, i) => {
+    table[c.charCodeAt(0)] = 0x41 + i;
+  });
+  return table;
+})();
+const collationBuffer = new Uint16Array(1024);
+
+/** The key rewritten in collation ranks, or undefined when it has a character outside the alphabet. */
+export function collationKey(key: string): string | undefined {
+  if (key.length > collationBuffer.length) return undefined;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    const rank = code < 128 ? (COLLATION_RANK[code] ?? 0) : 0;
+    if (rank === 0) return undefined;
+    collationBuffer[i] = rank;
+  }
+  // One flat string, not a chain of one-character concatenations.
+  return String.fromCharCode.apply(null, collationBuffer.subarray(0, key.length) as unknown as number[]);
+}
+
 /** A finding with its compareFindings sort key computed once. */
 interface Keyed {
   readonly f: Finding;
   readonly rank: number;
   readonly key: string;
+  readonly fast: string | undefined;
 }
 
 function keyed(f: Finding): Keyed {
-  return { f, rank: severityRank(f.severity), key: subjectKey(f.subject) };
+  const key = subjectKey(f.subject);
+  return { f, rank: severityRank(f.severity), key, fast: collationKey(key) };
 }
 
-/** Exactly compareFindings (severity, code, subject key), on precomputed keys. V8's localeCompare has an ASCII fast path that Intl.Collator#compare lacks. */
+/** Exactly compareFindings (severity, code, subject key), on precomputed keys. */
 function compareKeyed(a: Keyed, b: Keyed): number {
-  return (
-    b.rank - a.rank ||
-    (a.f.code === b.f.code ? 0 : a.f.code.localeCompare(b.f.code)) ||
-    a.key.localeCompare(b.key)
-  );
+  const byRank = b.rank - a.rank;
+  if (byRank !== 0) return byRank;
+  if (a.f.code !== b.f.code) return a.f.code.localeCompare(b.f.code);
+  if (a.fast !== undefined && b.fast !== undefined) return a.fast < b.fast ? -1 : a.fast > b.fast ? 1 : 0;
+  return a.key.localeCompare(b.key);
 }
 
 /** Inserts into a sorted array at its place (binary search). */
@@ -476,22 +561,16 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
   // Patch the sorted list only while few findings changed; past that, one sort is cheaper.
   const patchLimit = policy.sorted ? Math.max(64, policy.sorted.length / 20) : -1;
   let patch = patchLimit >= 0;
-  // A Map by uid, rebuilt per run, rather than a WeakMap: 10k weak keys cost more in GC than they save.
+  // Keyed by the record object itself: identity hashes are cheaper than 10k string hashes, and a
+  // record that is the same object as last time has the same findings.
   const next: Policy['pods'] = new Map();
   const added: Keyed[] = [];
-  const removed = new Set<Keyed>();
-  let seenPrevious = 0;
+  let hits = 0;
   for (const pod of data.pods) {
-    let id = pod.uid;
-    if (next.has(id)) {
-      // Two records with one uid (hand-made data): keep both, and sort from scratch.
-      patch = false;
-      id = `${pod.uid}\u0000${next.size}`;
-    }
-    const cached = previous.get(id);
-    if (cached) seenPrevious += 1;
-    if (cached && cached.pod === pod) {
-      next.set(id, cached);
+    const cached = previous.get(pod);
+    if (cached) {
+      hits += 1;
+      next.set(pod, cached);
       continue;
     }
     const list: Keyed[] = [];
@@ -501,19 +580,22 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
         list.push(keyed(f));
       }
     }
-    next.set(id, { pod, keyed: list });
+    next.set(pod, list);
     if (patch) {
-      if (cached) for (const k of cached.keyed) removed.add(k);
       for (const k of list) added.push(k);
-      if (added.length + removed.size > patchLimit) patch = false;
+      if (added.length > patchLimit) patch = false;
     }
   }
-  if (patch && seenPrevious !== previous.size) {
-    // Some pods are gone.
-    for (const [id, entry] of previous) {
-      if (!next.has(id)) for (const k of entry.keyed) removed.add(k);
+  const removed = new Set<Keyed>();
+  if (patch && hits !== previous.size) {
+    // Records replaced or gone: their findings leave the sorted list.
+    for (const [pod, list] of previous) {
+      if (!next.has(pod)) for (const k of list) removed.add(k);
+      if (added.length + removed.size > patchLimit) {
+        patch = false;
+        break;
+      }
     }
-    if (added.length + removed.size > patchLimit) patch = false;
   }
   policy.pods = next;
 
@@ -522,9 +604,22 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
     sorted = removed.size > 0 ? policy.sorted.filter((k) => !removed.has(k)) : policy.sorted;
     for (const k of added) insertSorted(sorted, k);
   } else {
+    // Bucket by (severity, code) first, keeping pod order: the probe publishes pods sorted by
+    // namespace/name, so each bucket is nearly sorted already and the sort below mostly merges runs.
+    const byRank: Map<string, Keyed[]>[] = [new Map(), new Map(), new Map(), new Map()];
+    const add = (k: Keyed): void => {
+      const buckets = byRank[k.rank] as Map<string, Keyed[]>;
+      const list = buckets.get(k.f.code);
+      if (list) list.push(k);
+      else buckets.set(k.f.code, [k]);
+    };
+    if (policy.configFinding) add(policy.configFinding);
+    for (const list of next.values()) for (const k of list) add(k);
     sorted = [];
-    if (policy.configFinding) sorted.push(policy.configFinding);
-    for (const entry of next.values()) for (const k of entry.keyed) sorted.push(k);
+    for (let rank = byRank.length - 1; rank >= 0; rank--) {
+      const buckets = byRank[rank] as Map<string, Keyed[]>;
+      for (const code of [...buckets.keys()].sort()) for (const k of buckets.get(code) ?? []) sorted.push(k);
+    }
     sorted.sort(compareKeyed);
   }
   policy.sorted = sorted;

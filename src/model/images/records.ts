@@ -191,15 +191,19 @@ export function podRecordOf(pod: SlimPod, owners: OwnerIndex): PodRecord {
   return { ...rest, workload: resolveWorkload(pod, owners) };
 }
 
-/** A `kind: List` (or any array) of Pods, ReplicaSets and Jobs → ImagesData. For fixtures and dumps. */
+/** A `kind: List` (or any array) of Pods, ReplicaSets, Jobs and Events → ImagesData. For fixtures and dumps. */
 export function imagesDataFromObjects(
   objects: readonly { kind?: string; metadata?: ObjectMeta }[],
 ): ImagesData {
   const pods: SlimPod[] = [];
   const rs: OwnerRecord[] = [];
   const jobs: OwnerRecord[] = [];
+  const events: PullFailureEvent[] = [];
   for (const obj of objects) {
-    if (obj.kind === 'Pod') {
+    if (obj.kind === 'Event') {
+      const e = pullFailureOf(obj as EventObject);
+      if (e) events.push(e);
+    } else if (obj.kind === 'Pod') {
       const slim = slimPodOf(obj as PodObject);
       if (slim) pods.push(slim);
     } else if (obj.kind === 'ReplicaSet' || obj.kind === 'Job') {
@@ -208,5 +212,106 @@ export function imagesDataFromObjects(
     }
   }
   const owners = indexOwners(rs, jobs);
-  return { pods: pods.map((p) => podRecordOf(p, owners)) };
+  const failures = indexPullFailures(events);
+  return { pods: pods.map((p) => withPullFailures(podRecordOf(p, owners), failures)) };
+}
+
+/** A kubelet "Failed to pull image" event, slim. */
+export interface PullFailureEvent {
+  readonly uid: string;
+  readonly podUid?: string;
+  readonly namespace: string;
+  readonly podName: string;
+  readonly container: string;
+  readonly message: string;
+  readonly count: number;
+  readonly at: string;
+}
+
+interface EventObject {
+  readonly metadata?: ObjectMeta;
+  readonly involvedObject?: {
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    fieldPath?: string;
+  };
+  readonly reason?: string;
+  readonly message?: string;
+  readonly count?: number;
+  readonly lastTimestamp?: string;
+  readonly eventTime?: string;
+  readonly series?: { count?: number; lastObservedTime?: string };
+}
+
+/** Event (core/v1) → pull failure, or undefined for every other event. */
+export function pullFailureOf(obj: EventObject): PullFailureEvent | undefined {
+  const involved = obj.involvedObject;
+  if (obj.reason !== 'Failed' || involved?.kind !== 'Pod' || !involved.name) return undefined;
+  if (!obj.message?.startsWith('Failed to pull image')) return undefined;
+  // fieldPath is spec.containers{NAME}, spec.initContainers{NAME} or spec.ephemeralContainers{NAME}.
+  const container = /\{([^}]+)\}/.exec(involved.fieldPath ?? '')?.[1];
+  if (!container) return undefined;
+  return {
+    uid: obj.metadata?.uid ?? `${involved.namespace}/${obj.metadata?.name}`,
+    podUid: involved.uid,
+    namespace: involved.namespace ?? obj.metadata?.namespace ?? '',
+    podName: involved.name,
+    container,
+    message: obj.message,
+    count: obj.series?.count ?? obj.count ?? 1,
+    at:
+      obj.series?.lastObservedTime ??
+      obj.lastTimestamp ??
+      obj.eventTime ??
+      obj.metadata?.creationTimestamp ??
+      '',
+  };
+}
+
+/** Latest pull failure per pod container, keyed `namespace/pod/container`. */
+export function indexPullFailures(events: Iterable<PullFailureEvent>): Map<string, PullFailureEvent> {
+  const latest = new Map<string, PullFailureEvent>();
+  for (const e of events) {
+    const key = `${e.namespace}/${e.podName}/${e.container}`;
+    const seen = latest.get(key);
+    if (!seen || e.at > seen.at) latest.set(key, e);
+  }
+  return latest;
+}
+
+/** Pull-failure reasons of `state.waiting` (the kubelet's images package, CRI-O). */
+export const PULL_FAILURE_REASONS: ReadonlySet<string> = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'ImageInspectError',
+  'RegistryUnavailable',
+  'SignatureValidationFailed',
+]);
+
+/**
+ * Adds the latest pull-failure event to each container that is waiting on a pull failure. Returns the
+ * same record when nothing applies, so unchanged pods keep their identity.
+ */
+export function withPullFailures(
+  record: PodRecord,
+  failures: ReadonlyMap<string, PullFailureEvent>,
+): PodRecord {
+  if (
+    failures.size === 0 ||
+    !record.containers.some((c) => c.waitingReason && PULL_FAILURE_REASONS.has(c.waitingReason))
+  ) {
+    return record;
+  }
+  let changed = false;
+  const containers = record.containers.map((c) => {
+    if (!c.waitingReason || !PULL_FAILURE_REASONS.has(c.waitingReason)) return c;
+    const e = failures.get(`${record.namespace}/${record.name}/${c.name}`);
+    if (!e || (e.podUid && e.podUid !== record.uid)) return c;
+    changed = true;
+    return { ...c, pullError: e.message, pullErrorCount: e.count, pullErrorAt: e.at };
+  });
+  return changed ? { ...record, containers } : record;
 }

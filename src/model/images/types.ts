@@ -14,6 +14,15 @@ export interface ContainerRecord {
   readonly waitingReason?: string;
   readonly waitingMessage?: string;
   readonly ready?: boolean;
+  /**
+   * While the container waits on a pull failure: the kubelet's latest `Failed` event for it
+   * ("Failed to pull image ...: rpc error: ... not found / x509 / i/o timeout"). The waiting message of
+   * ImagePullBackOff only says "Back-off pulling image"; the event says why.
+   */
+  readonly pullError?: string;
+  /** How often the kubelet reported that pull error (event count) and when it last did. */
+  readonly pullErrorCount?: number;
+  readonly pullErrorAt?: string;
 }
 
 export interface WorkloadRef {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type Config, DEFAULT_CONFIG, type IgnoreRule } from '../../../src/model/config.js';
 import { compareFindings, type Finding, subjectLabel } from '../../../src/model/finding.js';
-import { evaluateImages, globToRegExp, isPublicRegistry } from '../../../src/model/images/evaluate.js';
+import {
+  collationKey,
+  diagnosePullFailure,
+  evaluateImages,
+  globToRegExp,
+  isPublicRegistry,
+} from '../../../src/model/images/evaluate.js';
 import type { ContainerRecord, ImagesData, PodRecord } from '../../../src/model/images/types.js';
 import { fixtureConfig, fixtureData } from './fixture.js';
 
@@ -49,8 +55,24 @@ describe('evaluateImages over fixtures/images/pods.yaml', () => {
     expect(pull?.detail).toContain('Deployment apps/worker');
     expect(pull?.detail).toContain('registry.example.internal/tkg/apps/worker:2.0.0: not found');
     expect(pull?.evidence).toMatchObject({ waitingReason: 'ErrImagePull' });
+    expect(pull?.title).toBe(
+      'ErrImagePull (not in the registry): registry.example.internal/tkg/apps/worker:2.0.0',
+    );
+    expect(pull?.remedy).toMatch(/^Push the image/);
     const cron = findings.find((f) => f.code === 'IMG-002' && f.subject.container === 'defrag');
     expect(cron?.detail).toContain('CronJob kube-system/etcd-defrag');
+    // ImagePullBackOff's own message says nothing; the kubelet's Failed event says why.
+    const backoff = findings.find((f) => f.code === 'IMG-005' && f.subject.container === 'defrag');
+    expect(backoff?.title).toBe('ImagePullBackOff (registry unreachable): registry.k8s.io/etcd:3.5.9-0');
+    expect(backoff?.detail).toContain(
+      'Back-off pulling image "registry.k8s.io/etcd:3.5.9-0". Last pull error (7×, last 2026-11-22T00:35:40Z): Failed to pull image',
+    );
+    expect(backoff?.detail).toContain('i/o timeout');
+    expect(backoff?.remedy).toMatch(/air gap is doing its job/);
+    expect(backoff?.evidence).toMatchObject({ pullErrorCount: 7, pullDiagnosis: 'registry unreachable' });
+    // A running container keeps no stale pull error.
+    const antrea = findings.find((f) => f.subject.container === 'antrea-agent');
+    expect(antrea?.evidence).not.toHaveProperty('pullError');
     const invalid = findings.find((f) => f.code === 'IMG-006');
     expect(invalid?.detail).toContain('repository name (TKG/App) must be lowercase');
     const mirrored = findings.find((f) => f.code === 'IMG-004');
@@ -380,6 +402,33 @@ describe('evaluateImages verdicts', () => {
   });
 });
 
+describe('diagnosePullFailure', () => {
+  it.each([
+    ['failed to resolve reference "r/a:1": r/a:1: not found', false, 'not in the registry'],
+    ['manifest unknown: manifest unknown', false, 'not in the registry'],
+    [
+      'tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      false,
+      'registry certificate not trusted',
+    ],
+    ['http: server gave HTTP response to HTTPS client', false, 'registry speaks plain HTTP'],
+    [
+      'pull access denied, repository does not exist or may require authorization',
+      false,
+      'pull refused (credentials)',
+    ],
+    [
+      'failed to fetch anonymous token: unexpected status: 401 Unauthorized',
+      false,
+      'pull refused (credentials)',
+    ],
+    ['dial tcp: lookup registry.example.internal: no such host', false, 'registry unreachable'],
+    ['Back-off pulling image "x"', false, undefined],
+  ])('%s', (message, publicRegistry, cause) => {
+    expect(diagnosePullFailure(message, publicRegistry)?.cause).toBe(cause);
+  });
+});
+
 describe('helpers', () => {
   it.each([
     ['registry.k8s.io/pause*', 'registry.k8s.io/pause:3.9', true],
@@ -459,44 +508,79 @@ describe('performance', () => {
         ],
       });
     }
+    // As the probe publishes them: sorted by namespace, then name.
+    pods.sort((a, b) =>
+      a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1,
+    );
     const cfg = config({ private: ['registry.example.internal/tkg'] }, [
       { namespace: 'ns1', image: 'registry.k8s.io/pause*', reason: 'r' },
     ]);
     evaluateImages({ pods }, cfg); // warm the JIT
-    const times: number[] = [];
+    // Eight helpers share two cores, so absolute times swing 10x. Each cold run is paired with the floor
+    // measured right before it (allocating as many finding-shaped objects), and the best pair counts.
+    let best = Number.POSITIVE_INFINITY;
+    let ratio = Number.POSITIVE_INFINITY;
     let count = 0;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
+      const floor = allocationFloor(28_000);
       // New record objects: nothing cached, every container is judged again.
       const fresh: ImagesData = { pods: pods.map((p) => ({ ...p })) };
       const start = performance.now();
       count = evaluateImages(fresh, cfg).length;
-      times.push(performance.now() - start);
+      const took = performance.now() - start;
+      best = Math.min(best, took);
+      ratio = Math.min(ratio, took / floor);
     }
-    const best = Math.min(...times);
-    // The floor on this machine right now: allocating the same number of finding-shaped objects.
-    // Eight helpers share two cores, so absolute times swing 10x; the ratio to the floor does not.
-    const floorTimes: number[] = [];
-    for (let i = 0; i < 3; i++) floorTimes.push(allocationFloor(count));
-    const floor = Math.min(...floorTimes);
     // A watch event changes one pod: unchanged records are the same objects, only that pod is judged.
     const base: ImagesData = { pods: pods.map((p) => ({ ...p })) };
     evaluateImages(base, cfg);
-    const changed: ImagesData = {
-      pods: base.pods.map((p, i) => (i === 42 ? { ...p, nodeName: 'node-x' } : p)),
-    };
-    const startIncremental = performance.now();
-    const incrementalCount = evaluateImages(changed, cfg).length;
-    const incremental = performance.now() - startIncremental;
+    let incremental = Number.POSITIVE_INFINITY;
+    let incrementalCount = 0;
+    for (let i = 0; i < 3; i++) {
+      const changed: ImagesData = {
+        pods: base.pods.map((p, j) => (j === 42 + i ? { ...p, nodeName: `node-x${i}` } : p)),
+      };
+      const start = performance.now();
+      incrementalCount = evaluateImages(changed, cfg).length;
+      incremental = Math.min(incremental, performance.now() - start);
+    }
     console.log(
-      `evaluateImages: 10,000 pods / 20,000 containers → ${count} findings in ${best.toFixed(1)} ms (best of 3, cold; allocation floor ${floor.toFixed(1)} ms, ratio ${(best / floor).toFixed(1)}); one pod changed: ${incremental.toFixed(1)} ms`,
+      `evaluateImages: 10,000 pods / 20,000 containers → ${count} findings: cold ${best.toFixed(1)} ms (best of 5, ${ratio.toFixed(1)}x the allocation floor); one pod changed: ${incremental.toFixed(1)} ms`,
     );
+    expect(count).toBe(28_000);
     expect(incrementalCount).toBe(count);
     expect(incremental).toBeLessThan(best);
-    expect(best / floor).toBeLessThan(8);
-    expect(count).toBeGreaterThan(20_000);
-    expect(incrementalCount).toBe(count);
-    // Well under 100 ms on an idle core (measured: see the report); generous here for a loaded CI box.
-    expect(best).toBeLessThan(2000);
+    expect(ratio).toBeLessThan(10);
+    // Measured ~50 ms cold on this shared box at load 8 (see the report); generous for a loaded CI runner.
+    expect(best).toBeLessThan(1000);
+  });
+
+  it('the fast subject-key comparison agrees with localeCompare', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-./';
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const word = (): string => {
+      let out = '';
+      const n = 1 + Math.floor(random() * 10);
+      for (let i = 0; i < n; i++)
+        out += alphabet[Math.floor(random() * (random() < 0.5 ? 6 : alphabet.length))];
+      return out;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const a = word();
+      const b = word();
+      const fa = collationKey(a) as string;
+      const fb = collationKey(b) as string;
+      expect([a, b, Math.sign(fa < fb ? -1 : fa > fb ? 1 : 0)]).toEqual([
+        a,
+        b,
+        Math.sign(a.localeCompare(b)),
+      ]);
+    }
+    expect(collationKey('Pod/ns/UPPER/c/')).toBeUndefined();
   });
 });
 

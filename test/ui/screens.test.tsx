@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { findingKey } from '../../src/model/finding.js';
 import { PROBE_IDS, type ProbeSnapshot } from '../../src/model/probe.js';
 import { secrets } from '../../src/model/redact.js';
-import type { ViewBuilder, ViewTable } from '../../src/model/view.js';
+import type { ViewBuilder } from '../../src/model/view.js';
 import { colourFromEnv } from '../../src/ui/theme.js';
 import { fakeFinding, fakeSource, KEYS, NO_VIEWS, READY, renderApp, tick } from './helpers.js';
 
@@ -68,10 +68,6 @@ const VIEWS = { ...NO_VIEWS, images: imagesTree };
 const ALL_READY: Partial<Record<(typeof PROBE_IDS)[number], ProbeSnapshot>> = Object.fromEntries(
   PROBE_IDS.map((id) => [id, READY({})]),
 );
-
-afterEach(() => {
-  // ink-testing-library keeps instances; unmount is per test via cleanup in each test's app.
-});
 
 describe('overview', () => {
   test('loading: every probe says so, with progress where it has some', async () => {
@@ -558,6 +554,4 @@ test('tables of every probe builder in VIEWS render without throwing on empty da
   }
   expect(app.frame()).toContain('overview › containerd');
   app.unmount();
-  const unused: ViewTable | undefined = undefined;
-  expect(unused).toBeUndefined();
 });

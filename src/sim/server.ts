@@ -435,6 +435,21 @@ export class Simulator {
           res.end('ok');
           return 'get';
         case '/api':
+        case '/apis': {
+          const aggregated = aggregatedDiscoveryVersion(accept);
+          if (aggregated) {
+            sendJson(
+              res,
+              200,
+              this.aggregatedDiscovery(path === '/api', aggregated),
+              `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`,
+            );
+            return 'get';
+          }
+          if (path === '/apis') {
+            sendJson(res, 200, this.groupList());
+            return 'get';
+          }
           sendJson(res, 200, {
             kind: 'APIVersions',
             versions: ['v1'],
@@ -443,9 +458,7 @@ export class Simulator {
             ],
           });
           return 'get';
-        case '/apis':
-          sendJson(res, 200, this.groupList());
-          return 'get';
+        }
       }
       if (path === '/openapi/v3') {
         sendJson(res, 200, this.openApiRoot());
@@ -680,6 +693,52 @@ export class Simulator {
           const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
           return { name: g.name, versions, preferredVersion: versions[0] };
         }),
+    };
+  }
+
+  /**
+   * Aggregated discovery (apidiscovery.k8s.io/v2, what kubectl 1.30+ asks first): every group,
+   * version and resource in one answer, so a client needs two requests instead of one per group.
+   */
+  private aggregatedDiscovery(core: boolean, version: string) {
+    const groups = core
+      ? [{ name: '', versions: ['v1'] }]
+      : this.registry
+          .groups()
+          .sort((a, b) => groupOrder(a.name) - groupOrder(b.name) || a.name.localeCompare(b.name));
+    return {
+      kind: 'APIGroupDiscoveryList',
+      apiVersion: `apidiscovery.k8s.io/${version}`,
+      metadata: {},
+      items: groups.map((g) => ({
+        metadata: { name: g.name, creationTimestamp: null },
+        versions: g.versions.map((v) => ({
+          version: v,
+          resources: this.registry
+            .at(g.name, v)
+            .sort((a, b) => a.plural.localeCompare(b.plural))
+            .map((t) => {
+              const responseKind = { group: t.group, version: v, kind: t.kind };
+              return {
+                resource: t.plural,
+                responseKind,
+                scope: t.namespaced ? 'Namespaced' : 'Cluster',
+                singularResource: t.singular,
+                verbs: t.verbs,
+                ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+                ...(t.categories.length ? { categories: t.categories } : {}),
+                ...(t.statusSubresource
+                  ? {
+                      subresources: [
+                        { subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] },
+                      ],
+                    }
+                  : {}),
+              };
+            }),
+          freshness: 'Current',
+        })),
+      })),
     };
   }
 
@@ -1097,6 +1156,15 @@ const VERSION = {
   compiler: 'gc',
   platform: 'linux/amd64',
 };
+
+/** The aggregated discovery version the client accepts (v2 preferred), if it asks for it at all. */
+function aggregatedDiscoveryVersion(accept: string): string | undefined {
+  const offered = accept
+    .split(',')
+    .filter((m) => m.includes('g=apidiscovery.k8s.io') && m.includes('as=APIGroupDiscoveryList'))
+    .map((m) => /v=(v2(?:beta1)?)\b/.exec(m)?.[1]);
+  return offered.includes('v2') ? 'v2' : offered.includes('v2beta1') ? 'v2beta1' : undefined;
+}
 
 /** Core-ish groups first, as a real server orders /apis; then the rest alphabetically. */
 function groupOrder(name: string): number {

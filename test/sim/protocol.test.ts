@@ -237,6 +237,41 @@ describe('the simulator speaks the Kubernetes API', () => {
     });
   });
 
+  it('serves aggregated discovery (apidiscovery.k8s.io/v2) when asked, as kubectl 1.32 does', async () => {
+    const accept =
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    const core = await api('GET', '/api', { accept });
+    expect(core.headers['content-type']).toBe(
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
+    expect(core.json.items[0].metadata.name).toBe('');
+    const pods = core.json.items[0].versions[0].resources.find((r: Json) => r.resource === 'pods');
+    expect(pods).toMatchObject({
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      singularResource: 'pod',
+      shortNames: ['po'],
+    });
+    expect(pods.subresources).toEqual([
+      {
+        subresource: 'status',
+        responseKind: { group: '', version: 'v1', kind: 'Pod' },
+        verbs: ['get', 'patch', 'update'],
+      },
+    ]);
+    const groups = (await api('GET', '/apis', { accept })).json.items as Json[];
+    const ipam = groups.find((g) => g.metadata.name === 'ipam.cluster.x-k8s.io');
+    expect(ipam?.versions.map((v: Json) => v.version)).toEqual(['v1beta1', 'v1alpha2', 'v1alpha1']);
+    expect(ipam?.versions[1].resources.map((r: Json) => `${r.resource}:${r.scope}`)).toEqual([
+      'globalinclusterippools:Cluster',
+      'inclusterippools:Namespaced',
+    ]);
+    const old = await api('GET', '/apis', {
+      accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+    });
+    expect(old.json.apiVersion).toBe('apidiscovery.k8s.io/v2beta1');
+  });
+
   it('answers errors with Status objects: 404, 409 AlreadyExists, 409 Conflict, 422 Invalid', async () => {
     const missing = await api('GET', '/api/v1/namespaces/team-a/pods/nope');
     expect(missing.status).toBe(404);

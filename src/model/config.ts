@@ -35,6 +35,13 @@ export interface TopologyConfig {
   readonly flapThreshold?: number;
 }
 
+export interface IpamConfig {
+  /** How long a claim may stay pending / a VM's claim condition False before it fails (default 10). */
+  readonly graceMinutes?: number;
+  /** A pool with less than this share of free addresses warns (default 10). */
+  readonly lowFreePercent?: number;
+}
+
 export interface SshNodeOverride {
   readonly address?: string;
   readonly port?: number;
@@ -74,6 +81,8 @@ export interface Config {
   readonly registry: RegistryConfig;
   readonly ignore: readonly IgnoreRule[];
   readonly topology: TopologyConfig;
+  /** `[ipam]`: thresholds of the node-IPAM checks (defaults when absent). */
+  readonly ipam?: IpamConfig;
   /** Present only when the file has an [ssh] section (or a flag asks): the SSH probe runs only then. */
   readonly ssh?: SshConfig;
   /** Present only when the file has a [vsphere] section: the vSphere probe runs only then. */
@@ -128,7 +137,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   const reader = new TableReader(text, source);
   const warnings = reader.warnings;
 
-  reader.known(raw, '', ['registry', 'ignore', 'topology', 'ssh', 'vsphere']);
+  reader.known(raw, '', ['registry', 'ignore', 'topology', 'ipam', 'ssh', 'vsphere']);
 
   const reg = reader.table(raw, 'registry');
   reader.known(reg, 'registry', ['private', 'ca_file', 'profile']);
@@ -190,6 +199,16 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     flapWindowMinutes: reader.optInt(topo, 'topology', 'flap_window_minutes', 1, 1440),
     flapThreshold: reader.optInt(topo, 'topology', 'flap_threshold', 2, 1000),
   };
+
+  let ipam: IpamConfig | undefined;
+  if (raw.ipam !== undefined) {
+    const i = reader.table(raw, 'ipam');
+    reader.known(i, 'ipam', ['grace_minutes', 'low_free_percent']);
+    ipam = {
+      graceMinutes: reader.optInt(i, 'ipam', 'grace_minutes', 0, 1440),
+      lowFreePercent: reader.optInt(i, 'ipam', 'low_free_percent', 0, 100),
+    };
+  }
 
   let ssh: SshConfig | undefined;
   if (raw.ssh !== undefined) {
@@ -271,7 +290,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     }
   }
 
-  return { config: { registry, ignore, topology, ssh, vsphere, source }, warnings };
+  return { config: { registry, ignore, topology, ipam, ssh, vsphere, source }, warnings };
 }
 
 /** Typed reads from a parsed TOML table; errors name the dotted key and its line in the file. */

@@ -103,6 +103,16 @@ describe('parseConfig', () => {
       '[topology]\nflap_window_minutes = "15m"\n',
       'c.toml:2: topology.flap_window_minutes must be a whole number',
     ],
+    [
+      'ipam low free percent over 100',
+      '[ipam]\nlow_free_percent = 150\n',
+      'c.toml:2: ipam.low_free_percent must be between 0 and 100',
+    ],
+    [
+      'ipam grace as text',
+      '[ipam]\ngrace_minutes = "10m"\n',
+      'c.toml:2: ipam.grace_minutes must be a whole number',
+    ],
   ])('%s gives a ConfigError naming the key and line', (_name, text, expected) => {
     expect(() => parseConfig(text, 'c.toml')).toThrow(ConfigError);
     expect(() => parseConfig(text, 'c.toml')).toThrow(expected);
@@ -114,6 +124,18 @@ describe('parseConfig', () => {
       'c.toml',
     );
     expect(config.topology).toEqual({ zones: ['zone-a'], flapWindowMinutes: 30, flapThreshold: 4 });
+  });
+
+  it('reads the ipam thresholds, and warns about unknown ipam keys', () => {
+    const { config, warnings } = parseConfig(
+      '[ipam]\ngrace_minutes = 30\nlow_free_percent = 20\ngrace = 1\n',
+      'c.toml',
+    );
+    expect(config.ipam).toEqual({ graceMinutes: 30, lowFreePercent: 20 });
+    expect(warnings).toEqual([
+      'c.toml:4: unknown key ipam.grace (ignored; known here: grace_minutes, low_free_percent)',
+    ]);
+    expect(parseConfig('', 'c.toml').config.ipam).toBeUndefined();
   });
 
   it('never echoes a password it refuses', () => {

@@ -22,7 +22,7 @@ export const ipamChecks = {
     title: 'VM IP address claim condition is False',
     severity: 'fail',
     description:
-      'IPAddressClaimed (status.conditions, or status.deprecated.v1beta1.conditions in the v1beta2 API) or IPAddressClaimsFulfilled (status.v1beta2.conditions, or status.conditions in v1beta2) is False: CAPV will not clone the VM until every claim is bound. Info during a grace period of 10 minutes, fail after.',
+      'IPAddressClaimed (status.conditions, or status.deprecated.v1beta1.conditions in the v1beta2 API) or IPAddressClaimsFulfilled (status.v1beta2.conditions, or status.conditions in v1beta2) is False: CAPV will not clone the VM until every claim is bound. Info during a grace period ([ipam] grace_minutes, default 10), fail after.',
     remedy: `Follow the chain to the claim that is not bound: a missing pool, an exhausted pool, or a claim create error in the condition message. ${LOGS}`,
   },
   'IPAM-003': {
@@ -30,7 +30,7 @@ export const ipamChecks = {
     title: 'IP address claim pending (no addressRef)',
     severity: 'warn',
     description:
-      'The IPAddressClaim has no status.addressRef yet. The in-cluster provider sets no condition when it cannot allocate, so an empty addressRef is the only sign. Info during a grace period of 10 minutes, warn after.',
+      'The IPAddressClaim has no status.addressRef yet. The in-cluster provider sets no condition when it cannot allocate, so an empty addressRef is the only sign. Info during a grace period ([ipam] grace_minutes, default 10), warn after.',
     remedy: `Check the pool it points at (exists? free addresses?) and the provider's log. ${LOGS}`,
   },
   'IPAM-004': {
@@ -78,7 +78,7 @@ export const ipamChecks = {
   },
   'IPAM-103': {
     probe: 'ipam',
-    title: 'Pool almost full (under 10% free)',
+    title: 'Pool almost full',
     severity: 'warn',
     description:
       'Fewer than 10% of the allocatable addresses are free: a scale-out or a rolling upgrade (which needs surge machines) may stall.',

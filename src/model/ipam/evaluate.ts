@@ -30,6 +30,25 @@ import {
 
 /** Claims and VM conditions get this long to settle before a wait becomes a problem. */
 export const GRACE_MS = 10 * 60_000;
+/** A pool with less than this share of free addresses warns. */
+export const LOW_FREE_PERCENT = 10;
+
+/** The tunable thresholds (`[ipam]` in the config). */
+export interface IpamSettings {
+  readonly graceMs: number;
+  readonly lowFreePercent: number;
+}
+
+export const DEFAULT_IPAM_SETTINGS: IpamSettings = { graceMs: GRACE_MS, lowFreePercent: LOW_FREE_PERCENT };
+
+export function ipamSettings(config: {
+  readonly ipam?: { graceMinutes?: number; lowFreePercent?: number };
+}): IpamSettings {
+  return {
+    graceMs: config.ipam?.graceMinutes !== undefined ? config.ipam.graceMinutes * 60_000 : GRACE_MS,
+    lowFreePercent: config.ipam?.lowFreePercent ?? LOW_FREE_PERCENT,
+  };
+}
 
 const CLAIM_CONDITION_TYPES = new Set(['IPAddressClaimed', 'IPAddressClaimsFulfilled']);
 
@@ -159,9 +178,15 @@ const vmFindingsCache = new WeakMap<VSphereVMRecord, { deps: unknown[]; findings
  * A VM's findings are reused while its chain (records and states) is unchanged, so one watch event
  * re-evaluates one VM, not 300. Findings that carry an age (a False condition) are always recomputed.
  */
-function evaluateVmMemo(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out: Finding[]): void {
+function evaluateVmMemo(
+  analysis: IpamAnalysis,
+  vm: VSphereVMRecord,
+  now: Date,
+  settings: IpamSettings,
+  out: Finding[],
+): void {
   if (falseClaimConditions(vm).length > 0) {
-    evaluateVm(analysis, vm, now, out);
+    evaluateVm(analysis, vm, now, settings, out);
     return;
   }
   const deps = chainDeps(analysis, vm);
@@ -171,12 +196,18 @@ function evaluateVmMemo(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, 
     return;
   }
   const findings: Finding[] = [];
-  evaluateVm(analysis, vm, now, findings);
+  evaluateVm(analysis, vm, now, settings, findings);
   vmFindingsCache.set(vm, { deps, findings });
   out.push(...findings);
 }
 
-function evaluateVm(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out: Finding[]): void {
+function evaluateVm(
+  analysis: IpamAnalysis,
+  vm: VSphereVMRecord,
+  now: Date,
+  settings: IpamSettings,
+  out: Finding[],
+): void {
   const links = analysis.chainsByVm.get(vm) ?? [];
   const usesPools = links.length > 0;
   let problems = 0;
@@ -185,7 +216,7 @@ function evaluateVm(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out:
   if (primary) {
     problems++;
     const age = ageMs(primary.lastTransitionTime ?? vm.createdAt, now);
-    const overdue = age === undefined || age >= GRACE_MS;
+    const overdue = age === undefined || age >= settings.graceMs;
     const cause = chainCause(links);
     const since = age === undefined ? '' : ` for ${formatAge(age)}`;
     out.push(
@@ -197,7 +228,7 @@ function evaluateVm(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out:
           `${primary.type} (${primary.location}) is False${since}: ${explainReason(primary.reason)}.` +
           (primary.message ? ` Message: "${primary.message}".` : '') +
           (cause ? ` Chain: ${cause}.` : '') +
-          (overdue ? '' : ` Within the ${GRACE_MS / 60_000}-minute grace period.`),
+          (overdue ? '' : ` Within the ${settings.graceMs / 60_000}-minute grace period.`),
         evidence: {
           conditions: falseConditions,
           age: age === undefined ? undefined : formatAge(age),
@@ -239,7 +270,13 @@ function evaluateVm(analysis: IpamAnalysis, vm: VSphereVMRecord, now: Date, out:
   }
 }
 
-function evaluateClaim(analysis: IpamAnalysis, claim: ClaimRecord, now: Date, out: Finding[]): void {
+function evaluateClaim(
+  analysis: IpamAnalysis,
+  claim: ClaimRecord,
+  now: Date,
+  settings: IpamSettings,
+  out: Finding[],
+): void {
   if (claim.deleting) return;
   const vm = analysis.vmOfClaim.get(claim);
   const lookup = analysis.claimPool(claim);
@@ -275,7 +312,7 @@ function evaluateClaim(analysis: IpamAnalysis, claim: ClaimRecord, now: Date, ou
   }
   if (claim.addressName || address) return;
   const age = ageMs(claim.createdAt, now);
-  const overdue = age === undefined || age >= GRACE_MS;
+  const overdue = age === undefined || age >= settings.graceMs;
   const pool = lookup.found ? lookup.pool : undefined;
   const poolState = pool
     ? pool.next
@@ -288,7 +325,7 @@ function evaluateClaim(analysis: IpamAnalysis, claim: ClaimRecord, now: Date, ou
       subject: claimSubject(claim),
       severity: overdue ? 'warn' : 'info',
       title: `IP address claim pending${since}`,
-      detail: `No status.addressRef${since}; ${poolState}.${overdue ? '' : ` Within the ${GRACE_MS / 60_000}-minute grace period.`}`,
+      detail: `No status.addressRef${since}; ${poolState}.${overdue ? '' : ` Within the ${settings.graceMs / 60_000}-minute grace period.`}`,
       evidence: {
         ...chain,
         claim: `${claim.namespace}/${claim.name}`,
@@ -301,7 +338,7 @@ function evaluateClaim(analysis: IpamAnalysis, claim: ClaimRecord, now: Date, ou
   );
 }
 
-function evaluatePools(analysis: IpamAnalysis, out: Finding[]): void {
+function evaluatePools(analysis: IpamAnalysis, settings: IpamSettings, out: Finding[]): void {
   const overlapsByPool = new Map<PoolAnalysis, { other: PoolAnalysis; range: string; count: bigint }[]>();
   for (const o of analysis.overlaps) {
     overlapsByPool.set(o.a, [
@@ -428,7 +465,11 @@ function evaluatePools(analysis: IpamAnalysis, out: Finding[]): void {
           },
         }),
       );
-    } else if (pool.free * 10n < pool.total || pool.total === 0n || exhausted) {
+    } else if (
+      pool.free * 100n < pool.total * BigInt(settings.lowFreePercent) ||
+      pool.total === 0n ||
+      exhausted
+    ) {
       problems++;
       out.push(
         makeFinding('IPAM-103', {
@@ -598,12 +639,16 @@ function evaluateEndpoints(analysis: IpamAnalysis, data: IpamData, out: Finding[
   }
 }
 
-export function evaluateIpam(data: IpamData, now: Date): Finding[] {
+export function evaluateIpam(
+  data: IpamData,
+  now: Date,
+  settings: IpamSettings = DEFAULT_IPAM_SETTINGS,
+): Finding[] {
   const analysis = analyzeIpam(data);
   const out: Finding[] = [];
-  for (const vm of data.vsphereVMs) evaluateVmMemo(analysis, vm, now, out);
-  for (const claim of data.claims) evaluateClaim(analysis, claim, now, out);
-  evaluatePools(analysis, out);
+  for (const vm of data.vsphereVMs) evaluateVmMemo(analysis, vm, now, settings, out);
+  for (const claim of data.claims) evaluateClaim(analysis, claim, now, settings, out);
+  evaluatePools(analysis, settings, out);
   evaluateAddresses(analysis, out);
   evaluateEndpoints(analysis, data, out);
   return stabilize(out);
@@ -649,8 +694,8 @@ function stabilize(findings: Finding[]): Finding[] {
 export const ipamEvaluator: Evaluator = {
   probe: 'ipam',
   dependsOn: ['ipam'],
-  evaluate: ({ snapshot, now }: EvaluationInput) => {
+  evaluate: ({ snapshot, config, now }: EvaluationInput) => {
     const data = snapshot.ipam?.data as IpamData | undefined;
-    return data ? evaluateIpam(data, now) : [];
+    return data ? evaluateIpam(data, now, ipamSettings(config)) : [];
   },
 };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { compareFindings, type Finding, subjectKey } from '../../../src/model/finding.js';
 import { analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
-import { evaluateIpam, explainReason, GRACE_MS } from '../../../src/model/ipam/evaluate.js';
+import { evaluateIpam, explainReason, GRACE_MS, ipamSettings } from '../../../src/model/ipam/evaluate.js';
 import { ipamDataFromObjects, toPool } from '../../../src/model/ipam/records.js';
 import type { IpamData } from '../../../src/model/ipam/types.js';
 
@@ -602,6 +602,24 @@ describe('IPAM rules one by one', () => {
     expect(summary(evaluateIpam({ ...data, namespace: 'tenant-a' }, NOW))).not.toContain(
       'info IPAM-107 GlobalInClusterIPPool//shared//',
     );
+  });
+
+  it('takes the grace period and the low-free threshold from [ipam]', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24 }),
+      ...claim('c-1', 'p', { bound: '10.0.0.10' }),
+      ...claim('c-2', 'p', { created: 15 }),
+    ];
+    const data = ipamDataFromObjects(objects);
+    expect(summary(evaluateIpam(data, NOW))).toEqual([
+      'warn IPAM-003 IPAddressClaim/default/c-2//',
+      'pass IPAM-101 InClusterIPPool/default/p//',
+    ]);
+    const strict = ipamSettings({ ipam: { graceMinutes: 30, lowFreePercent: 95 } });
+    expect(summary(evaluateIpam(data, NOW, strict))).toEqual([
+      'warn IPAM-103 InClusterIPPool/default/p//',
+      'info IPAM-003 IPAddressClaim/default/c-2//',
+    ]);
   });
 
   it('puts unknown reasons into words too', () => {

@@ -98,6 +98,24 @@ class Terminal {
   }
 }
 
+/** Children of a process, from /proc (no procps needed on the CI machine). */
+function childProcesses(ppid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === ppid) out.push({ pid: Number(entry), comm });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
 const CONFIG = `[registry]
 private = ["registry.example.internal/tkg"]
 profile = "tkg"
@@ -235,10 +253,9 @@ describe('airgap-top TUI in a terminal (tmux)', () => {
     try {
       await term.waitFor('Top failures', 30_000);
       const shell = term.paneFlag('#{pane_pid}');
-      const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' })
-        .trim()
-        .split('\n')[0] as string;
-      process.kill(Number(node), 'SIGTERM');
+      const node = childProcesses(Number(shell)).find((p) => p.comm === 'node');
+      expect(node, 'the node process under the pane shell').toBeDefined();
+      process.kill(node?.pid as number, 'SIGTERM');
       const after = await term.waitFor(new RegExp(`${EXIT_MARK}\\d+\\n-?icanon`));
       expect(after).toContain(`${EXIT_MARK}0`);
       expect(after).toMatch(/^icanon$/m);

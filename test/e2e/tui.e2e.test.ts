@@ -142,6 +142,19 @@ async function walkThrough(term: Terminal): Promise<void> {
   term.keys('Escape');
   await term.waitFor('Top failures');
 
+  // Every probe screen is one key away and draws (its tables, or why it does not apply), no bug.
+  for (const [key, name] of [
+    ['2', 'nodes'],
+    ['3', 'ipam'],
+    ['4', 'portgroups'],
+    ['5', 'containerd'],
+  ]) {
+    term.keys(key as string);
+    const screen = await term.waitFor(`overview › ${name} (`);
+    expect(screen).toMatch(/^(ready|not applicable)/m);
+    expect(screen).not.toMatch(/view failed|^ERROR {2}/m);
+  }
+
   // Jump to the images probe with one key; its own tables are there, findings last.
   term.keys('1');
   const images = await term.waitFor('overview › images');

@@ -588,6 +588,8 @@ function uidFrom(r: () => number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+const POOL_SIZE = 3 * 256 + 254;
+
 /** Cluster, Machines, VSphereMachines, VSphereVMs, claims, addresses and one pool per zone. */
 function capiObjects(
   nodes: NodeInfo[],
@@ -644,10 +646,11 @@ function capiObjects(
         gateway: '10.20.255.254',
       },
       status: {
+        // x.y.(4z).1 - x.y.(4z+3).254 holds 3 * 256 + 254 addresses; the gateway is outside.
         ipAddresses: {
-          total: 4 * 254,
+          total: POOL_SIZE,
           used: nodes.filter((_, i) => i % zones.length === zi).length,
-          free: 4 * 254 - nodes.filter((_, i) => i % zones.length === zi).length,
+          free: POOL_SIZE - nodes.filter((_, i) => i % zones.length === zi).length,
           outOfRange: 0,
         },
       },

@@ -520,3 +520,32 @@ describe('the simulator speaks the Kubernetes API', () => {
     expect(sim.requests.every((r) => typeof r.userAgent === 'string' && r.status > 0)).toBe(true);
   });
 });
+
+describe("a scenario's faults section", () => {
+  it('applies at start: the first request fails with 503 and Retry-After, the next succeeds', async () => {
+    const sim = await startTestSimulator([
+      {
+        apiVersion: 'sim.airgap-top.dev/v1alpha1',
+        kind: 'Scenario',
+        faults: { failNext: { count: 1, status: 503, retryAfterSeconds: 2 } },
+      },
+    ]);
+    try {
+      const api = client(sim);
+      const first = await api('GET', '/api/v1/namespaces');
+      expect([first.status, first.headers['retry-after'], first.json.reason]).toEqual([
+        503,
+        '2',
+        'ServiceUnavailable',
+      ]);
+      expect((await api('GET', '/api/v1/namespaces')).json.items.map((n: Json) => n.metadata.name)).toEqual([
+        'default',
+        'kube-node-lease',
+        'kube-public',
+        'kube-system',
+      ]);
+    } finally {
+      await sim.close();
+    }
+  });
+});

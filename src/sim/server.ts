@@ -361,6 +361,8 @@ export class Simulator {
         durationMs: performance.now() - started,
         bytes,
       });
+      // A long-running `airgap-top sim` keeps the newest requests only.
+      if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, MAX_RECORDED_REQUESTS / 10);
     };
     res.on('finish', record);
     res.on('close', () => {
@@ -1101,6 +1103,7 @@ export class Simulator {
 }
 
 const TABLE_CONTENT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+const MAX_RECORDED_REQUESTS = 100_000;
 
 /** The Kubernetes verb of a request (get, list, watch, create, update, patch, delete, deletecollection). */
 export function kubeVerb(method: string, url: URL): string {

@@ -23,7 +23,8 @@ export function columnWidths(columns: readonly ViewColumn[], total: number): num
     i === columns.length - 1 ? 0 : (c.width ?? Math.max(8, c.title.length + 2)),
   );
   let fixed = widths.reduce((a, b) => a + b, 0);
-  const minLast = columns.length ? Math.min(20, Math.max(4, total - fixed - gaps)) : 0;
+  // The last column (usually the sentence: finding, reason) keeps a readable share when space is short.
+  const minLast = columns.length ? Math.min(20, Math.max(4, Math.floor(total / 4))) : 0;
   while (fixed + gaps + minLast > total && fixed > 0) {
     const widest = widths.reduce((best, w, i) => (w > (widths[best] ?? 0) ? i : best), 0);
     const w = widths[widest] ?? 0;

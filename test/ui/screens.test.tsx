@@ -511,6 +511,13 @@ describe('live and fast', () => {
     const narrow = await app.waitFor((x) => x.includes('Top failures'));
     for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
     app.unmount();
+    // 80 columns (a default terminal): every probe tab stays, the sentence column stays readable.
+    const app80 = renderApp(src, { width: 80, height: 24 });
+    const f = await app80.waitFor((x) => x.includes('Top failures'));
+    expect(f).toContain('5 ctrd');
+    expect(f).toContain('WORST FINDING');
+    expect(f.split('\n').length).toBeLessThanOrEqual(24);
+    app80.unmount();
   });
 
   test('secrets never reach the screen', async () => {

@@ -12,6 +12,14 @@ export interface NavBarProps {
   readonly width: number;
 }
 
+const SHORT: Readonly<Record<ProbeId, string>> = {
+  images: 'img',
+  topology: 'nodes',
+  ipam: 'ipam',
+  portgroups: 'pg',
+  containerd: 'ctrd',
+};
+
 function badge(r: ProbeResult): string {
   if (r.bug) return 'BUG';
   if (r.status === 'error') return 'ERR';
@@ -25,13 +33,24 @@ function badge(r: ProbeResult): string {
 /** The screens one key away (0-5) with their worst state, and where you are (breadcrumb). */
 export function NavBar(props: NavBarProps) {
   const theme = useTheme();
-  const tabs = [
+  const full = [
     { id: undefined as ProbeId | undefined, text: '0 overview' },
     ...props.results.map((r, i) => ({
       id: r.id as ProbeId | undefined,
       text: `${i + 1} ${PROBE_COMMANDS[r.id]} ${badge(r)}`,
     })),
   ];
+  // On a narrow terminal every probe stays visible with a short name.
+  const fits = full.reduce((n, t) => n + t.text.length + 3, 0) <= props.width;
+  const tabs = fits
+    ? full
+    : [
+        { id: undefined as ProbeId | undefined, text: '0 home' },
+        ...props.results.map((r, i) => ({
+          id: r.id as ProbeId | undefined,
+          text: `${i + 1} ${SHORT[r.id]} ${badge(r)}`,
+        })),
+      ];
   let used = 0;
   return (
     <Box flexDirection="column" width={props.width}>

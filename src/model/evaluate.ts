@@ -14,6 +14,12 @@ export interface EvaluationInput {
 export interface Evaluator {
   readonly probe: ProbeId;
   readonly dependsOn: readonly ProbeId[];
+  /**
+   * Whether verdicts change with the clock alone (grace periods, flap windows, certificate expiry).
+   * Only those are refreshed periodically; the others re-run only when their data changes.
+   * Defaults to true, the safe side.
+   */
+  readonly timeDependent?: boolean;
   evaluate(input: EvaluationInput): Finding[];
 }
 
@@ -77,7 +83,7 @@ export class Evaluation {
     const fresh =
       cached &&
       cached.config === config &&
-      now.getTime() - cached.at < this.maxAgeMs &&
+      (evaluator.timeDependent === false || now.getTime() - cached.at < this.maxAgeMs) &&
       cached.deps.length === deps.length &&
       cached.deps.every((d, i) => d === deps[i]);
     let entry = fresh ? cached : undefined;

@@ -629,6 +629,7 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
 export const imagesEvaluator: Evaluator = {
   probe: 'images',
   dependsOn: ['images'],
+  timeDependent: false,
   evaluate({ snapshot, config }: EvaluationInput): Finding[] {
     const data = snapshot.images?.data as ImagesData | undefined;
     if (!data) return [];

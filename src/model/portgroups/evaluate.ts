@@ -196,6 +196,7 @@ export function evaluatePortgroups(data: PortgroupsData, requested: readonly str
 export const portgroupsEvaluator: Evaluator = {
   probe: 'portgroups',
   dependsOn: ['portgroups'],
+  timeDependent: false,
   evaluate: ({ snapshot, config }) => {
     const data = snapshot.portgroups?.data as PortgroupsData | undefined;
     return data ? evaluatePortgroups(data, config.vsphere?.portgroups ?? []) : [];

@@ -207,29 +207,31 @@ export default async function simBench(ctx) {
     const images = kubectls[0].stdout.trim().split(' ').length;
 
     // (c) floor and (e) serve time vs parse time
-    // Serve wall time ends when the last byte is accepted by the socket, so it is paced by the
-    // client's reading; the simulator's own cost is the CPU this process spends on the request
-    // (routing, serialisation, TLS), measured while nothing else runs here.
+    // The simulator's serve time is the event-loop time it was busy with the request (routing,
+    // serialising, TLS encryption), recorded per request; the wall time to the last byte is also
+    // shown but is paced by the client reading. The first request encodes the list (cached after).
     const floors = [];
-    const serves = [];
-    const serveCpu = [];
+    const busy = [];
+    const walls = [];
+    let coldBusyMs = Number.NaN;
     for (let i = 0; i < runs + 1; i++) {
       const before = ctx.handle.requests.length;
-      const cpu = process.cpuUsage();
       const floor = await runFloor(ctx, caFile);
-      const used = process.cpuUsage(cpu);
       const served = ctx.handle.requests
         .slice(before)
         .find((r) => r.path === '/api/v1/pods' && r.status === 200);
-      if (i === 0 && runs > 1) continue; // the first request encodes the list once (cached after)
+      if (i === 0) {
+        coldBusyMs = served?.busyMs ?? Number.NaN;
+        if (runs > 1) continue;
+      }
       floors.push(floor);
-      serves.push(served?.durationMs ?? Number.NaN);
-      serveCpu.push((used.user + used.system) / 1000);
+      busy.push(served?.busyMs ?? Number.NaN);
+      walls.push(served?.durationMs ?? Number.NaN);
     }
     const floorMs = median(floors.map((f) => f.totalMs));
     const parseMs = median(floors.map((f) => f.parseMs));
-    const serveMs = median(serveCpu);
-    const serveWallMs = median(serves);
+    const serveMs = median(busy);
+    const serveWallMs = median(walls);
     const mb = (floors[0].bytes / 1024 / 1024).toFixed(1);
 
     // (d) watch latency
@@ -253,7 +255,7 @@ export default async function simBench(ctx) {
       `(d) watch latency pod→finding   median ${fmt(median(wl))}, max ${fmt(Math.max(...wl))} over ${wl.length} pods (first sync in-process ${fmt(watch.firstSyncMs)})`,
     );
     lines.push(
-      `(e) simulator serve vs parse    serve CPU ${fmt(serveMs)} (wall to last byte ${fmt(serveWallMs)}, client-paced) vs JSON.parse ${fmt(parseMs)}: ratio ${(serveMs / parseMs).toFixed(2)} (${serveMs < parseMs / 4 ? 'OK, < 1/4' : 'NOT below 1/4'})`,
+      `(e) simulator serve vs parse    busy ${fmt(serveMs)} vs JSON.parse ${fmt(parseMs)}: ratio ${(serveMs / parseMs).toFixed(2)} (${serveMs < parseMs / 4 ? 'OK, < 1/4' : 'NOT below 1/4'}); first request ${fmt(coldBusyMs)} (encodes the list); wall to last byte ${fmt(serveWallMs)} (client-paced)`,
     );
     lines.push(
       `ratios: airgap-top/kubectl ${(reportMs / kubectlMs).toFixed(2)}x, airgap-top/floor ${(reportMs / floorMs).toFixed(2)}x, kubectl/floor ${(kubectlMs / floorMs).toFixed(2)}x; RSS airgap-top/kubectl ${(reportRss / kubectlRss).toFixed(2)}x`,

@@ -7,6 +7,12 @@ export interface RecordedRequest {
   readonly status: number;
   /** Time to serve (to the last byte written; for watches, the stream's lifetime). */
   readonly durationMs?: number;
+  /**
+   * Event-loop time the simulator was busy while this request was open (routing, serialising, TLS
+   * encryption), without the time spent waiting for the client to read. Other concurrent requests
+   * count too, so read it where nothing else runs.
+   */
+  readonly busyMs?: number;
   /** Body bytes written. */
   readonly bytes?: number;
 }

@@ -130,10 +130,6 @@ export class ObjectStore {
     return sorted;
   }
 
-  count(type: ResourceType): number {
-    return this.tables.get(resourceKey(type))?.size ?? 0;
-  }
-
   get(type: ResourceType, namespace: string | undefined, name: string): StoredObject | undefined {
     return this.tables.get(resourceKey(type))?.get(objectKey(type.namespaced ? namespace : undefined, name));
   }

@@ -2,6 +2,8 @@ import type { FaultController } from './handle.js';
 
 /** What a scenario's `faults:` section (or a timeline step) may set. */
 export interface FaultSpec {
+  /** Clears every fault first (then the other keys apply). */
+  readonly clear?: boolean;
   readonly latencyMs?: number;
   readonly cutWatchesAfter?: number;
   readonly goneOnNextWatch?: number;
@@ -65,6 +67,7 @@ export class Faults implements FaultController {
 
   apply(spec: FaultSpec | undefined): void {
     if (!spec) return;
+    if (spec.clear) this.clear();
     if (spec.latencyMs !== undefined) this.latency(spec.latencyMs);
     if (spec.cutWatchesAfter !== undefined) this.cutWatchesAfter(spec.cutWatchesAfter);
     if (spec.goneOnNextWatch !== undefined) this.goneOnNextWatch(spec.goneOnNextWatch);

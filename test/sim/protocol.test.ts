@@ -549,3 +549,22 @@ describe("a scenario's faults section", () => {
     }
   });
 });
+
+describe('fixtures/scenarios/flaky-api.yaml', () => {
+  it('runs its timeline of faults and changes without errors', async () => {
+    const path = new URL('../../fixtures/scenarios/flaky-api.yaml', import.meta.url).pathname;
+    const sim = await startTestSimulator(path, { timeline: true, timelineSpeed: 15 });
+    try {
+      const api = client(sim);
+      expect([(await api('GET', '/api/v1/pods')).status, (await api('GET', '/api/v1/pods')).status]).toEqual([
+        429, 429,
+      ]);
+      expect((await api('GET', '/api/v1/pods')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 3300));
+      expect(sim.timelineErrors).toEqual([]);
+      expect(sim.list('v1', 'Pod').map((p) => p.metadata?.name)).toEqual(['app', 'leak-2']);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -307,3 +307,15 @@ describe('scenario time anchor', () => {
     ]);
   });
 });
+
+describe('the example scenarios', () => {
+  it('flaky-api.yaml parses: faults at start and a timeline of faults and changes', async () => {
+    const { loadScenarioPath } = await import('../../src/sim/scenario.js');
+    const scenario = loadScenarioPath(
+      new URL('../../fixtures/scenarios/flaky-api.yaml', import.meta.url).pathname,
+    );
+    expect(scenario.faults).toEqual({ failNext: { count: 2, status: 429, retryAfterSeconds: 1 } });
+    expect(scenario.timeline.map((s) => s.at)).toEqual([15, 20, 30, 45]);
+    expect(scenario.objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Node/node-1', 'Pod/app']);
+  });
+});

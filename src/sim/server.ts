@@ -1149,7 +1149,9 @@ export function kubeVerb(method: string, url: URL): string {
     watchPath = true;
     rest = rest.slice(1);
   }
-  if (rest?.[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  // /namespaces/NS/<resource>... is namespaced; /namespaces/NS/status|finalize is the namespace itself.
+  if (rest?.[0] === 'namespaces' && rest.length >= 3 && rest[2] !== 'status' && rest[2] !== 'finalize')
+    rest = rest.slice(2);
   const named = rest !== undefined && rest.length >= 2;
   switch (method) {
     case 'GET': {

@@ -319,3 +319,25 @@ describe('the example scenarios', () => {
     expect(scenario.objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Node/node-1', 'Pod/app']);
   });
 });
+
+describe('request verbs in the log', () => {
+  it.each([
+    ['GET', '/api/v1/pods', 'list'],
+    ['GET', '/api/v1/pods?watch=true', 'watch'],
+    ['GET', '/api/v1/watch/namespaces/a/pods', 'watch'],
+    ['GET', '/api/v1/namespaces/a/pods/p', 'get'],
+    ['GET', '/api/v1/namespaces/a', 'get'],
+    ['GET', '/api/v1/namespaces/a/status', 'get'],
+    ['GET', '/api/v1/namespaces', 'list'],
+    ['GET', '/apis/ipam.cluster.x-k8s.io/v1beta1/namespaces/a/ipaddressclaims', 'list'],
+    ['GET', '/apis', 'get'],
+    ['POST', '/api/v1/namespaces/a/pods', 'create'],
+    ['PUT', '/api/v1/namespaces/a/pods/p/status', 'update'],
+    ['PATCH', '/api/v1/nodes/n', 'patch'],
+    ['DELETE', '/api/v1/namespaces/a/pods/p', 'delete'],
+    ['DELETE', '/api/v1/namespaces/a/pods', 'deletecollection'],
+  ])('%s %s is %s', async (method, path, verb) => {
+    const { kubeVerb } = await import('../../src/sim/server.js');
+    expect(kubeVerb(method, new URL(path, 'https://127.0.0.1'))).toBe(verb);
+  });
+});

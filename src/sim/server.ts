@@ -124,6 +124,23 @@ function sendJson(res: ServerResponse, code: number, body: unknown, contentType 
  */
 const fullListCache = new WeakMap<readonly StoredObject[], Map<string, Buffer>>();
 
+function fullListItems(entries: readonly StoredObject[], apiVersion: string): Buffer {
+  let byVersion = fullListCache.get(entries);
+  if (!byVersion) {
+    byVersion = new Map();
+    fullListCache.set(entries, byVersion);
+  }
+  let items = byVersion.get(apiVersion);
+  if (!items) {
+    items = Buffer.from(itemsJson(apiVersion, entries));
+    byVersion.set(apiVersion, items);
+  }
+  return items;
+}
+
+/** Collections this big are encoded right after start, before the first client asks. */
+const PREWARM_MIN_ITEMS = 2000;
+
 /**
  * Writes a large body in 1 MB slices, each after the previous drained: TLS encrypts a write in one
  * go before any byte leaves, so slicing lets the client receive and decrypt while the next slice is
@@ -214,6 +231,15 @@ export class Simulator {
 
   elapsedMs(): number {
     return Date.now() - this.startedAt;
+  }
+
+  /** Encodes the whole-list bodies of large collections now (a watch cache does this in a real server). */
+  prewarm(): void {
+    for (const type of this.registry.all()) {
+      const entries = this.store.list(type);
+      if (entries.length >= PREWARM_MIN_ITEMS)
+        fullListItems(entries, apiVersionOf(type.group, type.versions[0] ?? 'v1'));
+    }
   }
 
   /** Loads objects without recording watch history (a watch from before the load relists). */
@@ -950,16 +976,7 @@ export class Simulator {
       return;
     }
     if (page === snapshot.entries && !token && snapshot.entries === this.store.list(type)) {
-      let byVersion = fullListCache.get(page);
-      if (!byVersion) {
-        byVersion = new Map();
-        fullListCache.set(page, byVersion);
-      }
-      let items = byVersion.get(apiVersion);
-      if (!items) {
-        items = Buffer.from(itemsJson(apiVersion, page));
-        byVersion.set(apiVersion, items);
-      }
+      const items = fullListItems(page, apiVersion);
       // The envelope carries the current resourceVersion; only the items are cached.
       const head = Buffer.from(
         `{"kind":"${listKind(type)}","apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(listMeta(rv))},"items":[`,
@@ -1313,6 +1330,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   sim.faults.apply(scenario.faults);
   const { url, kubeconfigPath, tempDir } = await sim.listen(options.port ?? 0, options.kubeconfigOut);
   sim.onTimelineError = options.onTimelineError;
+  setImmediate(() => sim.prewarm());
   if (options.timeline !== false) sim.runTimeline(scenario.timeline, options.timelineSpeed ?? 1);
   const objectsOf = (apiVersion: string, kind: string): KObject[] => {
     const type = sim.registry.byKind(apiVersion, kind);

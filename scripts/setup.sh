@@ -12,8 +12,9 @@ command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
-# Stock kubectl: report --from-dump tests collect a bundle from the simulator with scripts/collect-dump.sh.
-command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
+# Stock kubectl (preinstalled on these machines; Debian's kubernetes-client otherwise): the simulator is
+# proven against it, and --from-dump tests collect a bundle with scripts/collect-dump.sh.
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 # GitHub's CommonMark+GFM reference implementation: validates the Markdown report in tests.
 command -v cmark-gfm >/dev/null 2>&1 || need_apt+=(cmark-gfm)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)

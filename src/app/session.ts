@@ -1,5 +1,4 @@
 import { lookup } from 'node:dns/promises';
-import { readFileSync } from 'node:fs';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
 import { EVALUATORS } from '../model/evaluators.js';
@@ -10,10 +9,9 @@ import { PROBES } from '../probes/index.js';
 import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
 import type { ProbeContext, Resolver } from '../probes/types.js';
 import type { Logger } from './log.js';
+import { TOOL_VERSION } from './version.js';
 
-export const TOOL_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { TOOL_VERSION } from './version.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;
@@ -87,7 +85,10 @@ export class Session {
           // A probe must never reject; if one does, it is a bug shown on that probe only.
           const reason = err instanceof Error ? err.message : String(err);
           this.options.log.error(`probe ${p.id} crashed: ${reason}`);
-          this.store.set(p.id, { status: 'error', message: `probe crashed (a bug in airgap-top): ${reason}` });
+          this.store.set(p.id, {
+            status: 'error',
+            message: `probe crashed (a bug in airgap-top): ${reason}`,
+          });
         }),
       ),
     ).then(() => undefined);

@@ -26,11 +26,14 @@ export function renderChecksReference(markdown: boolean): string {
       }
       out.push('| Code | Severity | Check | Meaning | Remedy |', '|---|---|---|---|---|');
       for (const [code, c] of mine) {
-        out.push(`| ${code} | ${c.severity} | ${cell(c.title)} | ${cell(c.description)} | ${cell(c.remedy)} |`);
+        out.push(
+          `| ${code} | ${c.severity} | ${cell(c.title)} | ${cell(c.description)} | ${cell(c.remedy)} |`,
+        );
       }
       out.push('');
     } else {
-      for (const [code, c] of mine) out.push(`${code.padEnd(9)} ${c.severity.padEnd(5)} ${probe.padEnd(11)} ${c.title}`);
+      for (const [code, c] of mine)
+        out.push(`${code.padEnd(9)} ${c.severity.padEnd(5)} ${probe.padEnd(11)} ${c.title}`);
     }
   }
   return `${out.join('\n').trimEnd()}\n`;

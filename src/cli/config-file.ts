@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, DEFAULT_SSH, DEFAULT_VSPHERE, type Config, parseConfig } from '../model/config.js';
+import { UserFacingError } from '../app/errors.js';
+import { type Config, DEFAULT_CONFIG, DEFAULT_SSH, DEFAULT_VSPHERE, parseConfig } from '../model/config.js';
 import type { ParsedOptions } from './args.js';
-import { UserFacingError } from '../probes/kube/connection.js';
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -33,7 +33,13 @@ export function loadConfigFile(explicit: string | undefined): LoadedConfig {
 export function applyFlags(config: Config, flags: ParsedOptions): Config {
   let next = config;
   if (flags.ssh || flags['ssh-accept-new']) {
-    next = { ...next, ssh: { ...(next.ssh ?? DEFAULT_SSH), acceptNew: flags['ssh-accept-new'] ?? next.ssh?.acceptNew ?? false } };
+    next = {
+      ...next,
+      ssh: {
+        ...(next.ssh ?? DEFAULT_SSH),
+        acceptNew: flags['ssh-accept-new'] ?? next.ssh?.acceptNew ?? false,
+      },
+    };
   }
   if (flags['vsphere-inventory'] || flags['vsphere-insecure']) {
     const base = next.vsphere ?? DEFAULT_VSPHERE;

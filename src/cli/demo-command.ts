@@ -35,6 +35,18 @@ const DEMO_EXTENSIONS: readonly DemoExtension[] = [
   containerdDemoExtension,
 ];
 
+/**
+ * The demo never asks DNS: its names are made up, and a demo must send no traffic off the machine.
+ * Loopback names answer loopback; every other name answers "does not resolve", as it would
+ * inside an air gap.
+ */
+export const demoResolver = async (hostname: string): Promise<string[]> => {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return ['127.0.0.1'];
+  const error = new Error(`getaddrinfo ENOTFOUND ${hostname}`) as NodeJS.ErrnoException;
+  error.code = 'ENOTFOUND';
+  throw error;
+};
+
 export interface DemoEnvironment {
   readonly sim: SimulatorHandleExtended;
   readonly config: Config;
@@ -84,6 +96,7 @@ export async function openDemo(options: {
       config,
       log: options.log,
       live: true,
+      resolve: demoResolver,
     });
     cleanups.push(() => session.close());
     return { sim, config, session, close: closeAll };

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
+import { UserFacingError } from '../app/errors.js';
 import { Logger } from '../app/log.js';
-import { TOOL_VERSION } from '../app/session.js';
+import { TOOL_VERSION } from '../app/version.js';
 import { ConfigError } from '../model/config.js';
-import { UserFacingError } from '../probes/kube/connection.js';
 import { parseCommandLine, USAGE } from './args.js';
 import { renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
-import { runReport } from './report-command.js';
 
 const COMMANDS = ['report', 'demo', 'sim', 'checks', 'tui'] as const;
 
@@ -55,7 +54,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         const loaded = loadConfigFile(flags.config);
         for (const warning of loaded.warnings) process.stderr.write(`airgap-top: warning: ${warning}\n`);
         const config = applyFlags(loaded.config, flags);
-        if (command === 'report') return await runReport(flags, config, log);
+        if (command === 'report') {
+          const { runReport } = await import('./report-command.js');
+          return await runReport(flags, config, log);
+        }
         const { runLiveTui } = await import('./tui-command.js');
         return await runLiveTui(flags, config, log);
       }

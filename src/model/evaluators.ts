@@ -1,5 +1,5 @@
-import type { Evaluator } from './evaluate.js';
 import { containerdEvaluator } from './containerd/evaluate.js';
+import type { Evaluator } from './evaluate.js';
 import { imagesEvaluator } from './images/evaluate.js';
 import { ipamEvaluator } from './ipam/evaluate.js';
 import { portgroupsEvaluator } from './portgroups/evaluate.js';

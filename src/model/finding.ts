@@ -46,7 +46,13 @@ export function worstSeverity(findings: readonly Finding[]): Severity | undefine
 
 /** Stable identity of a subject: the UI keys its cursor on it, reports diff on it. */
 export function subjectKey(subject: Subject): string {
-  return [subject.kind, subject.namespace ?? '', subject.name, subject.container ?? '', subject.node ?? ''].join('/');
+  return [
+    subject.kind,
+    subject.namespace ?? '',
+    subject.name,
+    subject.container ?? '',
+    subject.node ?? '',
+  ].join('/');
 }
 
 /** Stable identity of a finding across runs (for `--diff` and the cursor). */

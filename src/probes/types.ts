@@ -1,7 +1,7 @@
+import type { Logger } from '../app/log.js';
 import type { Config } from '../model/config.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Store } from '../model/store.js';
-import type { Logger } from '../app/log.js';
 import type { KubeConnection } from './kube/connection.js';
 
 /** Looks up a host name; injected so tests never resolve made-up names. */

@@ -57,7 +57,10 @@ describe('airgap-top exits 2 with one clear line when it cannot run', () => {
   });
 
   it('missing kubeconfig', () => {
-    expectOneLineExit2(run(['report', '--kubeconfig', join(dir, 'nope')]), /kubeconfig .*nope does not exist/);
+    expectOneLineExit2(
+      run(['report', '--kubeconfig', join(dir, 'nope')]),
+      /kubeconfig .*nope does not exist/,
+    );
   });
 
   it('unreachable API server', async () => {
@@ -68,7 +71,10 @@ describe('airgap-top exits 2 with one clear line when it cannot run', () => {
   });
 
   it('missing config file', () => {
-    expectOneLineExit2(run(['report', '--config', join(dir, 'absent.toml')]), /config file .*absent.toml does not exist/);
+    expectOneLineExit2(
+      run(['report', '--config', join(dir, 'absent.toml')]),
+      /config file .*absent.toml does not exist/,
+    );
   });
 
   it('config with a wrong type', () => {

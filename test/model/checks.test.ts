@@ -27,7 +27,13 @@ describe('check codes', () => {
   });
 
   it('follow PREFIX-NNN with the prefix of their probe', () => {
-    const prefix = { images: 'IMG', topology: 'TOPO', ipam: 'IPAM', portgroups: 'PG', containerd: 'CTRD' } as const;
+    const prefix = {
+      images: 'IMG',
+      topology: 'TOPO',
+      ipam: 'IPAM',
+      portgroups: 'PG',
+      containerd: 'CTRD',
+    } as const;
     for (const [code, check] of entries) {
       expect(code).toMatch(new RegExp(`^${prefix[check.probe]}-\\d{3}$`));
       expect(check.title.length).toBeGreaterThan(3);

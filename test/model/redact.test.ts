@@ -6,10 +6,22 @@ describe('SecretRegistry', () => {
     const s = new SecretRegistry();
     s.add('s3cr3t-token-value');
     s.add('ab'); // too short to mask safely: refused
-    expect(s.redactText('Authorization: Bearer s3cr3t-token-value!')).toBe(`Authorization: Bearer ${REDACTED}!`);
+    expect(s.redactText('Authorization: Bearer s3cr3t-token-value!')).toBe(
+      `Authorization: Bearer ${REDACTED}!`,
+    );
     expect(s.redactText('ab cd')).toBe('ab cd');
-    const value = { a: ['x s3cr3t-token-value'], auth: { username: 'u', password: 'p4ss' }, identitytoken: 'zz', ok: true };
-    expect(s.redactDeep(value)).toEqual({ a: [`x ${REDACTED}`], auth: REDACTED, identitytoken: REDACTED, ok: true });
+    const value = {
+      a: ['x s3cr3t-token-value'],
+      auth: { username: 'u', password: 'p4ss' },
+      identitytoken: 'zz',
+      ok: true,
+    };
+    expect(s.redactDeep(value)).toEqual({
+      a: [`x ${REDACTED}`],
+      auth: REDACTED,
+      identitytoken: REDACTED,
+      ok: true,
+    });
     expect(value.a[0]).toBe('x s3cr3t-token-value');
   });
 

@@ -3,7 +3,11 @@ import type { ProbeResult } from '../../src/model/evaluate.js';
 import { countBySeverity, type Finding } from '../../src/model/finding.js';
 import { buildReport, reportExitCode } from '../../src/model/report.js';
 
-function result(id: ProbeResult['id'], status: ProbeResult['status'], severities: Finding['severity'][]): ProbeResult {
+function result(
+  id: ProbeResult['id'],
+  status: ProbeResult['status'],
+  severities: Finding['severity'][],
+): ProbeResult {
   const findings = severities.map(
     (severity, i) =>
       ({
@@ -17,10 +21,21 @@ function result(id: ProbeResult['id'], status: ProbeResult['status'], severities
         remedy: 'r',
       }) as unknown as Finding,
   );
-  return { id, title: id, status, findings, summary: countBySeverity(findings), message: status === 'error' ? 'boom' : undefined };
+  return {
+    id,
+    title: id,
+    status,
+    findings,
+    summary: countBySeverity(findings),
+    message: status === 'error' ? 'boom' : undefined,
+  };
 }
 
-const meta = { generatedAt: new Date('2026-01-01T00:00:00Z'), toolVersion: '0.0.0', privateRegistries: ['r.example/x'] };
+const meta = {
+  generatedAt: new Date('2026-01-01T00:00:00Z'),
+  toolVersion: '0.0.0',
+  privateRegistries: ['r.example/x'],
+};
 
 describe('reportExitCode', () => {
   it.each([
@@ -37,7 +52,12 @@ describe('reportExitCode', () => {
   it('carries the versioned shape', () => {
     const report = buildReport([result('images', 'error', [])], meta);
     expect(report.schemaVersion).toBe(1);
-    expect(report.probes[0]).toMatchObject({ id: 'images', status: 'error', error: 'boom', summary: { fail: 0 } });
+    expect(report.probes[0]).toMatchObject({
+      id: 'images',
+      status: 'error',
+      error: 'boom',
+      summary: { fail: 0 },
+    });
     expect(report.summary.probesInError).toBe(1);
   });
 });

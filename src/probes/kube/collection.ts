@@ -1,4 +1,4 @@
-import { type KubeConnection, KubeApiError } from './connection.js';
+import { KubeApiError, type KubeConnection } from './connection.js';
 
 /** The minimal shape every Kubernetes object has. */
 export interface KubeObject {
@@ -264,8 +264,10 @@ function keyOf(obj: KubeObject): string {
 
 function describeListError(err: unknown, path: string): string {
   if (err instanceof KubeApiError) {
-    if (err.statusCode === 401) return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
-    if (err.statusCode === 403) return `forbidden to list ${path}: the user needs list and watch on it (RBAC)`;
+    if (err.statusCode === 401)
+      return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
+    if (err.statusCode === 403)
+      return `forbidden to list ${path}: the user needs list and watch on it (RBAC)`;
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

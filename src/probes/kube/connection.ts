@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import https from 'node:https';
 import http from 'node:http';
+import https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { UserFacingError } from '../../app/errors.js';
 import { secrets } from '../../model/redact.js';
 
-/** The user can fix this (bad kubeconfig, unreachable server): one line, exit code 2. */
-export class UserFacingError extends Error {
-  override readonly name = 'UserFacingError';
-}
+export { UserFacingError };
 
 /** An HTTP error from the API server, with its Status object's reason when there is one. */
 export class KubeApiError extends Error {
@@ -84,7 +82,9 @@ export class KubeConnection {
             try {
               resolve(JSON.parse(body) as T);
             } catch {
-              reject(new KubeApiError(status, `${path}: the API server answered with something that is not JSON`));
+              reject(
+                new KubeApiError(status, `${path}: the API server answered with something that is not JSON`),
+              );
             }
             return;
           }
@@ -96,7 +96,13 @@ export class KubeConnection {
             /* not a Status object */
           }
           const retryAfter = Number(res.headers['retry-after']);
-          reject(new KubeApiError(status, `GET ${path}: ${message}`, Number.isFinite(retryAfter) ? retryAfter : undefined));
+          reject(
+            new KubeApiError(
+              status,
+              `GET ${path}: ${message}`,
+              Number.isFinite(retryAfter) ? retryAfter : undefined,
+            ),
+          );
         });
       });
       req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs / 1000}s`)));
@@ -145,8 +151,8 @@ export class KubeConnection {
     const groups = await this.groups();
     const g = groups.get(group);
     if (!g) return undefined;
-    const order = [g.preferredVersion, ...acceptable.filter((v) => v !== g.preferredVersion)].filter((v) =>
-      acceptable.includes(v) && g.versions.includes(v),
+    const order = [g.preferredVersion, ...acceptable.filter((v) => v !== g.preferredVersion)].filter(
+      (v) => acceptable.includes(v) && g.versions.includes(v),
     );
     for (const version of order) {
       const list = await this.getJson<{ resources: ApiResourceInfo[] }>(`/apis/${group}/${version}`).catch(
@@ -210,7 +216,9 @@ export function describeNetworkError(err: unknown, server: string): Error {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
     case 'ECONNREFUSED':
-      return new UserFacingError(`API server ${server} refused the connection (is the cluster up, the port right?)`);
+      return new UserFacingError(
+        `API server ${server} refused the connection (is the cluster up, the port right?)`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new UserFacingError(`API server ${server}: host name does not resolve`);
@@ -224,7 +232,9 @@ export function describeNetworkError(err: unknown, server: string): Error {
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new UserFacingError(`API server ${server}: TLS verification failed (${e.code}); check certificate-authority-data`);
+      return new UserFacingError(
+        `API server ${server}: TLS verification failed (${e.code}); check certificate-authority-data`,
+      );
     default:
       return err instanceof Error ? err : new Error(String(err));
   }

@@ -28,8 +28,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: with this machine's npm setting omit-lockfile-registry-resolved, npm 11
+  # leaves other platforms' optional packages (biome's per-OS binaries) out of the lock and npm ci
+  # then refuses it as "out of sync". npm install still installs exactly the locked versions.
+  echo "setup: npm install (locked versions)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 npm run --silent build

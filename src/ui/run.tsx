@@ -48,11 +48,9 @@ export async function runTuiOn(
   // React's development build is several times slower per frame (prop diffing, performance marks);
   // it must be chosen before React is first loaded, hence the imports below are dynamic.
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, { createElement }, { App }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('./App.js'),
-  ]);
+  const [{ render }, { createElement }, { App }] = await withoutCiMarkers(stdout.isTTY === true, () =>
+    Promise.all([import('ink'), import('react'), import('./App.js')]),
+  );
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
   let restored = false;
   const restore = (): void => {
@@ -85,5 +83,24 @@ export async function runTuiOn(
     instance.cleanup();
     restore();
     close();
+  }
+}
+
+/**
+ * Ink reads CI/CONTINUOUS_INTEGRATION once, when it is first imported, and then draws only the last
+ * frame. On a real terminal the screen is interactive whatever the environment says (an SRE's shell
+ * in a CI runner, or tmux started from one), so the markers are hidden while Ink loads, then put back.
+ */
+async function withoutCiMarkers<T>(terminal: boolean, load: () => Promise<T>): Promise<T> {
+  if (!terminal) return load();
+  const saved: Record<string, string | undefined> = {};
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    saved[key] = process.env[key];
+    delete process.env[key];
+  }
+  try {
+    return await load();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
   }
 }

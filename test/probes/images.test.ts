@@ -7,42 +7,17 @@ import { parse } from 'yaml';
 import { Logger } from '../../src/app/log.js';
 import { Session } from '../../src/app/session.js';
 import { parseConfig } from '../../src/model/config.js';
-import { compareFindings, type Finding, subjectLabel } from '../../src/model/finding.js';
 import type { ImagesData } from '../../src/model/images/types.js';
 import type { Report } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
 import { podsErrorMessage, runImagesProbe } from '../../src/probes/images.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { IMAGES_FIXTURE_FINDINGS, triples } from '../model/images/expected.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURE = join(ROOT, 'fixtures/images/pods.yaml');
 const CONFIG = join(ROOT, 'fixtures/images/airgap-top.toml');
-
-/** What fixtures/images/pods.yaml must produce (the same list test/model/images pins). */
-const EXPECTED = [
-  'IMG-002 fail Pod default/toolbox [debugger-x7k2q]',
-  'IMG-002 fail Pod default/web-7d4b9c8f5-q8zlm [nginx]',
-  'IMG-002 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
-  'IMG-002 fail Pod monitoring/prometheus-0 [prometheus]',
-  'IMG-003 fail Pod ops/legacy-tools [curl]',
-  'IMG-003 fail Pod ops/legacy-tools [jq]',
-  'IMG-005 fail Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
-  'IMG-005 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
-  'IMG-006 fail Pod default/bad-image [app]',
-  'IMG-004 warn Pod apps/api-5f6d8c9b7-4kq9s [api]',
-  'IMG-007 info Pod kube-system/kube-vip-tkg-wc-control-plane-k8x2p [pause]',
-  'IMG-001 pass Pod apps/api-5f6d8c9b7-4kq9s [api]',
-  'IMG-001 pass Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
-  'IMG-001 pass Pod default/toolbox [toolbox]',
-  'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [antrea-agent]',
-  'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [install-cni]',
-  'IMG-001 pass Pod monitoring/prometheus-0 [config-reloader]',
-];
-
-function triples(findings: readonly Finding[]): string[] {
-  return [...findings].sort(compareFindings).map((f) => `${f.code} ${f.severity} ${subjectLabel(f.subject)}`);
-}
 
 function fixtureObjects(): Record<string, unknown>[] {
   return (parse(readFileSync(FIXTURE, 'utf8')) as { items: Record<string, unknown>[] }).items;
@@ -121,7 +96,7 @@ describe('airgap-top report against the simulator (images)', () => {
     const report = JSON.parse(stdout) as Report;
     const images = report.probes.find((p) => p.id === 'images');
     expect(images?.status).toBe('ready');
-    expect(triples(images?.findings ?? [])).toEqual(EXPECTED);
+    expect(triples(images?.findings ?? [])).toEqual(IMAGES_FIXTURE_FINDINGS);
     expect(images?.summary).toEqual({ pass: 6, info: 1, warn: 1, fail: 9 });
     const nginx = images?.findings.find((f) => f.subject.container === 'nginx');
     expect(nginx?.evidence).toMatchObject({

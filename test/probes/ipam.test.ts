@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { Logger } from '../../src/app/log.js';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
-import { compareFindings, type Finding, subjectKey } from '../../src/model/finding.js';
+import type { Finding } from '../../src/model/finding.js';
 import { evaluateIpam } from '../../src/model/ipam/evaluate.js';
 import type { IpamData } from '../../src/model/ipam/types.js';
 import { Store } from '../../src/model/store.js';
@@ -15,6 +15,7 @@ import { ipamProbe } from '../../src/probes/ipam.js';
 import { type KubeConnection, loadKubeConnection } from '../../src/probes/kube/connection.js';
 import type { ProbeContext, Resolver } from '../../src/probes/types.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
+import { IPAM_SCENARIO_FINDINGS, summary } from '../model/ipam/expected.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -38,38 +39,6 @@ function scenario(options: { endpointFor?: Record<string, string> } = {}): Obj[]
   }
   return items;
 }
-
-function summary(findings: readonly Finding[]): string[] {
-  return [...findings].sort(compareFindings).map((f) => `${f.severity} ${f.code} ${subjectKey(f.subject)}`);
-}
-
-/** What the scenario must produce (the unit test pins the same list on the raw fixture). */
-const EXPECTED = [
-  'fail IPAM-002 VSphereVM/tenant-a/wc-2-md-0-b//',
-  'fail IPAM-004 IPAddressClaim/tenant-a/wc-2-md-0-c-0-0//',
-  'fail IPAM-005 VSphereVM/default/wc-1-md-0-d//',
-  'fail IPAM-102 InClusterIPPool/tenant-a/small-pool//',
-  'fail IPAM-104 GlobalInClusterIPPool//shared-nodes//',
-  'fail IPAM-104 InClusterIPPool/default/inclusterippool//',
-  'fail IPAM-105 InClusterIPPool/tenant-b/bad-gateway//',
-  'fail IPAM-106 InClusterIPPool/tenant-a/edge//',
-  'fail IPAM-201 IPAddress/default/wc-1-md-0-b-0-0//',
-  'fail IPAM-201 IPAddress/tenant-a/wc-2-md-0-a-0-0//',
-  'fail IPAM-202 IPAddress/default/wc-1-md-0-c-0-0//',
-  'fail IPAM-301 Cluster/default/wc-1//',
-  'warn IPAM-003 IPAddressClaim/tenant-a/wc-2-md-0-b-0-0//',
-  'warn IPAM-103 InClusterIPPool/tenant-b/almost-full//',
-  'warn IPAM-302 Cluster/tenant-a/wc-2//',
-  'info IPAM-002 VSphereVM/tenant-a/wc-2-md-0-c//',
-  'info IPAM-107 InClusterIPPool/default/inclusterippool//',
-  'pass IPAM-001 VSphereVM/default/wc-1-cp-abc12//',
-  'pass IPAM-001 VSphereVM/default/wc-1-md-0-a//',
-  'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-0//',
-  'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-1//',
-  'pass IPAM-001 VSphereVM/tenant-b/wc-3-cp-0//',
-  'pass IPAM-101 InClusterIPPool/tenant-b/v6-pool//',
-  'pass IPAM-303 Cluster/tenant-b/wc-3//',
-];
 
 function context(
   kube: KubeConnection,
@@ -136,7 +105,7 @@ describe('ipam probe against the Kubernetes API simulator', () => {
     });
     expect(asked).toEqual([FQDN]);
     expect(data.resolutions[FQDN]?.error).toContain('ENOTFOUND');
-    expect(summary(evaluateIpam(data, new Date()))).toEqual(EXPECTED);
+    expect(summary(evaluateIpam(data, new Date()))).toEqual(IPAM_SCENARIO_FINDINGS);
   });
 
   it('keeps watching: one pool edit makes new data, other records keep their identity', async () => {
@@ -220,9 +189,9 @@ describe('airgap-top report (built CLI) carries the IPAM findings', () => {
     };
     const ipam = json.probes.find((p) => p.id === 'ipam');
     expect(ipam?.status).toBe('ready');
-    const expected = EXPECTED.filter((l) => !l.includes('IPAM-302 Cluster/tenant-a/wc-2')).concat(
-      'pass IPAM-303 Cluster/tenant-a/wc-2//',
-    );
+    const expected = IPAM_SCENARIO_FINDINGS.filter(
+      (l) => !l.includes('IPAM-302 Cluster/tenant-a/wc-2'),
+    ).concat('pass IPAM-303 Cluster/tenant-a/wc-2//');
     expect(summary(ipam?.findings ?? [])).toEqual(expected.sort(bySeverityThenText));
     const vm = ipam?.findings.find((f) => f.code === 'IPAM-002' && f.subject.name === 'wc-2-md-0-b');
     expect(vm?.evidence).toMatchObject({

@@ -9,33 +9,12 @@ import {
   isPublicRegistry,
 } from '../../../src/model/images/evaluate.js';
 import type { ContainerRecord, ImagesData, PodRecord } from '../../../src/model/images/types.js';
+import { IMAGES_FIXTURE_FINDINGS, triples } from './expected.js';
 import { fixtureConfig, fixtureData } from './fixture.js';
-
-function triples(findings: readonly Finding[]): string[] {
-  return [...findings].sort(compareFindings).map((f) => `${f.code} ${f.severity} ${subjectLabel(f.subject)}`);
-}
 
 describe('evaluateImages over fixtures/images/pods.yaml', () => {
   it('flags exactly the right containers with the right severities', () => {
-    expect(triples(evaluateImages(fixtureData(), fixtureConfig()))).toEqual([
-      'IMG-002 fail Pod default/toolbox [debugger-x7k2q]',
-      'IMG-002 fail Pod default/web-7d4b9c8f5-q8zlm [nginx]',
-      'IMG-002 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
-      'IMG-002 fail Pod monitoring/prometheus-0 [prometheus]',
-      'IMG-003 fail Pod ops/legacy-tools [curl]',
-      'IMG-003 fail Pod ops/legacy-tools [jq]',
-      'IMG-005 fail Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
-      'IMG-005 fail Pod kube-system/etcd-defrag-29391840-7mz5k [defrag]',
-      'IMG-006 fail Pod default/bad-image [app]',
-      'IMG-004 warn Pod apps/api-5f6d8c9b7-4kq9s [api]',
-      'IMG-007 info Pod kube-system/kube-vip-tkg-wc-control-plane-k8x2p [pause]',
-      'IMG-001 pass Pod apps/api-5f6d8c9b7-4kq9s [api]',
-      'IMG-001 pass Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
-      'IMG-001 pass Pod default/toolbox [toolbox]',
-      'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [antrea-agent]',
-      'IMG-001 pass Pod kube-system/antrea-agent-7xk2p [install-cni]',
-      'IMG-001 pass Pod monitoring/prometheus-0 [config-reloader]',
-    ]);
+    expect(triples(evaluateImages(fixtureData(), fixtureConfig()))).toEqual(IMAGES_FIXTURE_FINDINGS);
   });
 
   it('names the workload, the normalised reference and the kubelet message', () => {

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { compareFindings, type Finding, subjectKey } from '../../../src/model/finding.js';
+import { compareFindings, type Finding } from '../../../src/model/finding.js';
 import { analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
 import { evaluateIpam, explainReason, GRACE_MS, ipamSettings } from '../../../src/model/ipam/evaluate.js';
 import { ipamDataFromObjects, toPool } from '../../../src/model/ipam/records.js';
 import type { IpamData } from '../../../src/model/ipam/types.js';
+import { IPAM_SCENARIO_FINDINGS, summary } from './expected.js';
 
 const root = join(import.meta.dirname, '../../..');
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -24,10 +25,6 @@ const UNRESOLVED = {
     error: 'getaddrinfo ENOTFOUND wc-2-api.corp.internal',
   },
 };
-
-function summary(findings: readonly Finding[]): string[] {
-  return [...findings].sort(compareFindings).map((f) => `${f.severity} ${f.code} ${subjectKey(f.subject)}`);
-}
 
 function minutesAgo(m: number): string {
   return new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -117,32 +114,7 @@ describe('IPAM evaluation of the scenario fixture', () => {
   const findings = evaluateIpam(data, NOW);
 
   it('fires every rule where it should and nowhere else', () => {
-    expect(summary(findings)).toEqual([
-      'fail IPAM-002 VSphereVM/tenant-a/wc-2-md-0-b//',
-      'fail IPAM-004 IPAddressClaim/tenant-a/wc-2-md-0-c-0-0//',
-      'fail IPAM-005 VSphereVM/default/wc-1-md-0-d//',
-      'fail IPAM-102 InClusterIPPool/tenant-a/small-pool//',
-      'fail IPAM-104 GlobalInClusterIPPool//shared-nodes//',
-      'fail IPAM-104 InClusterIPPool/default/inclusterippool//',
-      'fail IPAM-105 InClusterIPPool/tenant-b/bad-gateway//',
-      'fail IPAM-106 InClusterIPPool/tenant-a/edge//',
-      'fail IPAM-201 IPAddress/default/wc-1-md-0-b-0-0//',
-      'fail IPAM-201 IPAddress/tenant-a/wc-2-md-0-a-0-0//',
-      'fail IPAM-202 IPAddress/default/wc-1-md-0-c-0-0//',
-      'fail IPAM-301 Cluster/default/wc-1//',
-      'warn IPAM-003 IPAddressClaim/tenant-a/wc-2-md-0-b-0-0//',
-      'warn IPAM-103 InClusterIPPool/tenant-b/almost-full//',
-      'warn IPAM-302 Cluster/tenant-a/wc-2//',
-      'info IPAM-002 VSphereVM/tenant-a/wc-2-md-0-c//',
-      'info IPAM-107 InClusterIPPool/default/inclusterippool//',
-      'pass IPAM-001 VSphereVM/default/wc-1-cp-abc12//',
-      'pass IPAM-001 VSphereVM/default/wc-1-md-0-a//',
-      'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-0//',
-      'pass IPAM-001 VSphereVM/tenant-a/wc-2-cp-1//',
-      'pass IPAM-001 VSphereVM/tenant-b/wc-3-cp-0//',
-      'pass IPAM-101 InClusterIPPool/tenant-b/v6-pool//',
-      'pass IPAM-303 Cluster/tenant-b/wc-3//',
-    ]);
+    expect(summary(findings)).toEqual(IPAM_SCENARIO_FINDINGS);
   });
 
   const find = (code: string, name: string) => {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { findingKey } from '../../../src/model/finding.js';
 import { evaluateTopology, topologyEvaluator } from '../../../src/model/topology/evaluate.js';
 import type { NodeSignals, TopologyData } from '../../../src/model/topology/types.js';
-import { config, data, loadScenario, node, scenarioConfig, summarize } from './helpers.js';
+import {
+  config,
+  data,
+  loadScenario,
+  node,
+  scenarioConfig,
+  summarize,
+  TOPOLOGY_FIXTURE_FINDINGS,
+} from './helpers.js';
 
 const NOW = new Date('2026-11-22T12:30:00Z');
 
@@ -10,26 +18,7 @@ describe('topology findings on the wc-1 scenario (fixtures/topology/wc-1.yaml)',
   const findings = evaluateTopology(loadScenario(), scenarioConfig(), NOW);
 
   it('are exactly the planted problems, plus a pass for every clean node', () => {
-    expect(summarize(findings)).toEqual(
-      [
-        'TOPO-001 pass Node/wc-1-cp-a1',
-        'TOPO-001 pass Node/wc-1-cp-a3',
-        'TOPO-001 pass Node/wc-1-md-0-w1',
-        'TOPO-001 pass Node/wc-1-md-0-w2',
-        'TOPO-001 pass Node/wc-1-md-0-w3',
-        'TOPO-001 pass Node/wc-1-win-0',
-        'TOPO-002 fail Node/wc-1-md-1-nolabels',
-        'TOPO-003 fail Node/wc-1-md-1-legacy',
-        'TOPO-004 fail Node/wc-1-md-1-zoned',
-        'TOPO-005 warn ControlPlane/control-plane',
-        'TOPO-006 info Zones/workers',
-        'TOPO-101 fail CSINode/wc-1-md-1-nocsi',
-        'TOPO-101 fail CSINode/wc-1-md-1-nolabels',
-        'TOPO-201 fail Machine/default/wc-1-cp-a2',
-        'TOPO-202 fail VSphereDeploymentZone/dz-zone-c',
-        'TOPO-203 fail VSphereFailureDomain/fd-zone-c',
-      ].sort(),
-    );
+    expect(summarize(findings)).toEqual(TOPOLOGY_FIXTURE_FINDINGS);
   });
 
   it('keeps every finding key unique', () => {

@@ -100,3 +100,26 @@ export function data(partial: Partial<TopologyData>): TopologyData {
     live: partial.live ?? true,
   };
 }
+
+/**
+ * The planted problems of fixtures/topology/wc-1.yaml, plus a pass for every clean node: pinned once,
+ * asserted on the pure evaluation and through the simulator and the CLI (test/probes/topology.test.ts).
+ */
+export const TOPOLOGY_FIXTURE_FINDINGS = [
+  'TOPO-001 pass Node/wc-1-cp-a1',
+  'TOPO-001 pass Node/wc-1-cp-a3',
+  'TOPO-001 pass Node/wc-1-md-0-w1',
+  'TOPO-001 pass Node/wc-1-md-0-w2',
+  'TOPO-001 pass Node/wc-1-md-0-w3',
+  'TOPO-001 pass Node/wc-1-win-0',
+  'TOPO-002 fail Node/wc-1-md-1-nolabels',
+  'TOPO-003 fail Node/wc-1-md-1-legacy',
+  'TOPO-004 fail Node/wc-1-md-1-zoned',
+  'TOPO-005 warn ControlPlane/control-plane',
+  'TOPO-006 info Zones/workers',
+  'TOPO-101 fail CSINode/wc-1-md-1-nocsi',
+  'TOPO-101 fail CSINode/wc-1-md-1-nolabels',
+  'TOPO-201 fail Machine/default/wc-1-cp-a2',
+  'TOPO-202 fail VSphereDeploymentZone/dz-zone-c',
+  'TOPO-203 fail VSphereFailureDomain/fd-zone-c',
+].sort();

@@ -38,6 +38,8 @@ export class Session {
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;
   private firstSync: Promise<void> | undefined;
+  /** When the probes were started: each probe's sync duration in reports counts from here. */
+  private startedAt: Date | undefined;
 
   private constructor(
     readonly kube: KubeConnection,
@@ -65,6 +67,7 @@ export class Session {
   /** Starts every selected probe; resolves when each has published its first full sync. */
   start(): Promise<void> {
     if (this.firstSync) return this.firstSync;
+    this.startedAt = new Date();
     this.ctx = {
       config: this.options.config,
       kube: this.kube,
@@ -107,12 +110,17 @@ export class Session {
     return this.evaluation.run(this.store.snapshot, this.options.config, now);
   }
 
-  report(now: Date = new Date()): Report {
+  /**
+   * The report of the current store. `cluster` names the cluster when it is not the one connected
+   * to (a dump served by the local simulator is the bundle's cluster).
+   */
+  report(now: Date = new Date(), cluster?: { readonly context?: string; readonly server?: string }): Report {
     return buildReport(this.results(now), {
       generatedAt: now,
+      startedAt: this.startedAt,
       toolVersion: TOOL_VERSION,
-      context: this.kube.contextName,
-      server: this.kube.server,
+      context: cluster ? cluster.context : this.kube.contextName,
+      server: cluster ? cluster.server : this.kube.server,
       privateRegistries: this.options.config.registry.private,
       profile: this.options.config.registry.profile,
     });

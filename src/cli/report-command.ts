@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../app/log.js';
-import { Session, TOOL_VERSION } from '../app/session.js';
+import { Session } from '../app/session.js';
 import type { Config } from '../model/config.js';
-import { buildReport, type FailOn, type Report, reportExitCode } from '../model/report.js';
+import { type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { UserFacingError } from '../probes/kube/connection.js';
 import { diffReports, parseRecordedReport, type RecordedReport, renderDiff } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
@@ -98,7 +98,6 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
   const dump = dumpDir !== undefined ? await (await import('../dump/index.js')).openDump(dumpDir) : undefined;
   if (dump) log.info(`from-dump ${dump.dir}: ${dump.objects} objects from ${dump.files.length} files`);
   try {
-    const startedAt = new Date();
     const session = await Session.open({
       kubeconfig: dump ? dump.kubeconfigPath : flags.kubeconfig,
       context: dump ? undefined : flags.context,
@@ -119,16 +118,11 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       if (outcome === 'timeout')
         log.warn(`first sync not complete after ${timeoutSeconds}s; reporting what is known`);
       const now = new Date();
-      report = buildReport(session.results(now), {
-        generatedAt: now,
-        startedAt,
-        toolVersion: TOOL_VERSION,
-        // From a dump, the cluster is the one the bundle came from, not the local simulator.
-        context: dump ? (dump.context ?? `dump:${dump.dir}`) : session.kube.contextName,
-        server: dump ? (dump.server ?? undefined) : session.kube.server,
-        privateRegistries: config.registry.private,
-        profile: config.registry.profile,
-      });
+      // From a dump, the cluster is the one the bundle came from, not the local simulator.
+      report = session.report(
+        now,
+        dump ? { context: dump.context ?? `dump:${dump.dir}`, server: dump.server ?? undefined } : undefined,
+      );
     } finally {
       session.close();
     }

@@ -7,7 +7,7 @@ import { buildReport, type Report } from '../model/report.js';
 import { Store } from '../model/store.js';
 import { PROBES } from '../probes/index.js';
 import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
-import type { ProbeContext, Resolver } from '../probes/types.js';
+import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
 import type { Logger } from './log.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly resolve?: Resolver;
   /** See ProbeContext.dumpDir. */
   readonly dumpDir?: string;
+  /** See ProbeContext.askSecret: the TUI's password prompt; unset in `report`. */
+  readonly askSecret?: AskSecret;
 }
 
 /**
@@ -78,6 +80,7 @@ export class Session {
       namespace: this.options.namespace,
       resolve: this.options.resolve ?? defaultResolver,
       dumpDir: this.options.dumpDir,
+      askSecret: this.options.askSecret,
     };
     const ctx = this.ctx;
     const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../app/log.js';
+import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
+import type { AskSecret } from '../probes/types.js';
 import type { SimulatorHandleExtended } from '../sim/server.js';
 import type { ParsedOptions } from './args.js';
 import { loadConfigFile } from './config-file.js';
@@ -64,6 +66,8 @@ export async function openDemo(options: {
   readonly scenario?: string;
   readonly configPath?: string;
   readonly timeline?: boolean;
+  /** The TUI's password prompt (a demo config may point [vsphere] at a live vCenter). */
+  readonly askSecret?: AskSecret;
 }): Promise<DemoEnvironment> {
   const { startSimulator } = await import('../sim/server.js');
   const sim = await startSimulator({
@@ -97,6 +101,7 @@ export async function openDemo(options: {
       log: options.log,
       live: true,
       resolve: demoResolver,
+      askSecret: options.askSecret,
     });
     cleanups.push(() => session.close());
     return { sim, config, session, close: closeAll };
@@ -108,10 +113,16 @@ export async function openDemo(options: {
 
 /** `airgap-top demo [--scenario PATH] [--config FILE]`: the TUI over the simulated cluster. */
 export async function runDemo(flags: ParsedOptions, log: Logger): Promise<number> {
-  const demo = await openDemo({ log, scenario: flags.scenario, configPath: flags.config });
+  const prompts = new SecretPrompts();
+  const demo = await openDemo({
+    log,
+    scenario: flags.scenario,
+    configPath: flags.config,
+    askSecret: prompts.ask,
+  });
   try {
     const { runTui } = await import('../ui/run.js');
-    return await runTui(demo.session);
+    return await runTui(demo.session, { prompts });
   } finally {
     await demo.close();
   }

@@ -1,10 +1,13 @@
 import type { Logger } from '../app/log.js';
+import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
 import type { Config } from '../model/config.js';
 import type { ParsedOptions } from './args.js';
 
 /** `airgap-top` with no command: the live TUI over the current context. */
 export async function runLiveTui(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
+  // The vCenter password, when $password_env is unset, is asked for on the screen.
+  const prompts = new SecretPrompts();
   const session = await Session.open({
     kubeconfig: flags.kubeconfig,
     context: flags.context,
@@ -12,10 +15,11 @@ export async function runLiveTui(flags: ParsedOptions, config: Config, log: Logg
     config,
     log,
     live: true,
+    askSecret: prompts.ask,
   });
   const { runTui } = await import('../ui/run.js');
   try {
-    return await runTui(session);
+    return await runTui(session, { prompts });
   } finally {
     session.close();
   }

@@ -7,6 +7,19 @@ import type { KubeConnection } from './kube/connection.js';
 /** Looks up a host name; injected so tests never resolve made-up names. */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
+/** A probe asking the person at the screen for a secret (the vCenter password). */
+export interface SecretRequest {
+  readonly probe: ProbeId;
+  /** What is asked for, e.g. "vCenter password for USER at HOST"; never contains the secret. */
+  readonly label: string;
+}
+
+/**
+ * Resolves with what was typed, or undefined when the person cancelled (esc) or the session ended.
+ * The probe must `secrets.add()` the answer at once and keep it in memory only.
+ */
+export type AskSecret = (request: SecretRequest) => Promise<string | undefined>;
+
 export interface ProbeContext {
   readonly config: Config;
   readonly kube: KubeConnection;
@@ -25,6 +38,8 @@ export interface ProbeContext {
    * `DIR/vsphere/inventory.json` (govc collect -json) instead of vCenter, when present.
    */
   readonly dumpDir?: string;
+  /** The TUI (live and demo) can ask for a secret; undefined in `report`, where nobody is there to type. */
+  readonly askSecret?: AskSecret;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
@@ -13,6 +14,7 @@ import { HintBar } from './components/HintBar.js';
 import { NavBar } from './components/NavBar.js';
 import { Overview } from './components/Overview.js';
 import { ProbeScreen } from './components/ProbeScreen.js';
+import { SecretPrompt } from './components/SecretPrompt.js';
 import { StatusLine } from './components/StatusLine.js';
 import { breadcrumb, derive, type Screen } from './derive.js';
 import { exportFormats, exportReport, reportFileName } from './export.js';
@@ -20,6 +22,7 @@ import { type ProbeTables, probeTables } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions, PROBE_COMMANDS } from './state/commands.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
+import { SECRET_HINT } from './state/keys.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
@@ -96,6 +99,17 @@ function useTerminalSize(width?: number, height?: number): { width: number; heig
   return { width: width ?? size.columns, height: height ?? size.rows };
 }
 
+const NO_PROMPTS = { subscribe: () => () => undefined, current: undefined };
+
+/** The secret request on screen, if a probe is waiting for one. */
+function usePendingSecret(prompts: SecretPrompts | undefined): PendingSecret | undefined {
+  const queue = prompts ?? NO_PROMPTS;
+  return useSyncExternalStore(
+    useCallback((listener: () => void) => queue.subscribe(listener), [queue]),
+    () => queue.current,
+  );
+}
+
 interface TablesCacheEntry {
   readonly state: unknown;
   readonly findings: unknown;
@@ -158,6 +172,7 @@ export function App(props: AppProps) {
   );
   const screen = useMemo(() => screenFor(state), [screenFor, state]);
   const formats = useMemo(() => exportFormats(), []);
+  const secret = usePendingSecret(source.prompts);
 
   // Effects the reducer asks for: quit, export, re-run.
   useEffect(() => {
@@ -195,20 +210,24 @@ export function App(props: AppProps) {
   // mode can change between two keys of the same chunk, before React re-subscribes listeners.
   const latest = useRef({ screenFor, results, formats });
   latest.current = { screenFor, results, formats };
-  useInput((input, key) => {
-    const current = stateRef.current;
-    const ctx = {
-      screen: latest.current.screenFor(current),
-      results: latest.current.results,
-      exportFormats: latest.current.formats.map((f) => f.id),
-    };
-    const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
-    for (const press of presses) {
-      const state = stateRef.current;
-      const screen = state === current ? ctx.screen : latest.current.screenFor(state);
-      for (const action of actionsForKey(state, press, { ...ctx, screen })) act(action);
-    }
-  });
+  useInput(
+    (input, key) => {
+      const current = stateRef.current;
+      const ctx = {
+        screen: latest.current.screenFor(current),
+        results: latest.current.results,
+        exportFormats: latest.current.formats.map((f) => f.id),
+      };
+      const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
+      for (const press of presses) {
+        const state = stateRef.current;
+        const screen = state === current ? ctx.screen : latest.current.screenFor(state);
+        for (const action of actionsForKey(state, press, { ...ctx, screen })) act(action);
+      }
+      // A password prompt takes every key while it is open.
+    },
+    { isActive: secret === undefined },
+  );
 
   const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
   const current = state.stack[state.stack.length - 1];
@@ -246,7 +265,16 @@ export function App(props: AppProps) {
           width={width}
         />
         <Box height={bodyHeight} flexDirection="column">
-          {state.mode === 'help' ? (
+          {secret ? (
+            <SecretPrompt
+              key={secret.id}
+              label={secret.label}
+              probe={PROBE_COMMANDS[secret.probe]}
+              isActive
+              onDone={(value) => source.prompts?.answer(secret.id, value)}
+              width={width}
+            />
+          ) : state.mode === 'help' ? (
             <HelpOverlay view={viewKind(screen)} width={width} height={bodyHeight} />
           ) : state.mode === 'export' ? (
             <ExportChooser
@@ -267,7 +295,7 @@ export function App(props: AppProps) {
           message={state.message}
           width={width}
         />
-        <HintBar view={viewKind(screen)} width={width} />
+        <HintBar view={viewKind(screen)} width={width} text={secret ? SECRET_HINT : undefined} />
       </Box>
     </ThemeContext.Provider>
   );

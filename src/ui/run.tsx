@@ -1,3 +1,4 @@
+import type { SecretPrompts } from '../app/secret-prompts.js';
 import type { Session } from '../app/session.js';
 import { sessionSource, type TuiSource } from './source.js';
 
@@ -8,6 +9,11 @@ export interface RunTuiOptions {
   readonly exportDir?: string;
   /** Use the terminal's alternate screen, as k9s and less do (default: when stdout is a TTY). */
   readonly alternateScreen?: boolean;
+  /**
+   * The queue the session's askSecret feeds (SessionOptions.askSecret = prompts.ask): the screen
+   * shows a masked prompt for each request. Closed (every waiting probe cancelled) on the way out.
+   */
+  readonly prompts?: SecretPrompts;
 }
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H';
@@ -22,9 +28,12 @@ const SHOW_CURSOR = '\u001b[?25h';
  */
 export async function runTui(session: Session, options: RunTuiOptions = {}): Promise<number> {
   return runTuiOn(
-    sessionSource(session),
+    sessionSource(session, options.prompts),
     () => session.start(),
-    () => session.close(),
+    () => {
+      options.prompts?.close();
+      session.close();
+    },
     options,
   );
 }

@@ -1,3 +1,4 @@
+import type { SecretPrompts } from '../app/secret-prompts.js';
 import type { Session } from '../app/session.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
@@ -18,9 +19,11 @@ export interface TuiSource {
   report(now?: Date): Report;
   /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
   rerun(id: ProbeId): Promise<boolean>;
+  /** Secrets the probes ask for (the vCenter password); the screen shows a masked prompt. */
+  readonly prompts?: SecretPrompts;
 }
 
-export function sessionSource(session: Session): TuiSource {
+export function sessionSource(session: Session, prompts?: SecretPrompts): TuiSource {
   return {
     store: session.store,
     config: session.config,
@@ -28,5 +31,6 @@ export function sessionSource(session: Session): TuiSource {
     results: (now) => session.results(now),
     report: (now) => session.report(now),
     rerun: (id) => session.rerun(id),
+    prompts,
   };
 }

@@ -3,12 +3,12 @@ import { clip } from '../format.js';
 import { hintBar, type ViewKind } from '../state/keys.js';
 import { useTheme } from '../theme.js';
 
-/** One line of the most useful keys, generated from the view's key table. */
-export function HintBar(props: { readonly view: ViewKind; readonly width: number }) {
+/** One line of the most useful keys, generated from the view's key table (or `text`, for a modal). */
+export function HintBar(props: { readonly view: ViewKind; readonly width: number; readonly text?: string }) {
   const theme = useTheme();
   return (
     <Text wrap="truncate" dimColor={theme.colour}>
-      {clip(hintBar(props.view), props.width)}
+      {clip(props.text ?? hintBar(props.view), props.width)}
     </Text>
   );
 }

@@ -194,7 +194,12 @@ const GLOBAL: readonly KeyBinding[] = [
     command: 'export',
     match: ctrl('s'),
   },
-  { label: 'r', help: 're-run one-shot probes (SSH sweep, vCenter)', command: 'rerun', match: char('r') },
+  {
+    label: 'r',
+    help: 're-run one-shot probes (SSH sweep, vCenter; asks again for a password not given or refused)',
+    command: 'rerun',
+    match: char('r'),
+  },
   { label: '?', help: 'this help', hint: '? help', command: 'help', match: char('?') },
   { label: 'q ctrl-c', help: 'quit', hint: 'q quit', command: 'quit', match: any(char('q'), ctrl('c')) },
 ];
@@ -227,6 +232,19 @@ export const INPUT_KEYS: readonly { readonly label: string; readonly help: strin
   { label: 'backspace', help: 'erase' },
 ];
 
+/**
+ * Keys of the password prompt (a probe asks, e.g. the vCenter password when $password_env is unset).
+ * While it is open it takes every key.
+ */
+export const SECRET_INPUT_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'typing', help: 'shows one • per character, never the characters' },
+  { label: 'enter', help: 'log in with it (kept in memory for the session only)' },
+  { label: 'backspace', help: 'erase (ctrl-u: erase all)' },
+  { label: 'esc', help: 'cancel (the probe says how to give it; r asks again)' },
+];
+
+export const SECRET_HINT = 'password prompt: ⏎ submit  ⌫ erase  esc cancel';
+
 export interface HelpSection {
   readonly title: string;
   readonly rows: readonly { readonly label: string; readonly help: string }[];
@@ -245,5 +263,6 @@ export function helpSections(view: ViewKind): readonly HelpSection[] {
       .filter(([, rows]) => rows.length > 0)
       .map(([title, rows]) => ({ title, rows: rows.map((b) => ({ label: b.label, help: b.help })) })),
     { title: 'Command line and filter', rows: INPUT_KEYS },
+    { title: 'Password prompt (vCenter)', rows: SECRET_INPUT_KEYS },
   ];
 }

@@ -129,6 +129,9 @@ async function runProbe(ctx: ProbeContext): Promise<void> {
 }
 
 function describeFailure(err: unknown, plan: Plan): string {
+  if (err instanceof PromptedLoginRefused && plan.kind === 'vcenter') {
+    return `vCenter ${hostOf(plan.config.server)} refused the login for ${plan.config.username ?? '?'} (InvalidLogin) with the password typed in: press r to enter it again, or export ${plan.config.passwordEnv}`;
+  }
   if (err instanceof VimFault && err.faultType === 'InvalidLogin' && plan.kind === 'vcenter') {
     return `vCenter ${hostOf(plan.config.server)} refused the login for ${plan.config.username ?? '?'} (InvalidLogin): check [vsphere] username and $${plan.config.passwordEnv}`;
   }
@@ -139,6 +142,59 @@ function describeFailure(err: unknown, plan: Plan): string {
 }
 
 class UserError extends Error {}
+class PromptedLoginRefused extends Error {}
+
+/**
+ * Passwords typed into the TUI, per session (its ProbeContext) and only in memory: `r` re-runs
+ * reuse it, unless vCenter refused it, then the next run asks again.
+ */
+const prompted = new WeakMap<ProbeContext, { key: string; value?: string; refused?: boolean }>();
+
+interface VcenterPassword {
+  readonly value: string;
+  readonly from: 'env' | 'prompt';
+  /** Which login the password is for (server and user): a changed config asks anew. */
+  readonly key: string;
+}
+
+/** $password_env when set; otherwise the one typed in this session; otherwise ask (TUI only). */
+async function vcenterPassword(
+  ctx: ProbeContext,
+  vs: VsphereConfig & { server: string; username: string },
+  host: string,
+): Promise<VcenterPassword> {
+  const key = `${vs.username}@${host}`;
+  const fromEnv = process.env[vs.passwordEnv];
+  if (fromEnv) {
+    secrets.add(fromEnv);
+    return { value: fromEnv, from: 'env', key };
+  }
+  const remembered = prompted.get(ctx);
+  if (remembered?.key === key && remembered.value) return { value: remembered.value, from: 'prompt', key };
+  if (!ctx.askSecret) {
+    throw new UserError(
+      `the vCenter password is not set: export ${vs.passwordEnv} (the environment variable [vsphere] password_env names)`,
+    );
+  }
+  const refused = remembered?.key === key && remembered.refused === true;
+  ctx.store.set('portgroups', {
+    status: 'loading',
+    progress: { done: 0, total: 1, failed: 0, label: 'waiting for the vCenter password' },
+  });
+  const label = `${refused ? 'vCenter refused the last login. ' : ''}vCenter password for ${vs.username} at ${host}`;
+  const answer = await ctx.askSecret({ probe: 'portgroups', label });
+  if (!answer) {
+    throw new UserError(
+      `the vCenter password was not given: export ${vs.passwordEnv} before starting airgap-top, or press r to be asked again`,
+    );
+  }
+  secrets.add(answer);
+  prompted.set(ctx, { key, value: answer });
+  ctx.store.patch('portgroups', {
+    progress: { done: 0, total: 1, failed: 0, label: 'logging in to vCenter' },
+  });
+  return { value: answer, from: 'prompt', key };
+}
 
 function hostOf(server: string): string {
   try {
@@ -246,14 +302,9 @@ async function readVcenter(
   clusterUse: Promise<ClusterNetworkUse>,
 ): Promise<VsphereInventory> {
   const url = sdkUrl(vs.server);
-  if (!vs.username) throw new UserError('[vsphere] username is not set');
-  const password = process.env[vs.passwordEnv];
-  secrets.add(password);
-  if (!password) {
-    throw new UserError(
-      `the vCenter password is not set: export ${vs.passwordEnv} (the environment variable [vsphere] password_env names)`,
-    );
-  }
+  const username = vs.username;
+  if (!username) throw new UserError('[vsphere] username is not set');
+  const password = await vcenterPassword(ctx, { ...vs, username }, url.host);
   if (vs.insecure) ctx.log.warn(`vCenter ${url.host}: TLS verification is OFF (insecure)`);
   const soap = new SoapTransport({
     url,
@@ -266,7 +317,16 @@ async function readVcenter(
   const stats: RetrieveStats = { pages: 0 };
   const sc: ServiceContent = await retrieveServiceContent(soap);
   if (sc.apiVersion && /^\d+(\.\d+)*$/.test(sc.apiVersion)) soap.soapAction = `urn:vim25/${sc.apiVersion}`;
-  await login(soap, sc, vs.username, password);
+  try {
+    await login(soap, sc, username, password.value);
+  } catch (err) {
+    if (err instanceof VimFault && err.faultType === 'InvalidLogin' && password.from === 'prompt') {
+      // Forget it: the next `r` asks again, saying why.
+      prompted.set(ctx, { key: password.key, refused: true });
+      throw new PromptedLoginRefused(err.message);
+    }
+    throw err;
+  }
   try {
     ctx.store.patch('portgroups', {
       progress: { done: 0, total: 1, failed: 0, label: 'reading switches and portgroups' },

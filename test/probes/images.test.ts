@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import type { Report } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
 import { podsErrorMessage, runImagesProbe } from '../../src/probes/images.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 import { IMAGES_FIXTURE_FINDINGS, triples } from '../model/images/expected.js';
 
@@ -21,20 +22,6 @@ const CONFIG = join(ROOT, 'fixtures/images/airgap-top.toml');
 
 function fixtureObjects(): Record<string, unknown>[] {
   return (parse(readFileSync(FIXTURE, 'utf8')) as { items: Record<string, unknown>[] }).items;
-}
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'dist/cli/main.js'), ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 2) : 0;
-        resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
-      },
-    );
-  });
 }
 
 /** Only reads: GET (get, list, watch) and nothing else, ever. */
@@ -83,15 +70,10 @@ describe('airgap-top report against the simulator (images)', () => {
   });
 
   it('flags exactly the right containers with the right severities, exits 1, and only reads', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'report',
-      '--format',
-      'json',
-      '--kubeconfig',
-      sim.kubeconfigPath,
-      '--config',
-      CONFIG,
-    ]);
+    const { code, stdout, stderr } = await runCli(
+      ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+      { KUBECONFIG: '' },
+    );
     expect(code, stderr).toBe(1);
     const report = JSON.parse(stdout) as Report;
     const images = report.probes.find((p) => p.id === 'images');
@@ -124,17 +106,10 @@ describe('airgap-top report against the simulator (images)', () => {
   }, 90_000);
 
   it('-n limits the reads and the findings to one namespace', async () => {
-    const { stdout, stderr } = await runCli([
-      'report',
-      '--format',
-      'json',
-      '--kubeconfig',
-      sim.kubeconfigPath,
-      '--config',
-      CONFIG,
-      '-n',
-      'apps',
-    ]);
+    const { stdout, stderr } = await runCli(
+      ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG, '-n', 'apps'],
+      { KUBECONFIG: '' },
+    );
     const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
     expect(triples(images?.findings ?? []), stderr).toEqual([
       'IMG-005 fail Pod apps/worker-6b8d7f9c4-x2b7n [worker]',
@@ -161,15 +136,10 @@ describe('airgap-top report with every image private', () => {
     ) as object[];
     const sim = await startTestSimulator(fixed);
     try {
-      const { code, stdout, stderr } = await runCli([
-        'report',
-        '--format',
-        'json',
-        '--kubeconfig',
-        sim.kubeconfigPath,
-        '--config',
-        CONFIG,
-      ]);
+      const { code, stdout, stderr } = await runCli(
+        ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+        { KUBECONFIG: '' },
+      );
       const report = JSON.parse(stdout) as Report;
       const images = report.probes.find((p) => p.id === 'images');
       expect(triples(images?.findings ?? [])).toEqual([
@@ -396,15 +366,10 @@ describe('report config without a private registry', () => {
     try {
       const config = join(dir, 'airgap-top.toml');
       writeFileSync(config, '[registry]\nprofile = "tkg"\n');
-      const { code, stdout } = await runCli([
-        'report',
-        '--format',
-        'json',
-        '--kubeconfig',
-        sim.kubeconfigPath,
-        '--config',
-        config,
-      ]);
+      const { code, stdout } = await runCli(
+        ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', config],
+        { KUBECONFIG: '' },
+      );
       expect(code).toBe(1);
       const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
       expect(triples(images?.findings ?? [])).toEqual([

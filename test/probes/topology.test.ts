@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { Session } from '../../src/app/session.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import type { TopologyData } from '../../src/model/topology/types.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
 import {
@@ -19,20 +20,6 @@ import {
 } from '../model/topology/helpers.js';
 
 const root = join(import.meta.dirname, '../..');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(root, 'dist/cli/main.js'), ...args],
-      { cwd: root, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 2) : 0;
-        resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('airgap-top report against the simulator (topology)', () => {
   let sim: Awaited<ReturnType<typeof startTestSimulator>>;

@@ -6,10 +6,8 @@ import type { ContainerdData } from '../../../src/model/containerd/types.js';
 
 describe('airgap-top demo: simulated SSH nodes', () => {
   it('reads every Linux node of the demo over SSH; only the drifting node is flagged', async () => {
-    const t0 = Date.now();
+    // Its start time (the 3 s budget) is measured by `npm run bench` (scripts/bench/demo.bench.mjs).
     const demo = await openDemo({ log: new Logger(), timeline: false });
-    // The demo's start (simulator + SSH nodes + session) stays well under the 3 s budget.
-    const startMs = Date.now() - t0;
     try {
       expect(demo.config.ssh?.nodes[DEMO_DRIFT_NODE]?.address).toBe('127.0.0.1');
       await demo.session.start();
@@ -36,7 +34,6 @@ describe('airgap-top demo: simulated SSH nodes', () => {
           )
           .map((f) => f.subject.node),
       ).toEqual([DEMO_DRIFT_NODE]);
-      expect(startMs).toBeLessThan(3_000);
     } finally {
       await demo.close();
     }

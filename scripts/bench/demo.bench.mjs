@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `airgap-top demo` start as a person sees it (issue 3: under 3 s): the built CLI runs in a real
+ * terminal (tmux, 160x45, a private server socket), and the screen is read every 20 ms until the
+ * first frame (the header line) and then the first findings (the overview's failure list is not
+ * empty). Each run is a fresh process, so the time includes Node's start, module loading, the
+ * in-process simulator, the simulated SSH nodes and the first sync of every probe.
+ *
+ * Runs inside scripts/bench.mjs (ctx.cliPath, ctx.quick) or standalone: node scripts/bench/demo.bench.mjs
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const FIRST_FRAME = /airgap-top {2}ctx /;
+const FINDINGS = /Top failures and warnings \([1-9]\d*\)/;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function oneStart(cliPath, runIndex) {
+  const socket = `airgap-top-bench-${process.pid}-${runIndex}`;
+  const tmux = (...args) =>
+    execFileSync('tmux', ['-L', socket, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, TERM: 'xterm-256color' },
+    });
+  const started = performance.now();
+  tmux('new-session', '-d', '-x', '160', '-y', '45', `node ${JSON.stringify(cliPath)} demo`);
+  let firstFrame;
+  let findings;
+  try {
+    while (performance.now() - started < 30_000) {
+      const screen = tmux('capture-pane', '-p', '-t', '0');
+      const now = performance.now() - started;
+      if (firstFrame === undefined && FIRST_FRAME.test(screen)) firstFrame = now;
+      if (FINDINGS.test(screen)) {
+        findings = now;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    try {
+      tmux('send-keys', '-t', '0', 'q');
+      await new Promise((r) => setTimeout(r, 300));
+      tmux('kill-server');
+    } catch {
+      // the server already ended with its only pane
+    }
+  }
+  if (findings === undefined) throw new Error('no findings on screen within 30 s');
+  return { firstFrame: firstFrame ?? findings, findings };
+}
+
+export default async function demoBench(ctx = {}) {
+  const cliPath = ctx.cliPath ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  if (spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0) {
+    return {
+      name: 'demo start (tmux)',
+      lines: ['skipped: tmux is not installed (scripts/setup.sh installs it)'],
+    };
+  }
+  const runs = ctx.quick ? 2 : 5;
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await oneStart(cliPath, i));
+  const first = results.map((r) => r.firstFrame);
+  const found = results.map((r) => r.findings);
+  const fmt = (ms) => (ms / 1000).toFixed(2);
+  return {
+    name: 'demo start (tmux)',
+    lines: [
+      `airgap-top demo in a 160x45 tmux pane, ${runs} fresh processes, screen read every 20 ms:`,
+      `first frame: median ${fmt(median(first))} s (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})`,
+      `findings on screen: median ${fmt(median(found))} s (min ${fmt(Math.min(...found))}, max ${fmt(Math.max(...found))}); target < 3 s, ratio ${(median(found) / 3000).toFixed(2)} of the budget`,
+    ],
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await demoBench({
+    cliPath: join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/cli/main.js'),
+  });
+  console.log(result.name);
+  for (const line of result.lines) console.log(`  ${line}`);
+}

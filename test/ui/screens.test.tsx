@@ -284,6 +284,36 @@ describe('keys', () => {
     app.unmount();
   });
 
+  test('overview: pods of one workload share a row; enter lists them, then opens one, esc comes back', async () => {
+    const daemonSetPod = (name: string, node: string) => ({
+      ...fakeFinding('images', 'IMG-002', 'fail', name),
+      title:
+        'DaemonSet monitoring/node-exporter runs quay.io/prometheus/node-exporter:v1.8.2 from public quay.io',
+      subject: { kind: 'Pod', namespace: 'monitoring', name, container: 'main', node },
+      evidence: { image: 'quay.io/prometheus/node-exporter:v1.8.2', workload: 'DaemonSet/node-exporter' },
+    });
+    const pods = ['ne-a', 'ne-b', 'ne-c'].map((n, i) => daemonSetPod(n, `node-${i}`));
+    const app = renderApp(fakeSource(ALL_READY, { images: [...pods, busybox] }), { views: VIEWS });
+    const overview = await app.waitFor((x) => x.includes('Top failures'));
+    expect(overview).toContain('Top failures and warnings (2)');
+    expect(overview).toContain('DaemonSet monitoring/node-exporter (3 pods)');
+    expect(overview).not.toContain('Pod monitoring/ne-a');
+    await app.press('G', 'k', KEYS.enter);
+    const list = await app.waitFor((x) => x.includes('Findings of'));
+    expect(list).toContain('overview › images: IMG-002 DaemonSet monitoring/node-exporter (3 pods)');
+    for (const name of ['ne-a', 'ne-b', 'ne-c']) expect(list).toContain(`Pod monitoring/${name}`);
+    await app.press('j', KEYS.enter);
+    const detail = await app.waitFor((x) => x.includes('Evidence'));
+    expect(detail).toContain('workload: DaemonSet/node-exporter');
+    await app.press(KEYS.escape);
+    expect(await app.waitFor((x) => x.includes('Findings of'))).toMatch(/> ✗ {2}FAIL {2}IMG-002 .*ne-b/);
+    await app.press(KEYS.escape);
+    expect(await app.waitFor((x) => x.includes('Top failures'))).toMatch(
+      /> ✗ {2}FAIL {2}images {6}IMG-002 {3}DaemonSet monitoring\/node-exporter \(3 pods\)/,
+    );
+    app.unmount();
+  });
+
   test('/ filter: live regex, ! inverts, invalid regex shown not thrown, esc restores', async () => {
     const app = renderApp(fakeSource(ALL_READY, { images: [nginx, busybox, pause] }), { views: VIEWS });
     await app.press('1', '/', 'b', 'u', 's', 'y');

@@ -1,11 +1,12 @@
 import type { ProbeResult } from '../../model/evaluate.js';
 import type { Finding } from '../../model/finding.js';
 import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
+import type { ViewRow } from '../../model/view.js';
 import type { Screen } from '../derive.js';
 import { findingsByKey } from '../screen-model.js';
 import { completeCommand, PROBE_COMMANDS } from './commands.js';
 import { type CommandId, type KeyPress, resolveKey, type ViewKind } from './keys.js';
-import { type Action, drillFromRow, type UiState } from './navigation.js';
+import { type Action, drillFromRow, INITIAL_TABLE, type UiState } from './navigation.js';
 import type { CursorMove } from './table.js';
 
 /**
@@ -130,6 +131,7 @@ function drill(state: UiState, ctx: InputContext): Action[] {
     const key = screen.keys[index];
     if (!key) return [];
     if (key.startsWith('probe:')) return [{ type: 'goto', probe: key.slice('probe:'.length) as ProbeId }];
+    if (key.startsWith('group:')) return drillGroup(screen.failures.rows, key);
     const fk = key.slice('finding:'.length);
     const finding = findFinding(results, fk);
     if (!finding) return [];
@@ -159,6 +161,25 @@ function drill(state: UiState, ctx: InputContext): Action[] {
     frame = { ...frame, from: parent.from, object: parent.object };
   }
   return [{ type: 'push', frame }];
+}
+
+/** A row that stands for several findings (pods of one workload): the list of them, then each one. */
+function drillGroup(rows: readonly ViewRow[], key: string): Action[] {
+  const row = rows.find((r) => r.key === key);
+  const probe = key.split(':')[1] as ProbeId;
+  if (!row?.findingKeys?.length) return [];
+  return [
+    {
+      type: 'push',
+      frame: {
+        kind: 'findings',
+        probe,
+        label: `${PROBE_COMMANDS[probe]}: ${row.cells.code ?? ''} ${row.cells.subject ?? ''}`,
+        findingKeys: row.findingKeys,
+        table: INITIAL_TABLE,
+      },
+    },
+  ];
 }
 
 function findFinding(results: readonly ProbeResult[], key: string): Finding | undefined {

@@ -59,6 +59,23 @@ export const ipamChecks = {
       'status.addressRef.name of the claim names an IPAddress that does not exist in its namespace.',
     remedy: `The provider recreates addresses for bound claims only on reconcile; check its log. ${LOGS}`,
   },
+  'IPAM-007': {
+    probe: 'ipam',
+    title: "IP address held in the pool's reuse grace period",
+    severity: 'info',
+    description:
+      'The IPAddressClaim is being deleted (a machine went away, e.g. in a rolling upgrade) and its pool sets spec.addressReuseGracePeriodSeconds: the in-cluster provider keeps the IPAddress, still counted as used, until deletionTimestamp + the grace, then frees it. The finding gives the release time, so an exhausted pool is known to be exhausted only until then.',
+    remedy:
+      'Nothing to do: the address is freed at the release time. If machines wait on the exhausted pool (IPAM-102) and cannot wait that long, add addresses to the pool.',
+  },
+  'IPAM-008': {
+    probe: 'ipam',
+    title: 'IP address claim stuck deleting, its address not released',
+    severity: 'warn',
+    description:
+      "The IPAddressClaim is being deleted and its IPAddress still exists after the pool's reuse grace (0 when addressReuseGracePeriodSeconds is unset, 0, or the pool is being deleted): the in-cluster provider has not freed the address nor removed the claim's finalizer ipam.cluster.x-k8s.io/ReleaseAddress, so the address stays used for good. Info during a grace period after the release time ([ipam] grace_minutes, default 10), warn after.",
+    remedy: `Make the in-cluster provider run and read its log for this claim; it deletes the IPAddress and removes the finalizer ipam.cluster.x-k8s.io/ReleaseAddress. Only as a last resort, once the machine is gone, remove that finalizer from the claim and delete the IPAddress (removing its finalizer ipam.cluster.x-k8s.io/ProtectAddress), or the address stays used. ${LOGS}`,
+  },
   'IPAM-101': {
     probe: 'ipam',
     title: 'Pool healthy',
@@ -72,7 +89,7 @@ export const ipamChecks = {
     title: 'Pool exhausted while claims wait',
     severity: 'fail',
     description:
-      'The pool has no free address (computed from its ranges and IPAddresses) and claims on it have no addressRef: those machines will not be created. The provider only requeues ("no address available").',
+      'The pool has no free address (computed from its ranges and IPAddresses) and claims on it have no addressRef: those machines will not be created. The provider only requeues ("no address available"). When deleting claims hold some of the used addresses, the finding says how many and when the first is freed (reuse grace, IPAM-007) or that they are overdue (IPAM-008).',
     remedy:
       'Add addresses to spec.addresses (never remove allocated ones), or scale down; check for leaked IPAddresses of deleted machines.',
   },
@@ -81,7 +98,7 @@ export const ipamChecks = {
     title: 'Pool almost full',
     severity: 'warn',
     description:
-      'Fewer than 10% of the allocatable addresses are free: a scale-out or a rolling upgrade (which needs surge machines) may stall.',
+      'Fewer than 10% of the allocatable addresses are free: a scale-out or a rolling upgrade (which needs surge machines) may stall. Addresses held by deleting claims are counted as used, as the provider does; the finding says how many and when the first is freed.',
     remedy: 'Add addresses to spec.addresses before the next upgrade.',
   },
   'IPAM-104': {

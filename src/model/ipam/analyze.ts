@@ -73,8 +73,22 @@ export interface PoolAnalysis {
   readonly outOfRange: readonly AddressRecord[];
   readonly claims: readonly ClaimRecord[];
   readonly pendingClaims: readonly ClaimRecord[];
+  /** Used addresses whose claim is being deleted, earliest release first. */
+  readonly heldByDeletingClaims: readonly HeldAddress[];
+  /** The first of their release times (ms since epoch), past or future. */
+  readonly earliestReleaseMs?: number;
   /** Network names of the VSphereVM devices that take addresses from this pool. */
   readonly networks: readonly string[];
+}
+
+/** An IPAddress of a pool whose claim is being deleted: still used until the provider frees it. */
+export interface HeldAddress {
+  readonly claim: ClaimRecord;
+  readonly address: AddressRecord;
+  /** The reuse grace that applies (0: none, unset, or skipped because the pool is being deleted). */
+  readonly graceSeconds: number;
+  /** When the provider is due to free the address (ms since epoch); undefined if a timestamp does not parse. */
+  readonly releasesAtMs?: number;
 }
 
 export interface PoolOverlap {
@@ -128,6 +142,63 @@ export function poolSpaceOf(pool: PoolRecord): PoolSpaceResult {
     spaceCache.set(pool, result);
   }
   return result;
+}
+
+function timestampMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * When the in-cluster provider frees the address of a deleted claim: deletionTimestamp + the pool's
+ * addressReuseGracePeriodSeconds (nil or 0: at once). Once the pool itself is being deleted the
+ * provider skips the grace, so the address is due at the first reconcile after both deletions.
+ */
+export function addressRelease(
+  claimDeletedMs: number,
+  poolGraceSeconds: number | undefined,
+  poolDeletedMs?: number,
+): { graceSeconds: number; releasesAtMs: number } {
+  const grace = poolGraceSeconds !== undefined && poolGraceSeconds > 0 ? poolGraceSeconds : 0;
+  const byGrace = claimDeletedMs + grace * 1000;
+  if (poolDeletedMs === undefined) return { graceSeconds: grace, releasesAtMs: byGrace };
+  const releasesAtMs = Math.min(byGrace, Math.max(claimDeletedMs, poolDeletedMs));
+  return { graceSeconds: (releasesAtMs - claimDeletedMs) / 1000, releasesAtMs };
+}
+
+/** The held addresses still inside their reuse grace at `nowMs`: waiting frees them. */
+export function inReuseGrace(held: readonly HeldAddress[], nowMs: number): HeldAddress[] {
+  return held.filter((h) => h.releasesAtMs !== undefined && h.releasesAtMs > nowMs);
+}
+
+function heldAddresses(
+  pool: PoolRecord,
+  key: string,
+  claims: readonly ClaimRecord[],
+  addressByClaim: ReadonlyMap<ClaimRecord, AddressRecord | undefined>,
+): HeldAddress[] {
+  const held: HeldAddress[] = [];
+  const poolDeletedMs = timestampMs(pool.deletionTimestamp);
+  for (const claim of claims) {
+    if (!claim.deleting) continue;
+    const address = addressByClaim.get(claim);
+    // Only an address this pool counts as used holds one of its addresses.
+    if (!address || addressKeys(address).pool !== key) continue;
+    const claimDeletedMs = timestampMs(claim.deletionTimestamp);
+    const release =
+      claimDeletedMs === undefined
+        ? undefined
+        : addressRelease(claimDeletedMs, pool.addressReuseGracePeriodSeconds, poolDeletedMs);
+    held.push({
+      claim,
+      address,
+      graceSeconds: release?.graceSeconds ?? Math.max(0, pool.addressReuseGracePeriodSeconds ?? 0),
+      releasesAtMs: release?.releasesAtMs,
+    });
+  }
+  // An unparsable deletion time sorts first: it is treated as overdue.
+  return held.sort((a, b) => (a.releasesAtMs ?? 0) - (b.releasesAtMs ?? 0));
 }
 
 export function parsedAddress(address: AddressRecord): IpAddr | undefined {
@@ -391,6 +462,13 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
   const duplicates = new Map<string, AddressRecord[]>();
   for (const [k, list] of holders) if (list.length > 1) duplicates.set(k, list);
 
+  const addressByClaim = new Map<ClaimRecord, AddressRecord | undefined>();
+  for (const claim of data.claims) {
+    const keys = claimKeys(claim);
+    const byRef = keys.addressRef ? addressByName.get(keys.addressRef) : undefined;
+    addressByClaim.set(claim, byRef ?? (claim.addressName ? undefined : addressByClaimRef.get(keys.name)));
+  }
+
   const claimsByPoolKey = new Map<string, ClaimRecord[]>();
   for (const claim of data.claims) pushTo(claimsByPoolKey, claimKeys(claim).pool, claim);
 
@@ -411,6 +489,8 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
     const addresses = addressesByPoolKey.get(key) ?? [];
     const claims = claimsByPoolKey.get(key) ?? [];
     const pendingClaims = claims.filter((c) => !c.addressName && !c.deleting);
+    const heldByDeletingClaims = heldAddresses(pool, key, claims, addressByClaim);
+    const earliestReleaseMs = heldByDeletingClaims.find((h) => h.releasesAtMs !== undefined)?.releasesAtMs;
     const spaceResult = poolSpaceOf(pool);
     const networks = [...new Set(networksByPoolKey.get(key) ?? [])].sort();
     if (!spaceResult.ok) {
@@ -425,6 +505,8 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
         outOfRange: [],
         claims,
         pendingClaims,
+        heldByDeletingClaims,
+        earliestReleaseMs,
         networks,
       };
       pools.push(analysis);
@@ -448,6 +530,8 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
       outOfRange,
       claims,
       pendingClaims,
+      heldByDeletingClaims,
+      earliestReleaseMs,
       networks,
     };
     pools.push(analysis);
@@ -467,13 +551,6 @@ export function analyzeIpam(data: IpamData): IpamAnalysis {
     const keys = claimKeys(claim);
     claimsByName.set(keys.name, claim);
     for (const owner of keys.owners) pushTo(claimsByOwner, owner, claim);
-  }
-
-  const addressByClaim = new Map<ClaimRecord, AddressRecord | undefined>();
-  for (const claim of data.claims) {
-    const keys = claimKeys(claim);
-    const byRef = keys.addressRef ? addressByName.get(keys.addressRef) : undefined;
-    addressByClaim.set(claim, byRef ?? (claim.addressName ? undefined : addressByClaimRef.get(keys.name)));
   }
 
   const chains: ChainLink[] = [];

@@ -6,6 +6,7 @@ import {
   type ChainLink,
   chainDeps,
   type IpamAnalysis,
+  inReuseGrace,
   type PoolAnalysis,
   parsedAddress,
   sameDeps,
@@ -87,6 +88,11 @@ function ageMs(since: string | undefined, now: Date): number | undefined {
   if (!since) return undefined;
   const t = Date.parse(since);
   return Number.isNaN(t) ? undefined : now.getTime() - t;
+}
+
+/** RFC 3339 in UTC to the second, as Kubernetes writes timestamps. */
+export function timestampText(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function vmSubject(vm: VSphereVMRecord): Subject {
@@ -270,6 +276,94 @@ function evaluateVm(
   }
 }
 
+function claimChain(analysis: IpamAnalysis, claim: ClaimRecord): Record<string, unknown> {
+  const vm = analysis.vmOfClaim.get(claim);
+  return vm
+    ? { vsphereVM: `${vm.namespace}/${vm.name}`, cluster: claim.clusterName ?? vm.clusterName }
+    : { cluster: claim.clusterName };
+}
+
+function claimPoolText(claim: ClaimRecord): string {
+  return `${claim.poolRef.kind} ${claim.poolRef.kind === 'InClusterIPPool' ? `${claim.namespace}/` : ''}${claim.poolRef.name}`;
+}
+
+/**
+ * A deleting claim whose IPAddress is still there: inside the pool's reuse grace (IPAM-007), or past
+ * its release time, which the provider has missed once grace_minutes more have gone by (IPAM-008).
+ */
+function evaluateDeletingClaim(
+  analysis: IpamAnalysis,
+  claim: ClaimRecord,
+  now: Date,
+  settings: IpamSettings,
+  out: Finding[],
+): void {
+  const lookup = analysis.claimPool(claim);
+  // The reuse grace and the finalizer are the in-cluster provider's: other providers are not judged.
+  if (!lookup.found) return;
+  const pool = lookup.pool;
+  const held = pool.heldByDeletingClaims.find((h) => h.claim === claim);
+  if (!held) return; // the address is gone already: the claim holds nothing
+  const poolText = claimPoolText(claim);
+  const address = held.address;
+  const heldText = `IPAddress ${address.namespace}/${address.name} (${address.address})`;
+  const nowMs = now.getTime();
+  const releasesAt = held.releasesAtMs;
+  const evidence = {
+    ...claimChain(analysis, claim),
+    claim: `${claim.namespace}/${claim.name}`,
+    address: addressText(address),
+    ipAddress: `${address.namespace}/${address.name}`,
+    pool: poolText,
+    deletionTimestamp: claim.deletionTimestamp,
+    graceSeconds: held.graceSeconds,
+    releasesAt: releasesAt === undefined ? null : timestampText(releasesAt),
+    ...(pool.pool.deletionTimestamp ? { poolDeletionTimestamp: pool.pool.deletionTimestamp } : {}),
+  };
+  if (releasesAt !== undefined && releasesAt > nowMs) {
+    out.push(
+      makeFinding('IPAM-007', {
+        subject: claimSubject(claim),
+        title: `IP address ${address.address} held in the reuse grace for ${formatAge(releasesAt - nowMs)} more`,
+        detail: `Deleting since ${claim.deletionTimestamp}; ${poolText} keeps ${heldText} for its reuse grace of ${held.graceSeconds}s and frees it at ${timestampText(releasesAt)} (in ${formatAge(releasesAt - nowMs)}).`,
+        evidence,
+      }),
+    );
+    return;
+  }
+  const deletingFor = ageMs(claim.deletionTimestamp, now);
+  const since = deletingFor === undefined ? '' : ` for ${formatAge(deletingFor)}`;
+  const overdue = releasesAt === undefined ? undefined : nowMs - releasesAt;
+  const stuck = overdue === undefined || overdue >= settings.graceMs;
+  const configuredGrace = pool.pool.addressReuseGracePeriodSeconds ?? 0;
+  const due =
+    releasesAt === undefined
+      ? `its deletionTimestamp ${claim.deletionTimestamp} does not parse`
+      : pool.pool.deletionTimestamp && configuredGrace > held.graceSeconds
+        ? `${poolText} is being deleted, so the provider skips its reuse grace: the address was due at ${timestampText(releasesAt)}`
+        : held.graceSeconds > 0
+          ? `the pool's reuse grace of ${held.graceSeconds}s ended at ${timestampText(releasesAt)}`
+          : `${poolText} has no reuse grace, so the address was due at once`;
+  out.push(
+    makeFinding('IPAM-008', {
+      subject: claimSubject(claim),
+      severity: stuck ? 'warn' : 'info',
+      title: stuck
+        ? `IP address claim stuck deleting${since}, ${address.address} not released`
+        : `IP address claim deleting${since}, ${address.address} due for release`,
+      detail:
+        `Deleting${since} (since ${claim.deletionTimestamp}); ${due}. ${heldText} still exists, so the pool counts it as used.` +
+        (stuck
+          ? " The in-cluster provider has not freed it nor removed the claim's finalizer ipam.cluster.x-k8s.io/ReleaseAddress: it stays used until someone acts."
+          : ` Within the ${settings.graceMs / 60_000}-minute grace period after the release time.`),
+      evidence: {
+        ...evidence,
+        overdue: overdue === undefined ? undefined : formatAge(overdue),
+      },
+    }),
+  );
+}
+
 function evaluateClaim(
   analysis: IpamAnalysis,
   claim: ClaimRecord,
@@ -277,13 +371,13 @@ function evaluateClaim(
   settings: IpamSettings,
   out: Finding[],
 ): void {
-  if (claim.deleting) return;
-  const vm = analysis.vmOfClaim.get(claim);
+  if (claim.deleting) {
+    evaluateDeletingClaim(analysis, claim, now, settings, out);
+    return;
+  }
   const lookup = analysis.claimPool(claim);
-  const chain = vm
-    ? { vsphereVM: `${vm.namespace}/${vm.name}`, cluster: claim.clusterName ?? vm.clusterName }
-    : { cluster: claim.clusterName };
-  const poolText = `${claim.poolRef.kind} ${claim.poolRef.kind === 'InClusterIPPool' ? `${claim.namespace}/` : ''}${claim.poolRef.name}`;
+  const chain = claimChain(analysis, claim);
+  const poolText = claimPoolText(claim);
   if (!lookup.found && lookup.ours) {
     out.push(
       makeFinding('IPAM-004', {
@@ -338,7 +432,40 @@ function evaluateClaim(
   );
 }
 
-function evaluatePools(analysis: IpamAnalysis, settings: IpamSettings, out: Finding[]): void {
+/**
+ * For a full or nearly full pool: how many used addresses deleting claims hold and when the first
+ * is freed, so whoever reads it knows whether waiting helps. Undefined when none are held.
+ */
+function heldByDeletingClaims(
+  pool: PoolAnalysis,
+  now: Date,
+): { text: string; evidence: Record<string, unknown> } | undefined {
+  const held = pool.heldByDeletingClaims;
+  if (held.length === 0) return undefined;
+  const nowMs = now.getTime();
+  const inGrace = inReuseGrace(held, nowMs);
+  const nextRelease = inGrace[0]?.releasesAtMs;
+  const past = held.length - inGrace.length;
+  const parts: string[] = [];
+  if (nextRelease !== undefined)
+    parts.push(
+      `${inGrace.length} in the pool's reuse grace, the first freed at ${timestampText(nextRelease)} (in ${formatAge(nextRelease - nowMs)})`,
+    );
+  if (past > 0)
+    parts.push(
+      `${past} past ${past === 1 ? 'its' : 'their'} release time, not freed by the provider (IPAM-008)`,
+    );
+  return {
+    text: `${held.length} of ${pool.used} used address${pool.used === 1 ? '' : 'es'} ${held.length === 1 ? 'is' : 'are'} held by deleting claims: ${parts.join('; ')}.`,
+    evidence: {
+      heldByDeletingClaims: held.length,
+      inReuseGrace: inGrace.length,
+      nextRelease: nextRelease === undefined ? null : timestampText(nextRelease),
+    },
+  };
+}
+
+function evaluatePools(analysis: IpamAnalysis, now: Date, settings: IpamSettings, out: Finding[]): void {
   const overlapsByPool = new Map<PoolAnalysis, { other: PoolAnalysis; range: string; count: bigint }[]>();
   for (const o of analysis.overlaps) {
     overlapsByPool.set(o.a, [
@@ -444,6 +571,7 @@ function evaluatePools(analysis: IpamAnalysis, settings: IpamSettings, out: Find
     }
     const exhausted = pool.next === undefined;
     const waiting = pool.pendingClaims;
+    const held = heldByDeletingClaims(pool, now);
     if (exhausted && waiting.length > 0) {
       problems++;
       out.push(
@@ -452,9 +580,10 @@ function evaluatePools(analysis: IpamAnalysis, settings: IpamSettings, out: Find
           detail: `${label} has no free address (${formatCount(pool.total)} allocatable, ${pool.used} used) and ${waiting.length} claim${waiting.length > 1 ? 's wait' : ' waits'}: ${waiting
             .slice(0, 5)
             .map((c) => `${c.namespace}/${c.name}`)
-            .join(', ')}${waiting.length > 5 ? ', …' : ''}.`,
+            .join(', ')}${waiting.length > 5 ? ', …' : ''}.${held ? ` ${held.text}` : ''}`,
           evidence: {
             ...poolNumbers(pool),
+            ...held?.evidence,
             waiting: waiting.map((c) => {
               const vm = analysis.vmOfClaim.get(c);
               return {
@@ -474,8 +603,8 @@ function evaluatePools(analysis: IpamAnalysis, settings: IpamSettings, out: Find
       out.push(
         makeFinding('IPAM-103', {
           subject,
-          detail: `${label}: ${formatCount(pool.free)} of ${formatCount(pool.total)} addresses free (${pool.total > 0n ? Math.floor((countToNumber(pool.free) * 100) / countToNumber(pool.total)) : 0}%).`,
-          evidence: poolNumbers(pool),
+          detail: `${label}: ${formatCount(pool.free)} of ${formatCount(pool.total)} addresses free (${pool.total > 0n ? Math.floor((countToNumber(pool.free) * 100) / countToNumber(pool.total)) : 0}%).${held ? ` ${held.text}` : ''}`,
+          evidence: { ...poolNumbers(pool), ...held?.evidence },
         }),
       );
     }
@@ -648,7 +777,7 @@ export function evaluateIpam(
   const out: Finding[] = [];
   for (const vm of data.vsphereVMs) evaluateVmMemo(analysis, vm, now, settings, out);
   for (const claim of data.claims) evaluateClaim(analysis, claim, now, settings, out);
-  evaluatePools(analysis, settings, out);
+  evaluatePools(analysis, now, settings, out);
   evaluateAddresses(analysis, out);
   evaluateEndpoints(analysis, data, out);
   return stabilize(out);

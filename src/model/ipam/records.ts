@@ -61,6 +61,7 @@ function meta(o: Json): {
   createdAt?: string;
   owners: OwnerRef[];
   deleting: boolean;
+  deletionTimestamp?: string;
 } {
   const m = obj(o.metadata);
   return {
@@ -73,6 +74,7 @@ function meta(o: Json): {
       name: str(obj(r).name) ?? '',
     })),
     deleting: str(m.deletionTimestamp) !== undefined,
+    deletionTimestamp: str(m.deletionTimestamp),
   };
 }
 
@@ -178,6 +180,7 @@ export function toClaim(o: Json): ClaimRecord {
     apiVersion: str(o.apiVersion) ?? '',
     createdAt: m.createdAt,
     deleting: m.deleting,
+    deletionTimestamp: m.deletionTimestamp,
     owners: m.owners,
     clusterName: str(spec.clusterName) ?? str(m.labels[CLUSTER_NAME_LABEL]),
     poolRef: poolRefOf(spec.poolRef),
@@ -212,7 +215,10 @@ export function toPool(o: Json): PoolRecord | undefined {
   let addresses = strings(spec.addresses);
   let prefix = num(spec.prefix);
   let specError: string | undefined;
+  // v1alpha1 has no reuse grace: the provider that serves only v1alpha1 frees addresses at once.
+  let addressReuseGracePeriodSeconds = num(spec.addressReuseGracePeriodSeconds);
   if (apiVersion.endsWith('/v1alpha1')) {
+    addressReuseGracePeriodSeconds = undefined;
     const converted = convertV1alpha1PoolSpec({
       addresses,
       subnet: str(spec.subnet),
@@ -237,6 +243,8 @@ export function toPool(o: Json): PoolRecord | undefined {
     gateway: str(spec.gateway),
     excludedAddresses: strings(spec.excludedAddresses),
     allocateReservedIPAddresses: spec.allocateReservedIPAddresses === true,
+    addressReuseGracePeriodSeconds,
+    deletionTimestamp: m.deletionTimestamp,
     status: hasStatus
       ? {
           total: num(counts.total),

@@ -80,6 +80,8 @@ export interface ClaimRecord {
   readonly apiVersion: string;
   readonly createdAt?: string;
   readonly deleting: boolean;
+  /** `metadata.deletionTimestamp`: with the pool's reuse grace, when the provider frees the address. */
+  readonly deletionTimestamp?: string;
   readonly owners: readonly OwnerRef[];
   readonly clusterName?: string;
   readonly poolRef: PoolRef;
@@ -122,6 +124,13 @@ export interface PoolRecord {
   readonly gateway?: string;
   readonly excludedAddresses: readonly string[];
   readonly allocateReservedIPAddresses: boolean;
+  /**
+   * v1alpha2 `spec.addressReuseGracePeriodSeconds`: how long the provider keeps the IPAddress of a
+   * deleted claim before freeing it. Undefined when unset and at v1alpha1 (no such field).
+   */
+  readonly addressReuseGracePeriodSeconds?: number;
+  /** `metadata.deletionTimestamp`: the provider skips the reuse grace while the pool is deleted. */
+  readonly deletionTimestamp?: string;
   /** The provider's own `status.ipAddresses`, which can be stale or absent. */
   readonly status?: PoolStatusCounts;
   /** Set when the v1alpha1 spec could not be converted. */

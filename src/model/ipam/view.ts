@@ -12,19 +12,20 @@ import {
   type ChainLink,
   chainDeps,
   type IpamAnalysis,
+  inReuseGrace,
   type PoolAnalysis,
   sameDeps,
 } from './analyze.js';
-import { poolSubject } from './evaluate.js';
+import { formatAge, poolSubject, timestampText } from './evaluate.js';
 import { countToNumber, formatCount, formatPrefix, formatSet } from './ip.js';
 import type { IpamData, VSphereVMRecord } from './types.js';
 
 /** The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their arithmetic. */
-export const ipamView: ViewBuilder = ({ data, findings }) => {
+export const ipamView: ViewBuilder = ({ data, findings, now }) => {
   const ipam = data as IpamData | undefined;
   if (!ipam) return [];
   const analysis = analyzeIpam(ipam);
-  return [chainTable(analysis, findings, ipam), poolsTable(analysis, findings)];
+  return [chainTable(analysis, findings, ipam), poolsTable(analysis, findings, now)];
 };
 
 type FindingIndex = ReadonlyMap<string, readonly Finding[]>;
@@ -171,13 +172,27 @@ function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: 
   };
 }
 
-/** `[#######---] 70%` */
-export function usageBar(used: bigint, total: bigint, width = 10): string {
+/** `[#######---] 70%`; used addresses that deleting claims hold are drawn `~`: `[#####~~---] 70%`. */
+export function usageBar(used: bigint, total: bigint, held = 0n, width = 10): string {
   if (total <= 0n) return `[${'!'.repeat(width)}] -`;
   const ratio = Math.min(1, countToNumber(used) / countToNumber(total));
   const filled = Math.min(width, Math.round(ratio * width));
+  // At least one cell, so that a held address shows in a large pool too.
+  const heldCells =
+    held > 0n && filled > 0
+      ? Math.min(filled, Math.max(1, Math.round((countToNumber(held) / countToNumber(total)) * width)))
+      : 0;
   const percent = Math.floor(ratio * 100);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}%`;
+  return `[${'#'.repeat(filled - heldCells)}${'~'.repeat(heldCells)}${'-'.repeat(width - filled)}] ${percent}%`;
+}
+
+/** NEXT of an exhausted pool says when deleting claims free an address, so waiting is an option. */
+function nextText(pool: PoolAnalysis, nowMs: number): string {
+  if (pool.next) return pool.next;
+  if (!pool.space) return '-';
+  if (pool.heldByDeletingClaims.length === 0) return 'none';
+  const first = inReuseGrace(pool.heldByDeletingClaims, nowMs)[0]?.releasesAtMs;
+  return first === undefined ? 'none, release due' : `none, frees in ${formatAge(first - nowMs)}`;
 }
 
 function providerStatusText(pool: PoolAnalysis): string {
@@ -188,7 +203,7 @@ function providerStatusText(pool: PoolAnalysis): string {
   return same ? 'same' : `${s.total ?? '?'}/${s.used ?? '?'}/${s.free ?? '?'}`;
 }
 
-function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewTable {
+function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[], now: Date): ViewTable {
   const index = indexFindings(findings);
   const rows: ViewRow[] = analysis.pools.map((pool) => {
     const p = pool.pool;
@@ -205,8 +220,8 @@ function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewT
         name: `${p.namespace ? `${p.namespace}/` : ''}${p.name}`,
         ranges: ranges || '(none)',
         counts: `${formatCount(pool.total)}/${pool.used}/${formatCount(pool.free)}`,
-        usage: usageBar(BigInt(pool.used), pool.total),
-        next: pool.next ?? (pool.space ? 'none' : '-'),
+        usage: usageBar(BigInt(pool.used), pool.total, BigInt(pool.heldByDeletingClaims.length)),
+        next: nextText(pool, now.getTime()),
         provider: providerStatusText(pool),
       },
       ...findingsFor(index, [poolSubject(pool), ...addressSubjects]),
@@ -220,12 +235,17 @@ function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewT
           subnet: pool.space ? formatPrefix(pool.space.subnet) : null,
           outOfRange: pool.outOfRange.map((a) => `${a.namespace}/${a.name} ${a.address}`),
           pendingClaims: pool.pendingClaims.map((c) => `${c.namespace}/${c.name}`),
+          heldByDeletingClaims: pool.heldByDeletingClaims.map(
+            (h) =>
+              `${h.claim.namespace}/${h.claim.name} ${h.address.address} until ${h.releasesAtMs === undefined ? '?' : timestampText(h.releasesAtMs)}`,
+          ),
           networks: pool.networks,
         },
       },
     };
   });
   const overlaps = analysis.overlaps.length;
+  const anyHeld = analysis.pools.some((p) => p.heldByDeletingClaims.length > 0);
   return {
     id: 'pools',
     title: 'Pools',
@@ -241,6 +261,7 @@ function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[]): ViewT
     rows,
     footer:
       `${analysis.pools.length} pool(s) · ${overlaps === 0 ? 'no overlaps' : `${overlaps} overlapping pair(s)`} · counts computed from ranges and IPAddresses; PROVIDER shows status.ipAddresses when it differs` +
+      (anyHeld ? ' · ~ in USAGE: used, held by deleting claims' : '') +
       (analysis.namespace
         ? ` · -n ${analysis.namespace}: global pools count this namespace's addresses only`
         : ''),

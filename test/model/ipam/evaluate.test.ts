@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { compareFindings, type Finding } from '../../../src/model/finding.js';
-import { analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
+import { addressRelease, analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
 import { evaluateIpam, explainReason, GRACE_MS, ipamSettings } from '../../../src/model/ipam/evaluate.js';
-import { ipamDataFromObjects, toPool } from '../../../src/model/ipam/records.js';
+import { ipamDataFromObjects, toClaim, toPool } from '../../../src/model/ipam/records.js';
 import type { IpamData } from '../../../src/model/ipam/types.js';
 import { IPAM_SCENARIO_FINDINGS, summary } from './expected.js';
 
@@ -77,7 +77,7 @@ function vsphereVM(
 function claim(
   name: string,
   poolName: string,
-  opts: { bound?: string; created?: number; kind?: string; vm?: string } = {},
+  opts: { bound?: string; created?: number; kind?: string; vm?: string; deleted?: number } = {},
 ): Obj[] {
   const kind = opts.kind ?? 'InClusterIPPool';
   const c: Obj = {
@@ -88,6 +88,12 @@ function claim(
       namespace: 'default',
       creationTimestamp: minutesAgo(opts.created ?? 60),
       ownerReferences: opts.vm ? [{ kind: 'VSphereVM', name: opts.vm }] : [],
+      ...(opts.deleted === undefined
+        ? {}
+        : {
+            deletionTimestamp: minutesAgo(opts.deleted),
+            finalizers: ['ipam.cluster.x-k8s.io/ReleaseAddress'],
+          }),
     },
     spec: { poolRef: { apiGroup: IPAM, kind, name: poolName } },
     status: opts.bound ? { addressRef: { name } } : {},
@@ -597,6 +603,247 @@ describe('IPAM rules one by one', () => {
   it('puts unknown reasons into words too', () => {
     expect(explainReason('SomethingNew')).toContain('SomethingNew');
     expect(explainReason('PoolExhausted')).toBe('the pool has no free address left');
+  });
+});
+
+describe('address reuse grace and claims stuck deleting', () => {
+  const run = (objects: Obj[]) => summary(evaluateIpam(ipamDataFromObjects(objects), NOW));
+  const RANGE = { addresses: ['10.0.0.10-10.0.0.19'], prefix: 24 };
+  const graced = (seconds: number | undefined, version = 'v1alpha2') =>
+    pool(
+      'p',
+      seconds === undefined ? RANGE : { ...RANGE, addressReuseGracePeriodSeconds: seconds },
+      'default',
+      'InClusterIPPool',
+      version,
+    );
+  const deletedPool = (seconds: number, minutes: number) => {
+    const p = graced(seconds);
+    return { ...p, metadata: { ...(p.metadata as Obj), deletionTimestamp: minutesAgo(minutes) } };
+  };
+  const POOL_OK = 'pass IPAM-101 InClusterIPPool/default/p//';
+  const CLAIM = 'IPAddressClaim/default/c-1//';
+
+  it.each([
+    // name, pool, claim deleted minutes ago, findings besides the healthy pool
+    [
+      'grace unset, deleting 5m: release due, within grace_minutes',
+      graced(undefined),
+      5,
+      [`info IPAM-008 ${CLAIM}`],
+    ],
+    ['grace unset, deleting 15m: stuck', graced(undefined), 15, [`warn IPAM-008 ${CLAIM}`]],
+    ['grace 0, deleting 5m', graced(0), 5, [`info IPAM-008 ${CLAIM}`]],
+    ['grace 0, deleting 15m: stuck', graced(0), 15, [`warn IPAM-008 ${CLAIM}`]],
+    ['grace 30m, deleting 5m: held in grace', graced(1800), 5, [`info IPAM-007 ${CLAIM}`]],
+    ['grace 30m, deleting 35m: 5m past release', graced(1800), 35, [`info IPAM-008 ${CLAIM}`]],
+    ['grace 30m, deleting 45m: past release + grace_minutes', graced(1800), 45, [`warn IPAM-008 ${CLAIM}`]],
+    ['grace 30m, pool deleted 2m ago: grace skipped', deletedPool(1800, 2), 5, [`info IPAM-008 ${CLAIM}`]],
+    ['grace 30m, pool deleted 15m ago: grace skipped', deletedPool(1800, 15), 20, [`warn IPAM-008 ${CLAIM}`]],
+    ['v1alpha1 pool: no such field, no grace', graced(1800, 'v1alpha1'), 5, [`info IPAM-008 ${CLAIM}`]],
+    ['v1alpha1 pool, deleting 15m: stuck', graced(1800, 'v1alpha1'), 15, [`warn IPAM-008 ${CLAIM}`]],
+  ])('%s', (_name, p, deleted, expected) => {
+    expect(run([p, ...claim('c-1', 'p', { bound: '10.0.0.10', deleted })])).toEqual([...expected, POOL_OK]);
+  });
+
+  it.each([
+    ['a bound claim that is not deleting', graced(1800), claim('c-1', 'p', { bound: '10.0.0.10' })],
+    [
+      'a deleting claim whose IPAddress is already gone',
+      graced(0),
+      [{ ...claim('c-1', 'p', { deleted: 60 })[0]!, status: { addressRef: { name: 'c-1' } } }],
+    ],
+    ['a deleting claim that never got an address', graced(0), claim('c-1', 'p', { deleted: 60 })],
+    [
+      'a deleting claim of another provider',
+      graced(0),
+      claim('c-1', 'ib', { bound: '10.0.0.10', kind: 'InfobloxIPPool', deleted: 60 }),
+    ],
+  ])('stays quiet about %s', (_name, p, objects) => {
+    expect(run([p, ...objects])).toEqual([POOL_OK]);
+  });
+
+  it('says when an address held in the reuse grace is freed', () => {
+    const findings = evaluateIpam(
+      ipamDataFromObjects([graced(1800), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 5 })]),
+      NOW,
+    );
+    const f = findings.find((x) => x.code === 'IPAM-007');
+    expect(f?.title).toBe('IP address 10.0.0.10 held in the reuse grace for 25m more');
+    expect(f?.detail).toBe(
+      'Deleting since 2026-03-01T11:55:00.000Z; InClusterIPPool default/p keeps IPAddress default/c-1 (10.0.0.10) for its reuse grace of 1800s and frees it at 2026-03-01T12:25:00Z (in 25m).',
+    );
+    expect(f?.evidence).toEqual({
+      claim: 'default/c-1',
+      address: '10.0.0.10/24',
+      ipAddress: 'default/c-1',
+      pool: 'InClusterIPPool default/p',
+      deletionTimestamp: '2026-03-01T11:55:00.000Z',
+      graceSeconds: 1800,
+      releasesAt: '2026-03-01T12:25:00Z',
+    });
+  });
+
+  it('names the finalizer on a stuck deletion, and why the address was due', () => {
+    const stuck = (objects: Obj[]) =>
+      evaluateIpam(ipamDataFromObjects(objects), NOW).find((x) => x.code === 'IPAM-008');
+    const f = stuck([graced(1800), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 45 })]);
+    expect(f?.title).toBe('IP address claim stuck deleting for 45m, 10.0.0.10 not released');
+    expect(f?.detail).toContain("the pool's reuse grace of 1800s ended at 2026-03-01T11:45:00Z");
+    expect(f?.detail).toContain('ipam.cluster.x-k8s.io/ReleaseAddress');
+    expect(f?.remedy).toContain('ipam.cluster.x-k8s.io/ReleaseAddress');
+    expect(f?.remedy).toContain('kubectl logs -n caip-in-cluster-system');
+    expect(f?.evidence).toMatchObject({
+      graceSeconds: 1800,
+      releasesAt: '2026-03-01T11:45:00Z',
+      overdue: '15m',
+    });
+
+    const young = stuck([graced(undefined), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 5 })]);
+    expect(young?.detail).toContain('has no reuse grace, so the address was due at once');
+    expect(young?.detail).toContain('Within the 10-minute grace period');
+
+    const poolGone = stuck([deletedPool(1800, 2), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 5 })]);
+    expect(poolGone?.detail).toContain('is being deleted, so the provider skips its reuse grace');
+    expect(poolGone?.evidence).toMatchObject({ graceSeconds: 180, releasesAt: '2026-03-01T11:58:00Z' });
+  });
+
+  it('takes the slack after the release time from [ipam] grace_minutes', () => {
+    const data = ipamDataFromObjects([graced(0), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 15 })]);
+    expect(run([graced(0), ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 15 })])).toContain(
+      `warn IPAM-008 ${CLAIM}`,
+    );
+    expect(summary(evaluateIpam(data, NOW, ipamSettings({ ipam: { graceMinutes: 30 } })))).toContain(
+      `info IPAM-008 ${CLAIM}`,
+    );
+  });
+
+  it('tells on an exhausted pool how many used addresses deleting claims hold and when the first is freed', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10-10.0.0.11'], prefix: 24, addressReuseGracePeriodSeconds: 1800 }),
+      ...claim('old', 'p', { bound: '10.0.0.11', deleted: 50 }),
+      ...claim('new', 'p', { bound: '10.0.0.10', deleted: 5 }),
+      ...claim('waiting', 'p', { created: 15 }),
+    ];
+    const findings = evaluateIpam(ipamDataFromObjects(objects), NOW);
+    expect(summary(findings)).toEqual([
+      'fail IPAM-102 InClusterIPPool/default/p//',
+      'warn IPAM-003 IPAddressClaim/default/waiting//',
+      'warn IPAM-008 IPAddressClaim/default/old//',
+      'info IPAM-007 IPAddressClaim/default/new//',
+    ]);
+    const exhausted = findings.find((f) => f.code === 'IPAM-102');
+    expect(exhausted?.detail).toBe(
+      "InClusterIPPool default/p has no free address (2 allocatable, 2 used) and 1 claim waits: default/waiting. 2 of 2 used addresses are held by deleting claims: 1 in the pool's reuse grace, the first freed at 2026-03-01T12:25:00Z (in 25m); 1 past its release time, not freed by the provider (IPAM-008).",
+    );
+    expect(exhausted?.evidence).toMatchObject({
+      used: 2,
+      free: '0',
+      heldByDeletingClaims: 2,
+      inReuseGrace: 1,
+      nextRelease: '2026-03-01T12:25:00Z',
+    });
+  });
+
+  it('says on an exhausted pool when no held address will free by waiting', () => {
+    const objects = [
+      pool('p', { addresses: ['10.0.0.10'], prefix: 24 }),
+      ...claim('old', 'p', { bound: '10.0.0.10', deleted: 50 }),
+      ...claim('waiting', 'p', { created: 15 }),
+    ];
+    const exhausted = evaluateIpam(ipamDataFromObjects(objects), NOW).find((f) => f.code === 'IPAM-102');
+    expect(exhausted?.detail).toContain(
+      '1 of 1 used address is held by deleting claims: 1 past its release time, not freed by the provider (IPAM-008).',
+    );
+    expect(exhausted?.evidence).toMatchObject({
+      heldByDeletingClaims: 1,
+      inReuseGrace: 0,
+      nextRelease: null,
+    });
+  });
+
+  it('tells on an almost full pool too', () => {
+    const data = ipamDataFromObjects([
+      graced(1800),
+      ...claim('c-1', 'p', { bound: '10.0.0.10', deleted: 5 }),
+    ]);
+    const low = evaluateIpam(data, NOW, ipamSettings({ ipam: { lowFreePercent: 95 } })).find(
+      (f) => f.code === 'IPAM-103',
+    );
+    expect(low?.detail).toBe(
+      "InClusterIPPool default/p: 9 of 10 addresses free (90%). 1 of 1 used address is held by deleting claims: 1 in the pool's reuse grace, the first freed at 2026-03-01T12:25:00Z (in 25m).",
+    );
+    expect(low?.evidence).toMatchObject({ heldByDeletingClaims: 1, nextRelease: '2026-03-01T12:25:00Z' });
+  });
+
+  it('leaves pool findings as they were when no deleting claim holds an address', () => {
+    const data = ipamDataFromObjects(scenarioObjects(), UNRESOLVED);
+    const exhausted = evaluateIpam(data, NOW).find((f) => f.code === 'IPAM-102');
+    expect(exhausted?.detail).not.toContain('deleting');
+    expect(exhausted?.evidence).not.toHaveProperty('heldByDeletingClaims');
+  });
+
+  it('lists held addresses per pool in the analysis, earliest release first', () => {
+    const objects = [
+      pool('p', { ...RANGE, addressReuseGracePeriodSeconds: 600 }),
+      pool('q', RANGE, 'default', 'GlobalInClusterIPPool'),
+      ...claim('late', 'p', { bound: '10.0.0.10', deleted: 1 }),
+      ...claim('early', 'p', { bound: '10.0.0.11', deleted: 8 }),
+      ...claim('kept', 'p', { bound: '10.0.0.12' }),
+      ...claim('global', 'q', { bound: '10.0.0.13', kind: 'GlobalInClusterIPPool', deleted: 3 }),
+    ];
+    const pools = analyzeIpam(ipamDataFromObjects(objects)).pools;
+    expect(
+      pools.map((p) => [
+        p.pool.name,
+        p.used,
+        p.heldByDeletingClaims.map((h) => [h.claim.name, h.address.address, h.graceSeconds]),
+        p.earliestReleaseMs === undefined ? null : new Date(p.earliestReleaseMs).toISOString(),
+      ]),
+    ).toEqual([
+      [
+        'p',
+        3,
+        [
+          ['early', '10.0.0.11', 600],
+          ['late', '10.0.0.10', 600],
+        ],
+        '2026-03-01T12:02:00.000Z',
+      ],
+      ['q', 1, [['global', '10.0.0.13', 0]], '2026-03-01T11:57:00.000Z'],
+    ]);
+  });
+
+  const T = Date.parse('2026-03-01T11:00:00Z');
+  it.each([
+    ['grace unset', undefined, undefined, 0, T],
+    ['grace 0', 0, undefined, 0, T],
+    ['a negative grace counts as none', -5, undefined, 0, T],
+    ['grace 60s', 60, undefined, 60, T + 60_000],
+    ['pool deleted during the grace: skipped from then', 600, T + 120_000, 120, T + 120_000],
+    ['pool deleted before the claim: no grace', 600, T - 60_000, 0, T],
+    ['pool deleted after the grace ended: no change', 60, T + 600_000, 60, T + 60_000],
+  ])('address release: %s', (_name, grace, poolDeleted, graceSeconds, releasesAtMs) => {
+    expect(addressRelease(T, grace, poolDeleted)).toEqual({ graceSeconds, releasesAtMs });
+  });
+
+  it.each([
+    ['v1alpha2 with the field', 'v1alpha2', { addressReuseGracePeriodSeconds: 300 }, 300],
+    ['v1alpha2 without it', 'v1alpha2', {}, undefined],
+    ['v1alpha2 with 0', 'v1alpha2', { addressReuseGracePeriodSeconds: 0 }, 0],
+    ['v1alpha1 (no such field)', 'v1alpha1', { addressReuseGracePeriodSeconds: 300 }, undefined],
+  ])('reads the reuse grace of a %s pool', (_name, version, extra, expected) => {
+    const record = toPool(pool('p', { ...RANGE, ...extra }, 'default', 'InClusterIPPool', version))!;
+    expect(record.addressReuseGracePeriodSeconds).toBe(expected);
+  });
+
+  it('keeps the deletion timestamps of claims and pools', () => {
+    const c = toClaim(claim('c-1', 'p', { deleted: 5 })[0]!);
+    expect([c.deleting, c.deletionTimestamp]).toEqual([true, '2026-03-01T11:55:00.000Z']);
+    const kept = toClaim(claim('c-2', 'p')[0]!);
+    expect([kept.deleting, kept.deletionTimestamp]).toEqual([false, undefined]);
+    expect(toPool(deletedPool(60, 2))?.deletionTimestamp).toBe('2026-03-01T11:58:00.000Z');
+    expect(toPool(graced(60))?.deletionTimestamp).toBeUndefined();
   });
 });
 

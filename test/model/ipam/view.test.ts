@@ -74,4 +74,86 @@ describe('ipam view', () => {
   ])('usage bar %i of %i', (used, total, bar) => {
     expect(usageBar(used, total)).toBe(bar);
   });
+
+  it.each([
+    [10n, 10n, 3n, '[#######~~~] 100%'],
+    [5n, 10n, 5n, '[~~~~~-----] 50%'],
+    // One held address in a large pool still shows.
+    [60n, 100n, 1n, '[#####~----] 60%'],
+    [0n, 10n, 0n, '[----------] 0%'],
+  ])('usage bar %i of %i with %i held by deleting claims', (used, total, held, bar) => {
+    expect(usageBar(used, total, held)).toBe(bar);
+  });
+});
+
+describe('ipam view of addresses held by deleting claims', () => {
+  const IPAM = 'ipam.cluster.x-k8s.io';
+  const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
+  const pool = (name: string, addresses: string[], grace?: number) => ({
+    apiVersion: `${IPAM}/v1alpha2`,
+    kind: 'InClusterIPPool',
+    metadata: { name, namespace: 'default' },
+    spec: { addresses, prefix: 24, addressReuseGracePeriodSeconds: grace },
+  });
+  const bound = (name: string, poolName: string, address: string, deleted?: number) => [
+    {
+      apiVersion: `${IPAM}/v1beta1`,
+      kind: 'IPAddressClaim',
+      metadata: {
+        name,
+        namespace: 'default',
+        ...(deleted === undefined ? {} : { deletionTimestamp: minutesAgo(deleted) }),
+      },
+      spec: { poolRef: { apiGroup: IPAM, kind: 'InClusterIPPool', name: poolName } },
+      status: { addressRef: { name } },
+    },
+    {
+      apiVersion: `${IPAM}/v1beta1`,
+      kind: 'IPAddress',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        address,
+        prefix: 24,
+        claimRef: { name },
+        poolRef: { apiGroup: IPAM, kind: 'InClusterIPPool', name: poolName },
+      },
+    },
+  ];
+  const view = (objects: object[]) => {
+    const data = ipamDataFromObjects(objects as Record<string, unknown>[]);
+    const findings = evaluateIpam(data, NOW).sort(compareFindings);
+    return ipamView({
+      data,
+      state: { status: 'ready', data },
+      findings,
+      snapshot: {},
+      config: DEFAULT_CONFIG,
+      now: NOW,
+    })[1];
+  };
+
+  it('marks held addresses in USAGE and says in NEXT when an exhausted pool frees one', () => {
+    const pools = view([
+      pool('graced', ['10.0.0.10-10.0.0.11'], 1800),
+      ...bound('a', 'graced', '10.0.0.10', 5),
+      ...bound('b', 'graced', '10.0.0.11'),
+      pool('overdue', ['10.0.1.10'], 0),
+      ...bound('c', 'overdue', '10.0.1.10', 30),
+      pool('plain', ['10.0.2.10']),
+      ...bound('d', 'plain', '10.0.2.10'),
+    ]);
+    expect(pools?.rows.map((r) => [r.cells.name, r.cells.usage, r.cells.next])).toEqual([
+      ['default/graced', '[#####~~~~~] 100%', 'none, frees in 25m'],
+      ['default/overdue', '[~~~~~~~~~~] 100%', 'none, release due'],
+      ['default/plain', '[##########] 100%', 'none'],
+    ]);
+    expect(pools?.rows[0]?.object).toMatchObject({
+      computed: { heldByDeletingClaims: ['default/a 10.0.0.10 until 2026-03-01T12:25:00Z'] },
+    });
+    expect(pools?.footer).toContain('~ in USAGE: used, held by deleting claims');
+  });
+
+  it('keeps the footer short when nothing is held', () => {
+    expect(view([pool('plain', ['10.0.2.10'])])?.footer).not.toContain('~');
+  });
 });

@@ -13,6 +13,11 @@ export interface ViewColumn {
   /** Preferred width in cells; the last column takes the rest. */
   readonly width?: number;
   readonly align?: 'left' | 'right';
+  /**
+   * Where a cell too long for its column loses characters. 'middle' for names told apart by their
+   * end (machine names with generated suffixes, claims named after them); 'end' otherwise.
+   */
+  readonly truncate?: 'end' | 'middle';
 }
 
 export interface ViewRow {

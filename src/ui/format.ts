@@ -6,37 +6,117 @@ import { SEVERITY_WORD } from './screen-model.js';
 
 /** Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. */
 
-export function clip(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function clip(
+  text: string,
+  width: number,
+  align: 'left' | 'right' = 'left',
+  truncate: 'end' | 'middle' = 'end',
+): string {
   if (width <= 0) return '';
   const flat = text.replace(/[\r\n\t]+/g, ' ');
-  if (flat.length > width) return width === 1 ? '…' : `${flat.slice(0, width - 1)}…`;
+  if (flat.length > width) {
+    if (width === 1) return '…';
+    if (truncate === 'middle' && width >= 5) {
+      // Keep more of the end: that is where generated suffixes tell machines apart.
+      const head = Math.floor(((width - 1) * 2) / 5);
+      const tail = width - 1 - head;
+      return `${flat.slice(0, head)}…${flat.slice(flat.length - tail)}`;
+    }
+    return `${flat.slice(0, width - 1)}…`;
+  }
   return align === 'right' ? flat.padStart(width) : flat.padEnd(width);
 }
 
+const naturalCache = new WeakMap<object, number[]>();
+
 /**
- * Column widths for the available width: preferred widths, shrunk from the widest when too narrow;
- * the last takes the rest (unless it is a right-aligned number column).
+ * Per column, the widest cell of any row (tree depth included) or the title: what the column would
+ * need to show everything. Memoised on the rows array (a table is rebuilt only when its data changes),
+ * so 10,000 rows are measured once, not once per frame.
  */
-export function columnWidths(columns: readonly ViewColumn[], total: number): number[] {
+export function naturalWidths(
+  columns: readonly ViewColumn[],
+  rows: readonly { readonly cells: Readonly<Record<string, string>>; readonly depth?: number }[],
+): number[] {
+  const cached = naturalCache.get(rows);
+  if (cached && cached.length === columns.length) return cached;
+  const widths = columns.map((c) => c.title.length);
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i] as ViewColumn;
+      const length = (row.cells[c.key]?.length ?? 0) + (i === 0 ? 2 * (row.depth ?? 0) : 0);
+      if (length > (widths[i] ?? 0)) widths[i] = length;
+    }
+  }
+  naturalCache.set(rows, widths);
+  return widths;
+}
+
+/**
+ * Column widths for the available width. Every column but the last starts at its preferred width;
+ * the last takes the rest (unless it is a right-aligned number column). Given the cells' natural
+ * widths (naturalWidths), the layout fits the content:
+ * - no column is wider than its widest cell (or title);
+ * - too narrow: the widest shrink;
+ * - room to spare: the columns whose cells are cut grow, the most cut first, never past what they
+ *   need, so a wide terminal shows whole machine names instead of blank space after the last column.
+ */
+export function columnWidths(
+  columns: readonly ViewColumn[],
+  total: number,
+  natural?: readonly number[],
+): number[] {
   const gaps = Math.max(0, columns.length - 1);
+  const lastIndex = columns.length - 1;
+  const need = (i: number): number => natural?.[i] ?? Number.POSITIVE_INFINITY;
+  // A column never takes more than its widest cell needs: the room goes to the columns that are cut.
   const widths = columns.map((c, i) =>
-    i === columns.length - 1 ? 0 : (c.width ?? Math.max(8, c.title.length + 2)),
+    i === lastIndex ? 0 : Math.min(need(i), c.width ?? Math.max(8, c.title.length + 2)),
   );
   let fixed = widths.reduce((a, b) => a + b, 0);
-  // The last column (usually the sentence: finding, reason) keeps a readable share when space is short.
-  const minLast = columns.length ? Math.min(20, Math.max(4, Math.floor(total / 4))) : 0;
-  while (fixed + gaps + minLast > total && fixed > 0) {
-    const widest = widths.reduce((best, w, i) => (w > (widths[best] ?? 0) ? i : best), 0);
-    const w = widths[widest] ?? 0;
-    if (w <= 3) break;
-    widths[widest] = w - 1;
+  // The last column (usually the sentence: finding, reason) keeps a readable share when space is
+  // short, or all it needs when that is less.
+  const minLast = columns.length
+    ? Math.min(need(lastIndex), Math.min(20, Math.max(4, Math.floor(total / 4))))
+    : 0;
+  const shrinkOne = (pick: (w: number, i: number) => number): boolean => {
+    let best = -1;
+    let bestScore = 0;
+    for (let i = 0; i < lastIndex; i++) {
+      const score = pick(widths[i] ?? 0, i);
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    if (best < 0) return false;
+    widths[best] = (widths[best] ?? 0) - 1;
     fixed -= 1;
+    return true;
+  };
+  // Too narrow: unused room first (most slack first), then the widest, down to 3 cells.
+  while (fixed + gaps + minLast > total && shrinkOne((w, i) => w - need(i))) {}
+  while (fixed + gaps + minLast > total && shrinkOne((w) => (w > 3 ? w : 0))) {}
+  if (natural && lastIndex > 0) {
+    let spare = total - fixed - gaps - Math.max(minLast, need(lastIndex));
+    const deficit = widths.map((w, i) => (i === lastIndex ? 0 : Math.max(0, need(i) - w)));
+    while (spare > 0) {
+      let most = -1;
+      for (let i = 0; i < lastIndex; i++)
+        if ((deficit[i] ?? 0) > 0 && (most < 0 || (deficit[i] ?? 0) > (deficit[most] ?? 0))) most = i;
+      if (most < 0) break;
+      const give = Math.min(spare, deficit[most] ?? 0, Math.max(1, Math.ceil((deficit[most] ?? 0) / 4)));
+      widths[most] = (widths[most] ?? 0) + give;
+      deficit[most] = (deficit[most] ?? 0) - give;
+      fixed += give;
+      spare -= give;
+    }
   }
-  const last = columns[columns.length - 1];
+  const last = columns[lastIndex];
   if (last) {
     const rest = Math.max(1, total - fixed - gaps);
     // A right-aligned (numeric) last column keeps its own width instead of floating far right.
-    widths[columns.length - 1] = last.align === 'right' && last.width ? Math.min(rest, last.width) : rest;
+    widths[lastIndex] = last.align === 'right' && last.width ? Math.min(rest, last.width) : rest;
   }
   return widths;
 }
@@ -53,7 +133,7 @@ export function formatCells(
       const raw = cells[c.key] ?? '';
       // Tree depth indents the first column.
       const text = i === 0 && indent > 0 ? `${'  '.repeat(indent)}${raw}` : raw;
-      return clip(text, w, c.align);
+      return clip(text, w, c.align, c.truncate);
     })
     .join(' ');
 }

@@ -130,7 +130,7 @@ async function walkThrough(term: Terminal): Promise<void> {
   expect(overview.match(/airgap-top {2}ctx/g)).toHaveLength(1);
   expect(overview.match(/^Probes \(5\)$/gm)).toHaveLength(1);
   for (const probe of ['images', 'nodes', 'ipam', 'portgroups', 'containerd']) {
-    expect(overview.match(new RegExp(`^[> ] . {2}\\d {2}${probe} `, 'gm')), probe).toHaveLength(1);
+    expect(overview.match(new RegExp(`^[> ] . {2}\\d +${probe} `, 'gm')), probe).toHaveLength(1);
   }
   expect(overview).toContain('1 images ✗');
   expect(overview).toMatch(/⏎ drill.*\? help.*q quit/);
@@ -166,7 +166,7 @@ async function walkThrough(term: Terminal): Promise<void> {
   term.type('/edge-proxy');
   term.keys('Enter');
   const filtered = await term.waitFor('filter /edge-proxy/');
-  expect(filtered).toMatch(/> ✗ {2}FAIL {2}IMG-\d+ +Pod shop\/edge-proxy-/);
+  expect(filtered).toMatch(/> ✗ {2}FAIL +IMG-\d+ +Pod shop\/edge-proxy-/);
   const selected = filtered.split('\n').find((l) => l.startsWith('> '));
   const podName = /Pod shop\/(edge-proxy-[\w-]+)/.exec(selected ?? '')?.[1];
   expect(podName).toBeTruthy();

@@ -7,6 +7,7 @@ import {
   columnWidths,
   findingDetailLines,
   formatCells,
+  naturalWidths,
   toYaml,
   wrapLine,
 } from '../../src/ui/format.js';
@@ -23,6 +24,14 @@ describe('clip', () => {
   ] as const)('clip(%j, %i, %s) = %j', (text, width, align, expected) => {
     expect(clip(text, width, align)).toBe(expected);
   });
+  test.each([
+    ['tkg-workloads/workload-east-md-c-7c9e5-q8w2x', 20, 'tkg-wor…-7c9e5-q8w2x'],
+    ['short', 20, 'short               '],
+    ['abcdefgh', 5, 'a…fgh'],
+    ['abcdefgh', 4, 'abc…'],
+  ] as const)('clip middle (%j, %i) = %j', (text, width, expected) => {
+    expect(clip(text, width, 'left', 'middle')).toBe(expected);
+  });
 });
 
 describe('columnWidths', () => {
@@ -38,6 +47,32 @@ describe('columnWidths', () => {
     const w = columnWidths(cols, 40);
     expect(w.reduce((a, b) => a + b, 0) + 2).toBe(40);
     expect(w[2]).toBeGreaterThanOrEqual(4);
+  });
+  test('spare width goes to the columns whose cells are cut, most cut first, never past what they need', () => {
+    // a needs 14 (cut by 4), b needs 30 (cut by 10), c (last) needs 20: 100 - 2 gaps - 20 = 78 ≥ 14 + 30.
+    expect(columnWidths(cols, 100, [14, 30, 20])).toEqual([14, 30, 54]);
+    // Only 6 to spare (10 + 20 + 2 + 62): the most cut column (b) gets it.
+    const tight = columnWidths(cols, 100, [14, 40, 62]);
+    expect(tight[1]).toBeGreaterThan(20);
+    expect((tight[0] ?? 0) + (tight[1] ?? 0)).toBe(36);
+    expect(tight.reduce((a, b) => a + b, 0) + 2).toBe(100);
+    // No column is wider than its widest cell: the last one takes what they leave.
+    expect(columnWidths(cols, 100, [5, 5, 5])).toEqual([5, 5, 88]);
+    // No room to spare: the preferred widths stand.
+    expect(columnWidths(cols, 100, [30, 30, 90])).toEqual([10, 20, 68]);
+  });
+  test('too narrow: room a column does not use goes first, before any cell is cut', () => {
+    // a only ever holds 4 cells, so b (which uses all its 20) keeps them and the last gets the rest.
+    expect(columnWidths(cols, 40, [4, 25, 30])).toEqual([4, 20, 14]);
+    // Without natural widths the widest shrinks, as before.
+    expect(columnWidths(cols, 40)).toEqual([10, 18, 10]);
+  });
+  test('natural widths: the widest cell or the title, tree depth counted in the first column', () => {
+    const rows: { cells: Record<string, string>; depth?: number }[] = [
+      { cells: { a: 'abc', b: 'x', c: '' } },
+      { cells: { a: 'abcdef', b: 'xy' }, depth: 2 },
+    ];
+    expect(naturalWidths(cols, rows)).toEqual([10, 2, 1]);
   });
   test('cells are indented by depth in the first column', () => {
     expect(formatCells(cols, [10, 5, 5], { a: 'x', b: 'y', c: 'z' }, 2)).toBe('    x      y     z    ');

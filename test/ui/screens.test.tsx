@@ -98,8 +98,8 @@ describe('overview', () => {
     expect(f).toMatch(/✗\s+1\s+images\s+ready\s+1\s+1\s+0\s+1\s+12:00:05\s+watching\s+IMG-002/);
     expect(f).toContain('● live');
     const lines = f.split('\n');
-    const failRow = lines.findIndex((l) => l.includes('FAIL  images') && l.includes('IMG-002'));
-    const warnRow = lines.findIndex((l) => l.includes('WARN  images') && l.includes('IMG-003'));
+    const failRow = lines.findIndex((l) => /FAIL +images/.test(l) && l.includes('IMG-002'));
+    const warnRow = lines.findIndex((l) => /WARN +images/.test(l) && l.includes('IMG-003'));
     expect(failRow).toBeGreaterThan(0);
     expect(warnRow).toBeGreaterThan(failRow);
     expect(f).not.toMatch(/PASS\s+images\s+IMG-001/);
@@ -162,7 +162,7 @@ describe('probe screen', () => {
     expect(f).toContain('3 images from 2 registries; 1 private');
     await app.press(KEYS.right);
     const g = await app.waitFor((x) => x.includes('Findings (3)'));
-    expect(g).toMatch(/> ✗ {2}FAIL {2}IMG-002/);
+    expect(g).toMatch(/> ✗ {2}FAIL +IMG-002/);
     app.unmount();
   });
 
@@ -257,7 +257,7 @@ describe('keys', () => {
     expect(second).toContain('overview › images (Image origins) › docker.io 2 › IMG-003');
     await app.press(KEYS.escape);
     const listAgain = await app.waitFor((x) => x.includes('Findings of docker.io'));
-    expect(listAgain).toMatch(/> ! {2}WARN {2}IMG-003/);
+    expect(listAgain).toMatch(/> ! {2}WARN +IMG-003/);
     await app.press(KEYS.escape);
     expect(await app.waitFor((x) => x.includes('Registries'))).toMatch(/> ✗ {2}docker\.io/);
     app.unmount();
@@ -306,10 +306,10 @@ describe('keys', () => {
     const detail = await app.waitFor((x) => x.includes('Evidence'));
     expect(detail).toContain('workload: DaemonSet/node-exporter');
     await app.press(KEYS.escape);
-    expect(await app.waitFor((x) => x.includes('Findings of'))).toMatch(/> ✗ {2}FAIL {2}IMG-002 .*ne-b/);
+    expect(await app.waitFor((x) => x.includes('Findings of'))).toMatch(/> ✗ {2}FAIL +IMG-002 .*ne-b/);
     await app.press(KEYS.escape);
     expect(await app.waitFor((x) => x.includes('Top failures'))).toMatch(
-      /> ✗ {2}FAIL {2}images {6}IMG-002 {3}DaemonSet monitoring\/node-exporter \(3 pods\)/,
+      /> ✗ {2}FAIL +images +IMG-002 +DaemonSet monitoring\/node-exporter \(3 pods\)/,
     );
     app.unmount();
   });
@@ -473,12 +473,12 @@ describe('live and fast', () => {
     const src = fakeSource(ALL_READY, { images: [busybox, pause] });
     const app = renderApp(src);
     await app.press('1', 'j');
-    expect(await app.waitFor((x) => x.includes('Findings (2)'))).toMatch(/> ✓ {2}PASS {2}IMG-001/);
+    expect(await app.waitFor((x) => x.includes('Findings (2)'))).toMatch(/> ✓ {2}PASS +IMG-001/);
     // A new failing finding sorts first: the rows move, the cursor stays on IMG-001.
     src.setFindings('images', [nginx, busybox, pause]);
     src.store.set('images', READY({ changed: true }));
     const f = await app.waitFor((x) => x.includes('Findings (3)'));
-    expect(f).toMatch(/> ✓ {2}PASS {2}IMG-001/);
+    expect(f).toMatch(/> ✓ {2}PASS +IMG-001/);
     app.unmount();
   });
 

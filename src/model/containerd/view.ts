@@ -75,7 +75,7 @@ export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }
       id: 'containerd-nodes',
       title: 'Nodes: containerd registry configuration',
       columns: [
-        { key: 'node', title: 'NODE', width: 28 },
+        { key: 'node', title: 'NODE', width: 28, truncate: 'middle' },
         { key: 'status', title: 'STATUS', width: 18 },
         { key: 'version', title: 'VER', width: 4 },
         { key: 'group', title: 'GRP', width: 4 },
@@ -181,7 +181,7 @@ export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }
       id: 'containerd-origin',
       title: 'Effective origin: where each node pulls each image host from',
       columns: [
-        { key: 'node', title: 'NODE', width: 28 },
+        { key: 'node', title: 'NODE', width: 28, truncate: 'middle' },
         { key: 'host', title: 'IMAGE HOST', width: 28 },
         { key: 'verdict', title: 'PULLED FROM', width: 22 },
         { key: 'containers', title: 'CTRS', width: 5, align: 'right' },

@@ -160,9 +160,9 @@ function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: 
     id: 'chain',
     title: 'VM → claim → address → pool',
     columns: [
-      { key: 'vm', title: 'VSPHEREVM', width: 32 },
+      { key: 'vm', title: 'VSPHEREVM', width: 32, truncate: 'middle' },
       { key: 'device', title: 'DEVICE', width: 18 },
-      { key: 'claim', title: 'CLAIM', width: 30 },
+      { key: 'claim', title: 'CLAIM', width: 30, truncate: 'middle' },
       { key: 'address', title: 'ADDRESS', width: 24 },
       { key: 'pool', title: 'POOL', width: 22 },
       { key: 'state', title: 'STATE' },

@@ -48,7 +48,7 @@ function nodesTable(analysis: TopologyAnalysis, findings: readonly Finding[], li
     id: 'nodes',
     title: 'Nodes',
     columns: [
-      { key: 'name', title: 'NODE', width: 28 },
+      { key: 'name', title: 'NODE', width: 28, truncate: 'middle' },
       { key: 'role', title: 'ROLE', width: 13 },
       { key: 'os', title: 'OS', width: 8 },
       { key: 'ready', title: 'READY', width: 8 },

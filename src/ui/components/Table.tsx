@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { secrets } from '../../model/redact.js';
 import type { ViewRow, ViewTable } from '../../model/view.js';
 import { tableChrome } from '../derive.js';
-import { clip, columnWidths, formatCells, formatHeader } from '../format.js';
+import { clip, columnWidths, formatCells, formatHeader, naturalWidths } from '../format.js';
 import { SEVERITY_SYMBOL } from '../screen-model.js';
 import { severityColour, useTheme } from '../theme.js';
 
@@ -32,7 +32,12 @@ export interface TableProps {
 export function Table(props: TableProps) {
   const theme = useTheme();
   const { table, rows, width } = props;
-  const widths = columnWidths(table.columns, Math.max(10, width - 5));
+  // Natural widths over all rows, not the visible ones: columns keep their width while scrolling.
+  const widths = columnWidths(
+    table.columns,
+    Math.max(10, width - 5),
+    naturalWidths(table.columns, table.rows),
+  );
   const problemLines = props.problem ? 1 : 0;
   const rowsHeight = Math.max(1, props.height - tableChrome(table) - problemLines);
   const visible = rows.slice(props.start, props.start + rowsHeight);

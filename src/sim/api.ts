@@ -89,7 +89,17 @@ export class ApiObjects {
   create(
     type: ResourceType,
     body: KObject,
-    options: { namespace?: string; dryRun?: boolean; requireNamespace?: boolean } = {},
+    options: {
+      namespace?: string;
+      dryRun?: boolean;
+      requireNamespace?: boolean;
+      /**
+       * Scenario loading: an object captured while being deleted (deletionTimestamp and finalizers,
+       * as `kubectl get -o yaml` shows a claim held by its provider) loads as it was. An API create
+       * never sets it, as on a real server.
+       */
+      keepDeletion?: boolean;
+    } = {},
   ): StoredObject | KObject {
     const meta: KMetadata = { ...((body.metadata ?? {}) as KMetadata) };
     if (type.namespaced) {
@@ -139,7 +149,10 @@ export class ApiObjects {
     meta.creationTimestamp = meta.creationTimestamp ?? kubeTimestamp(this.now());
     meta.generation = meta.generation ?? 1;
     delete meta.resourceVersion;
-    delete meta.deletionTimestamp;
+    if (!options.keepDeletion || (meta.finalizers ?? []).length === 0) {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
     const object: KObject = { ...body, metadata: meta };
     // A new pod starts Pending until a scheduler/kubelet (here: the scenario) says otherwise.
     if (type.group === '' && type.kind === 'Pod' && object.status === undefined)
@@ -198,7 +211,9 @@ export class ApiObjects {
       else delete meta.namespace;
       meta.uid = oldMeta.uid;
       meta.creationTimestamp = oldMeta.creationTimestamp;
+      // Only a delete starts a deletion; the scenario (force) may replay one it captured.
       if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+      else if (!options.force) delete meta.deletionTimestamp;
       meta.generation = (oldMeta.generation ?? 1) + (specOf(next) !== specOf(old) ? 1 : 0);
       next.metadata = meta;
     }
@@ -250,7 +265,7 @@ export class ApiObjects {
         { force: true },
       ) as StoredObject;
     }
-    return this.create(type, obj, { namespace }) as StoredObject;
+    return this.create(type, obj, { namespace, keepDeletion: true }) as StoredObject;
   }
 
   private afterWrite(type: ResourceType, obj: KObject): void {

@@ -134,6 +134,47 @@ describe('ipam probe against the Kubernetes API simulator', () => {
   });
 });
 
+describe("ipam probe during a rolling upgrade: a claim held in its pool's reuse grace", () => {
+  it('reads the deleting claim and the pool grace through the API; the exhausted pool says when it frees', async () => {
+    const deletingSince = new Date(Date.now() - 2 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const objects = scenario().map((item) => {
+      const meta = item.metadata as { name: string; namespace?: string };
+      if (item.kind === 'InClusterIPPool' && meta.name === 'small-pool') {
+        return { ...item, spec: { ...(item.spec as Obj), addressReuseGracePeriodSeconds: 600 } };
+      }
+      // The machine wc-2-cp-1 was deleted two minutes ago; the provider holds its claim by finalizer.
+      if (item.kind === 'IPAddressClaim' && meta.name === 'wc-2-cp-1-0-0') {
+        return { ...item, metadata: { ...(item.metadata as Obj), deletionTimestamp: deletingSince } };
+      }
+      return item;
+    });
+    const sim = await startTestSimulator(objects);
+    const kube = loadKubeConnection({ kubeconfig: sim.kubeconfigPath });
+    try {
+      const store = new Store();
+      await ipamProbe.start(context(kube, store, fakeResolver([])));
+      const data = store.get('ipam')?.data as IpamData;
+      const claim = data.claims.find((c) => c.name === 'wc-2-cp-1-0-0');
+      expect(claim?.deletionTimestamp).toBe(deletingSince);
+      expect(data.pools.find((p) => p.name === 'small-pool')?.addressReuseGracePeriodSeconds).toBe(600);
+      const findings = evaluateIpam(data, new Date());
+      const held = findings.filter((f) => f.code === 'IPAM-007');
+      expect(held.map((f) => `${f.subject.namespace}/${f.subject.name}`)).toEqual(['tenant-a/wc-2-cp-1-0-0']);
+      expect(held[0]?.evidence).toMatchObject({
+        address: expect.stringContaining('10.30.0.11'),
+        graceSeconds: 600,
+      });
+      expect(findings.some((f) => f.code === 'IPAM-008')).toBe(false);
+      const exhausted = findings.find((f) => f.code === 'IPAM-102' && f.subject.name === 'small-pool');
+      expect(exhausted?.evidence).toMatchObject({ heldByDeletingClaims: 1, inReuseGrace: 1 });
+      expect(exhausted?.detail).toContain("in the pool's reuse grace, the first freed at");
+    } finally {
+      kube.close();
+      await sim.close();
+    }
+  });
+});
+
 describe('ipam probe on a cluster without the CRDs', () => {
   it('is not applicable, with a message that says where to look', async () => {
     const sim = await startTestSimulator([]);

@@ -439,6 +439,44 @@ describe('the simulator speaks the Kubernetes API', () => {
     expect(sim.get('v1', 'ConfigMap', 'held', 'team-a')).toBeUndefined();
   });
 
+  it('a scenario object captured mid-deletion loads as it was; API writes never set deletionTimestamp', async () => {
+    const since = '2026-11-22T10:00:00Z';
+    sim.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'leaving',
+        namespace: 'team-a',
+        finalizers: ['example.com/hold'],
+        deletionTimestamp: since,
+      },
+    });
+    sim.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      // Without a finalizer a real server would have removed it already: the timestamp cannot stand.
+      metadata: { name: 'unheld', namespace: 'team-a', deletionTimestamp: since },
+    });
+    const leaving = await api('GET', '/api/v1/namespaces/team-a/configmaps/leaving');
+    expect(leaving.json.metadata.deletionTimestamp).toBe(since);
+    const unheld = await api('GET', '/api/v1/namespaces/team-a/configmaps/unheld');
+    expect(unheld.json.metadata.deletionTimestamp).toBeUndefined();
+    const created = await api('POST', '/api/v1/namespaces/team-a/configmaps', {
+      body: { metadata: { name: 'posted', finalizers: ['example.com/hold'], deletionTimestamp: since } },
+    });
+    expect(created.json.metadata.deletionTimestamp).toBeUndefined();
+    const put = await api('PUT', '/api/v1/namespaces/team-a/configmaps/posted', {
+      body: { ...created.json, metadata: { ...created.json.metadata, deletionTimestamp: since } },
+    });
+    expect(put.json.metadata.deletionTimestamp).toBeUndefined();
+    // The captured deletion finishes as any other: the last finalizer goes, so does the object.
+    await api('PATCH', '/api/v1/namespaces/team-a/configmaps/leaving', {
+      body: { metadata: { finalizers: null } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(sim.get('v1', 'ConfigMap', 'leaving', 'team-a')).toBeUndefined();
+  });
+
   it('watches from a resourceVersion with bookmarks, and answers 410 Gone once the history moved on', async () => {
     const list = (await api('GET', '/api/v1/namespaces/team-c/pods')).json;
     const rv = list.metadata.resourceVersion;

@@ -11,14 +11,11 @@ import { ipamView, usageBar } from '../../../src/model/ipam/view.js';
 const root = join(import.meta.dirname, '../../..');
 const NOW = new Date('2026-03-01T12:00:00Z');
 
-describe('ipam view', () => {
-  const objects = (
-    YAML.parse(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: [] }
-  ).items;
-  const data = ipamDataFromObjects(objects);
-  // The session hands views the findings sorted, worst first.
+/** The IPAM tables for these objects at NOW, findings sorted worst first as the session hands them. */
+function viewOf(objects: object[]) {
+  const data = ipamDataFromObjects(objects as Record<string, unknown>[]);
   const findings = evaluateIpam(data, NOW).sort(compareFindings);
-  const [chain, pools] = ipamView({
+  return ipamView({
     data,
     state: { status: 'ready', data },
     findings,
@@ -26,6 +23,13 @@ describe('ipam view', () => {
     config: DEFAULT_CONFIG,
     now: NOW,
   });
+}
+
+describe('ipam view', () => {
+  const objects = (
+    YAML.parse(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: [] }
+  ).items;
+  const [chain, pools] = viewOf(objects);
 
   it('shows one chain row per VM device pool entry with its state and findings', () => {
     expect(chain?.rows.map((r) => [r.cells.vm, r.cells.address, r.cells.state, r.severity])).toEqual([
@@ -119,18 +123,7 @@ describe('ipam view of addresses held by deleting claims', () => {
       },
     },
   ];
-  const view = (objects: object[]) => {
-    const data = ipamDataFromObjects(objects as Record<string, unknown>[]);
-    const findings = evaluateIpam(data, NOW).sort(compareFindings);
-    return ipamView({
-      data,
-      state: { status: 'ready', data },
-      findings,
-      snapshot: {},
-      config: DEFAULT_CONFIG,
-      now: NOW,
-    })[1];
-  };
+  const view = (objects: object[]) => viewOf(objects)[1];
 
   it('marks held addresses in USAGE and says in NEXT when an exhausted pool frees one', () => {
     const pools = view([

@@ -79,24 +79,14 @@ export function columnWidths(
   const minLast = columns.length
     ? Math.min(need(lastIndex), Math.min(20, Math.max(4, Math.floor(total / 4))))
     : 0;
-  const shrinkOne = (pick: (w: number, i: number) => number): boolean => {
-    let best = -1;
-    let bestScore = 0;
-    for (let i = 0; i < lastIndex; i++) {
-      const score = pick(widths[i] ?? 0, i);
-      if (score > bestScore) {
-        best = i;
-        bestScore = score;
-      }
-    }
-    if (best < 0) return false;
-    widths[best] = (widths[best] ?? 0) - 1;
+  // Too narrow: the widest shrink first, down to 3 cells.
+  while (fixed + gaps + minLast > total) {
+    const widest = widths.reduce((best, w, i) => (i < lastIndex && w > (widths[best] ?? 0) ? i : best), 0);
+    const w = widths[widest] ?? 0;
+    if (w <= 3) break;
+    widths[widest] = w - 1;
     fixed -= 1;
-    return true;
-  };
-  // Too narrow: unused room first (most slack first), then the widest, down to 3 cells.
-  while (fixed + gaps + minLast > total && shrinkOne((w, i) => w - need(i))) {}
-  while (fixed + gaps + minLast > total && shrinkOne((w) => (w > 3 ? w : 0))) {}
+  }
   if (natural && lastIndex > 0) {
     let spare = total - fixed - gaps - Math.max(minLast, need(lastIndex));
     const deficit = widths.map((w, i) => (i === lastIndex ? 0 : Math.max(0, need(i) - w)));

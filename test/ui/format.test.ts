@@ -61,7 +61,7 @@ describe('columnWidths', () => {
     // No room to spare: the preferred widths stand.
     expect(columnWidths(cols, 100, [30, 30, 90])).toEqual([10, 20, 68]);
   });
-  test('too narrow: room a column does not use goes first, before any cell is cut', () => {
+  test('too narrow: a column never holds room its cells do not use, so cut columns keep theirs', () => {
     // a only ever holds 4 cells, so b (which uses all its 20) keeps them and the last gets the rest.
     expect(columnWidths(cols, 40, [4, 25, 30])).toEqual([4, 20, 14]);
     // Without natural widths the widest shrinks, as before.

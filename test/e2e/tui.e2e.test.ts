@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
+import { TmuxTerminal } from '../helpers/terminal.js';
 
 /**
  * The TUI as a person uses it: the real binary in a real terminal (tmux, fixed size), driven by
@@ -20,81 +21,10 @@ function hasTmux(): boolean {
   return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-/** One private tmux server per terminal session (its own socket), so parallel runs never meet. */
-class Terminal {
-  private readonly socket = `airgap-top-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  lastScreen = '';
-
-  constructor(
-    readonly cwd: string,
-    command: string,
-  ) {
-    this.tmux(
-      'new-session',
-      '-d',
-      '-x',
-      '160',
-      '-y',
-      '45',
-      '-c',
-      cwd,
-      // Keep the pane after the TUI exits so the test can see the terminal it left behind.
-      `${command}; echo ${EXIT_MARK}$?; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 120`,
-    );
-  }
-
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, TERM: 'xterm-256color' },
-    });
-  }
-
-  screen(): string {
-    this.lastScreen = this.tmux('capture-pane', '-p', '-t', '0');
-    return this.lastScreen;
-  }
-
-  keys(...keys: string[]): void {
-    for (const k of keys) this.tmux('send-keys', '-t', '0', k);
-  }
-
-  /** Types literal text (each character a key press). */
-  type(text: string): void {
-    this.tmux('send-keys', '-t', '0', '-l', text);
-  }
-
-  paneFlag(format: string): string {
-    return this.tmux('display-message', '-p', '-t', '0', format).trim();
-  }
-
-  /** Polls the screen until it matches, or fails showing what was on screen. */
-  async waitFor(what: RegExp | string | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = this.screen();
-      const ok =
-        typeof what === 'string'
-          ? screen.includes(what)
-          : what instanceof RegExp
-            ? what.test(screen)
-            : what(screen);
-      if (ok) return screen;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${String(what)}; the screen was:\n${screen}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
+/** The TUI in tmux; the pane stays after it exits so the test can see the terminal it left behind. */
+class Terminal extends TmuxTerminal {
+  constructor(cwd: string, command: string) {
+    super(cwd, `${command}; echo ${EXIT_MARK}$?; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 120`);
   }
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type SimulatorHandleExtended, startSimulator } from '../../src/sim/server.js';
+import { TmuxTerminal } from '../helpers/terminal.js';
 import { node, vsphereVm } from '../probes/vsphere/cluster-objects.js';
 import { sec, startVcsim, type Vcsim } from '../probes/vsphere/vcsim.js';
 
@@ -18,56 +19,6 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 const PASSWORD = `e2e-Typed-${process.pid}-Pw`;
 const ENV = 'AIRGAP_E2E_VC_PASSWORD';
 const USER = 'readonly@vsphere.local';
-
-class Terminal {
-  private readonly socket = `airgap-top-e2e-pw-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  readonly screens: string[] = [];
-
-  constructor(cwd: string, command: string) {
-    this.tmux('new-session', '-d', '-x', '160', '-y', '45', '-c', cwd, `${command}; sleep 120`);
-  }
-
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, TERM: 'xterm-256color' },
-    });
-  }
-
-  screen(): string {
-    const s = this.tmux('capture-pane', '-p', '-t', '0');
-    this.screens.push(s);
-    return s;
-  }
-
-  keys(...keys: string[]): void {
-    for (const k of keys) this.tmux('send-keys', '-t', '0', k);
-  }
-
-  type(text: string): void {
-    this.tmux('send-keys', '-t', '0', '-l', text);
-  }
-
-  async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.screen();
-      const ok =
-        typeof what === 'string' ? s.includes(what) : what instanceof RegExp ? what.test(s) : what(s);
-      if (ok) return s;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(what)}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 describe('vCenter password prompt in a terminal (tmux, vcsim)', () => {
   let vc: Vcsim | undefined;
@@ -105,9 +56,10 @@ describe('vCenter password prompt in a terminal (tmux, vcsim)', () => {
       `[registry]\nprivate = ["registry.example.internal/tkg"]\n\n[vsphere]\nserver = "${vc?.host}"\nusername = "${USER}"\npassword_env = "${ENV}"\nca_file = "${vc?.certFile}"\n`,
     );
     const logFile = join(dir, 'airgap-top.log');
-    const term = new Terminal(
+    const term = new TmuxTerminal(
       dir,
-      `env -u ${ENV} node ${CLI} --kubeconfig ${kube?.kubeconfigPath} --config ${toml} --log ${logFile}`,
+      `env -u ${ENV} node ${CLI} --kubeconfig ${kube?.kubeconfigPath} --config ${toml} --log ${logFile}; sleep 120`,
+      { name: 'e2e-pw' },
     );
     try {
       const prompt = await term.waitFor(`vCenter password for ${USER} at ${vc?.host}`, 30_000);

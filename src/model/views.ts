@@ -15,7 +15,7 @@ export function findingsTable(findings: readonly Finding[]): ViewTable {
     columns: [
       { key: 'severity', title: 'SEV', width: 5 },
       { key: 'code', title: 'CODE', width: 9 },
-      { key: 'subject', title: 'SUBJECT', width: 48 },
+      { key: 'subject', title: 'SUBJECT', width: 48, truncate: 'middle' },
       { key: 'title', title: 'FINDING' },
     ],
     rows: findings.map((f) => ({

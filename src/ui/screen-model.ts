@@ -245,7 +245,7 @@ function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTab
         { key: 'severity', title: 'SEV', width: 5 },
         { key: 'probe', title: 'PROBE', width: 11 },
         { key: 'code', title: 'CODE', width: 9 },
-        { key: 'subject', title: 'SUBJECT', width: 44 },
+        { key: 'subject', title: 'SUBJECT', width: 44, truncate: 'middle' },
         { key: 'title', title: 'FINDING' },
       ],
       rows: failureRows,

@@ -314,6 +314,14 @@ describe('keys', () => {
     app.unmount();
   });
 
+  test('a long subject is cut in the middle, keeping the generated suffix that tells pods apart', async () => {
+    const long = fakeFinding('images', 'IMG-002', 'fail', 'a-very-long-deployment-name-7f9c8d6b5-x2x9q');
+    const app = renderApp(fakeSource(ALL_READY, { images: [long] }), { views: VIEWS });
+    const f = await app.waitFor((x) => x.includes('Top failures'));
+    expect(f).toContain('Pod apps/a-very-l…ame-7f9c8d6b5-x2x9q [main]');
+    app.unmount();
+  });
+
   test('/ filter: live regex, ! inverts, invalid regex shown not thrown, esc restores', async () => {
     const app = renderApp(fakeSource(ALL_READY, { images: [nginx, busybox, pause] }), { views: VIEWS });
     await app.press('1', '/', 'b', 'u', 's', 'y');

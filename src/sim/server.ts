@@ -106,6 +106,15 @@ function listKind(type: ResourceType): string {
   return `${type.kind}List`;
 }
 
+/** 405, worded as the API server words it, for a verb the path does not serve. */
+function methodNotAllowed(): ApiError {
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
+}
+
 function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const bytes = Buffer.isBuffer(body)
     ? body
@@ -564,12 +573,7 @@ export class Simulator {
     if (served.length === 0)
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (rest.length === 0) {
-      if (method !== 'GET')
-        throw new ApiError(
-          405,
-          'MethodNotAllowed',
-          'the server does not allow this method on the requested resource',
-        );
+      if (method !== 'GET') throw methodNotAllowed();
       sendJson(res, 200, resourceList(apiVersionOf(group, version), served));
       return 'get';
     }
@@ -618,12 +622,7 @@ export class Simulator {
         return 'list';
       }
       case 'POST': {
-        if (name !== undefined)
-          throw new ApiError(
-            405,
-            'MethodNotAllowed',
-            'the server does not allow this method on the requested resource',
-          );
+        if (name !== undefined) throw methodNotAllowed();
         const body = parseObjectBody(await readBody(req), String(req.headers['content-type'] ?? ''));
         this.checkKind(type, body);
         const result = this.api.create(type, body, { namespace, dryRun, requireNamespace: true });
@@ -631,12 +630,7 @@ export class Simulator {
         return 'create';
       }
       case 'PUT': {
-        if (name === undefined)
-          throw new ApiError(
-            405,
-            'MethodNotAllowed',
-            'the server does not allow this method on the requested resource',
-          );
+        if (name === undefined) throw methodNotAllowed();
         const body = parseObjectBody(await readBody(req), String(req.headers['content-type'] ?? ''));
         this.checkKind(type, body);
         const result = this.api.update(type, namespace, name, body, { subresource, dryRun });
@@ -644,12 +638,7 @@ export class Simulator {
         return 'update';
       }
       case 'PATCH': {
-        if (name === undefined)
-          throw new ApiError(
-            405,
-            'MethodNotAllowed',
-            'the server does not allow this method on the requested resource',
-          );
+        if (name === undefined) throw methodNotAllowed();
         const contentType =
           String(req.headers['content-type'] ?? '')
             .split(';')[0]
@@ -726,11 +715,7 @@ export class Simulator {
         return 'delete';
       }
       default:
-        throw new ApiError(
-          405,
-          'MethodNotAllowed',
-          'the server does not allow this method on the requested resource',
-        );
+        throw methodNotAllowed();
     }
   }
 

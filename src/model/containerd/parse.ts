@@ -246,17 +246,9 @@ export function parseContainerdConfig(
   };
 }
 
-/** The registry settings after merging the main file and its imports, in order. */
-export interface MergedConfig {
-  readonly version: ConfigVersion;
+/** The registry settings after merging the main file and its imports, in order: a fragment's fields, from every file. */
+export interface MergedConfig extends Omit<ConfigFragment, 'file' | 'imports'> {
   readonly files: readonly string[];
-  readonly sandboxImage?: string;
-  readonly configPath?: string;
-  readonly mirrors: Readonly<Record<string, readonly string[]>>;
-  readonly tls: Readonly<Record<string, LegacyTls>>;
-  readonly credentials: readonly CredentialRecord[];
-  readonly skipVerify: readonly SkipVerifyRecord[];
-  readonly problems: readonly ConfigProblem[];
 }
 
 /**

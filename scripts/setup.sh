@@ -18,6 +18,9 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 # GitHub's CommonMark+GFM reference implementation: validates the Markdown report in tests.
 command -v cmark-gfm >/dev/null 2>&1 || need_apt+=(cmark-gfm)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+# The registry probe's real peers: Docker distribution 2.8 and skopeo (pushes test images, cross-checks presence).
+command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
@@ -28,11 +31,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: with this machine's npm setting omit-lockfile-registry-resolved, npm 11
-  # leaves other platforms' optional packages (biome's per-OS binaries) out of the lock and npm ci
-  # then refuses it as "out of sync". npm install still installs exactly the locked versions.
-  echo "setup: npm install (locked versions)"
-  npm install --no-audit --no-fund --loglevel=error
+  # npm ci: exactly the locked versions, and a refusal when package.json and the lock disagree.
+  echo "setup: npm ci (locked versions)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 npm run --silent build

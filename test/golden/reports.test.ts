@@ -26,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), 'airgap-top-golden-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Masks the parts of a report that differ between two runs over the same data. */
-export function maskVolatile(text: string): string {
+function maskVolatile(text: string): string {
   return (
     text
       // ISO timestamps (generatedAt, startedAt, updatedAt, evidence times shifted by a scenario anchor).

@@ -144,7 +144,7 @@ async function liveLatency(ctx, events) {
       import(dist('probes/ipam.js')),
       import(dist('probes/kube/connection.js')),
       import(dist('model/store.js')),
-      import(dist('app/log.js')),
+      import(dist('core/log.js')),
       import(dist('model/ipam/evaluate.js')),
     ]);
   const own = !ctx.handle;

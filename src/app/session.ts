@@ -1,4 +1,6 @@
 import { lookup } from 'node:dns/promises';
+import { errorMessage, UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
 import { EVALUATORS } from '../model/evaluators.js';
@@ -6,9 +8,8 @@ import type { ProbeId } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
 import { Store } from '../model/store.js';
 import { PROBES } from '../probes/index.js';
-import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
+import { type KubeConnection, loadKubeConnection } from '../probes/kube/connection.js';
 import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
-import type { Logger } from './log.js';
 import { TOOL_VERSION } from './version.js';
 
 export { TOOL_VERSION } from './version.js';
@@ -56,7 +57,7 @@ export class Session {
     } catch (err) {
       kube.close();
       if (err instanceof UserFacingError) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new UserFacingError(`API server ${kube.server} did not answer /version: ${reason}`);
     }
     return new Session(kube, options);
@@ -89,7 +90,7 @@ export class Session {
       selected.map((p) =>
         p.start(ctx).catch((err: unknown) => {
           // A probe must never reject; if one does, it is a bug shown on that probe only.
-          const reason = err instanceof Error ? err.message : String(err);
+          const reason = errorMessage(err);
           this.options.log.error(`probe ${p.id} crashed: ${reason}`);
           this.store.set(p.id, {
             status: 'error',

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../app/log.js';
 import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { AskSecret } from '../probes/types.js';
@@ -81,7 +82,7 @@ export async function openDemo(options: {
       try {
         await cleanup();
       } catch (err) {
-        options.log.warn(`demo cleanup failed: ${(err as Error).message}`);
+        options.log.warn(`demo cleanup failed: ${errorMessage(err)}`);
       }
     }
     await sim.close();

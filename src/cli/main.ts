@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { UserFacingError } from '../app/errors.js';
-import { Logger } from '../app/log.js';
 import { TOOL_VERSION } from '../app/version.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
+import { Logger } from '../core/log.js';
 import { ConfigError } from '../model/config.js';
 import { parseCommandLine, USAGE } from './args.js';
 import { renderChecksReference } from './checks-command.js';
@@ -15,7 +15,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
-    process.stderr.write(`airgap-top: ${(err as Error).message}\nRun "airgap-top --help" for usage.\n`);
+    process.stderr.write(`airgap-top: ${errorMessage(err)}\nRun "airgap-top --help" for usage.\n`);
     return 2;
   }
   const flags = parsed.values;
@@ -65,13 +65,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UserFacingError || err instanceof ConfigError) {
       process.stderr.write(`airgap-top: ${err.message}\n`);
+      if (err instanceof UserFacingError && err.nextStep) process.stderr.write(`  next: ${err.nextStep}\n`);
       return 2;
     }
     const reason = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(`unexpected: ${reason}`);
-    process.stderr.write(
-      `airgap-top: internal error (a bug, please report it): ${err instanceof Error ? err.message : String(err)}\n`,
-    );
+    process.stderr.write(`airgap-top: internal error (a bug, please report it): ${errorMessage(err)}\n`);
     return 2;
   }
 }

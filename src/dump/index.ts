@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { UserFacingError } from '../probes/kube/connection.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
 import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
 import { startSimulator } from '../sim/server.js';
 
@@ -73,7 +73,7 @@ export function loadDumpObjects(dir: string): { files: string[]; documents: unkn
       documents.push(...parseDocuments(readFileSync(file, 'utf8')));
     } catch (err) {
       throw new UserFacingError(
-        `--from-dump: ${relative(dir, file)} is not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`,
+        `--from-dump: ${relative(dir, file)} is not valid YAML/JSON: ${errorMessage(err).split('\n')[0]}`,
       );
     }
   }
@@ -81,7 +81,7 @@ export function loadDumpObjects(dir: string): { files: string[]; documents: unkn
     // Validates the shapes now, so a broken bundle is one line, not a simulator error later.
     scenarioFromDocuments(documents);
   } catch (err) {
-    throw new UserFacingError(`--from-dump ${dir}: ${(err as Error).message}`);
+    throw new UserFacingError(`--from-dump ${dir}: ${errorMessage(err)}`);
   }
   return { files, documents };
 }
@@ -94,7 +94,7 @@ function readClusterInfo(dir: string): Pick<DumpInfo, 'context' | 'server' | 'co
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
     return { context: str(value.context), server: str(value.server), collectedAt: str(value.collectedAt) };
   } catch (err) {
-    throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${(err as Error).message}`);
+    throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${errorMessage(err)}`);
   }
 }
 

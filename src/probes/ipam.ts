@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import { isIp } from '../model/ipam/ip.js';
 import {
   endpointNames,
@@ -106,7 +107,7 @@ async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Resolved |
       path: `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`,
     };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     ctx.log.warn(
       `ipam: discovery of ${spec.resource}.${spec.group} failed (${reason}); treated as not served`,
     );

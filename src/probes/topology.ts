@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import {
   toCsiNodeRecord,
   toDeploymentZoneRecord,
@@ -59,7 +60,7 @@ async function optionalPath(ctx: ProbeContext, key: OptionalKey): Promise<string
     const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
     return `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     ctx.log.warn(
       `topology: discovery of ${spec.resource}.${spec.group} failed (${reason}); its checks do not run`,
     );

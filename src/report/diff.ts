@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import { type Finding, findingKey, type Severity, severityRank, subjectLabel } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
 import { secrets } from '../model/redact.js';
@@ -65,7 +66,7 @@ export function parseRecordedReport(text: string): RecordedReport {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not JSON (${(err as Error).message.split('\n')[0]})`);
+    throw new Error(`not JSON (${errorMessage(err).split('\n')[0]})`);
   }
   if (!isObject(value)) throw new Error('not a JSON object');
   if (value.schemaVersion !== 1) {

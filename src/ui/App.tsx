@@ -1,6 +1,7 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
+import { errorMessage } from '../core/errors.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
@@ -192,7 +193,7 @@ export function App(props: AppProps) {
         } catch (err) {
           act({
             type: 'message',
-            message: { text: `export failed: ${(err as Error).message}`, tone: 'error' },
+            message: { text: `export failed: ${errorMessage(err)}`, tone: 'error' },
           });
         }
         return;
@@ -354,6 +355,6 @@ function rerun(
         tone: 'info',
       });
     },
-    (err: unknown) => report({ text: `re-run failed: ${(err as Error).message}`, tone: 'error' }),
+    (err: unknown) => report({ text: `re-run failed: ${errorMessage(err)}`, tone: 'error' }),
   );
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
@@ -36,7 +37,7 @@ export function probeTables(
   } catch (err) {
     return {
       ok: false,
-      error: `the ${probe} view failed (a bug in airgap-top, please report it): ${(err as Error).message}`,
+      error: `the ${probe} view failed (a bug in airgap-top, please report it): ${errorMessage(err)}`,
       tables: findingsOnly,
     };
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/core/errors.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { buildReport } from '../../src/model/report.js';
 import { diffReports, parseRecordedReport, renderDiff } from '../../src/report/diff.js';
@@ -108,7 +109,7 @@ describe('parseRecordedReport', () => {
     try {
       parseRecordedReport(text);
     } catch (err) {
-      expect((err as Error).message).not.toContain('\n');
+      expect(errorMessage(err)).not.toContain('\n');
     }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
+import { Logger } from '../../src/core/log.js';
 import { secrets } from '../../src/model/redact.js';
 import { buildReport } from '../../src/model/report.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';

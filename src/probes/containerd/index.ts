@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'ssh2';
+import { errorMessage } from '../../core/errors.js';
 import type { SshConfig } from '../../model/config.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../model/containerd/types.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
@@ -145,7 +146,7 @@ export async function readNodeOverSsh(
         target: label,
         failure: {
           kind: 'unreachable',
-          message: `${target.host} does not resolve: ${(err as Error).message}`,
+          message: `${target.host} does not resolve: ${errorMessage(err)}`,
         },
         problems: [],
         certificates: [],
@@ -159,7 +160,7 @@ export async function readNodeOverSsh(
     const failure =
       err instanceof SshConnectError
         ? err.failure
-        : { kind: 'unreachable' as const, message: (err as Error).message };
+        : { kind: 'unreachable' as const, message: errorMessage(err) };
     return { node: target.node, target: label, failure, problems: [], certificates: [] };
   }
   try {
@@ -176,7 +177,7 @@ export async function readNodeOverSsh(
       target: label,
       failure: {
         kind: 'permission-denied',
-        message: `SFTP is not available for ${target.user}: ${(err as Error).message}`,
+        message: `SFTP is not available for ${target.user}: ${errorMessage(err)}`,
       },
       problems: [],
       certificates: [],
@@ -347,7 +348,7 @@ async function sweep(ctx: ProbeContext): Promise<void> {
     ctx.store.set('containerd', {
       ...(previous?.data ? previous : {}),
       status: 'error',
-      message: `cannot list nodes to read over SSH: ${(err as Error).message}`,
+      message: `cannot list nodes to read over SSH: ${errorMessage(err)}`,
     });
     return;
   }
@@ -372,7 +373,7 @@ export const containerdProbe: ProbeSource = {
     } catch (err) {
       ctx.store.set('containerd', {
         status: 'error',
-        message: `SSH sweep failed: ${(err as Error).message}`,
+        message: `SSH sweep failed: ${errorMessage(err)}`,
       });
     }
   },
@@ -382,7 +383,7 @@ export const containerdProbe: ProbeSource = {
     } catch (err) {
       ctx.store.set('containerd', {
         status: 'error',
-        message: `SSH sweep failed: ${(err as Error).message}`,
+        message: `SSH sweep failed: ${errorMessage(err)}`,
       });
     }
   },

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import { errorMessage } from '../../core/errors.js';
 import type { NodeFailure } from '../../model/containerd/types.js';
 import { secrets } from '../../model/redact.js';
 import { SftpFileSource } from './file-source.js';
@@ -110,7 +111,7 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
       data = readFileSync(path);
     } catch (err) {
       notes.push(
-        `identity_file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `identity_file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`,
       );
       continue;
     }
@@ -175,7 +176,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     } catch (err) {
       throw new SshConnectError({
         kind: 'unreachable',
-        message: `the jump host could not reach ${hostToken(target.host, target.port)}: ${(err as Error).message}`,
+        message: `the jump host could not reach ${hostToken(target.host, target.port)}: ${errorMessage(err)}`,
       });
     }
   }
@@ -235,7 +236,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     try {
       client.connect(config);
     } catch (err) {
-      fail(new SshConnectError({ kind: 'auth-refused', message: `${where}: ${(err as Error).message}` }));
+      fail(new SshConnectError({ kind: 'auth-refused', message: `${where}: ${errorMessage(err)}` }));
     }
   });
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import { KubeApiError, type KubeConnection } from './connection.js';
 
 /** The minimal shape every Kubernetes object has. */
@@ -235,7 +236,7 @@ export class Collection<T> {
     const retryAfter = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
     this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 500);
     const wait = retryAfter !== undefined ? Math.max(retryAfter * 1000, 100) : this.backoffMs;
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     this.live = `reconnecting in ${Math.ceil(wait / 1000)}s: ${reason}`;
     this.notify(false);
     const timer = setTimeout(action, wait);
@@ -270,5 +271,5 @@ function describeListError(err: unknown, path: string): string {
       return `forbidden to list ${path}: the user needs list and watch on it (RBAC)`;
     return err.message;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -4,10 +4,8 @@ import https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { UserFacingError } from '../../app/errors.js';
+import { errorMessage, UserFacingError } from '../../core/errors.js';
 import { secrets } from '../../model/redact.js';
-
-export { UserFacingError };
 
 /** An HTTP error from the API server, with its Status object's reason when there is one. */
 export class KubeApiError extends Error {
@@ -186,7 +184,7 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
     if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const reason = errorMessage(err).split('\n')[0];
     throw new UserFacingError(`kubeconfig ${options.kubeconfig ?? path} is not valid: ${reason}`);
   }
   if (options.context) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/app/log.js';
+import { Logger } from '../../../src/core/log.js';
 import {
   demoNodeTrees,
   type SimulatedSshNodes,

@@ -23,7 +23,7 @@ async function load() {
   const [records, evaluate, view, config] = await Promise.all([
     import(new URL('ipam/records.js', base).href),
     import(new URL('ipam/evaluate.js', base).href),
-    import(new URL('ipam/view.js', base).href),
+    import(new URL('../views/ipam.js', base).href),
     import(new URL('config.js', base).href),
   ]);
   return { ...records, ...evaluate, ...view, DEFAULT_CONFIG: config.DEFAULT_CONFIG };

@@ -5,7 +5,7 @@ import { errorMessage } from '../core/errors.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
-import type { ViewBuilder } from '../model/view.js';
+import type { ViewBuilder } from '../views/types.js';
 import { DetailScreen } from './components/DetailScreen.js';
 import { ExportChooser } from './components/ExportChooser.js';
 import { FindingsScreen } from './components/FindingsScreen.js';

@@ -3,8 +3,8 @@ import type { ProbeResult } from '../model/evaluate.js';
 import type { Finding } from '../model/finding.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import type { ViewRow, ViewTable } from '../model/view.js';
-import { findingsTable } from '../model/views.js';
+import { findingsTable } from '../views/index.js';
+import type { ViewRow, ViewTable } from '../views/types.js';
 import { findingDetailLines, type Line, objectDetailLines, wrapLine } from './format.js';
 import {
   findingsByKey,

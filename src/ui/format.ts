@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { type Finding, subjectLabel } from '../model/finding.js';
 import { secrets } from '../model/redact.js';
-import type { ViewColumn } from '../model/view.js';
+import type { ViewColumn } from '../views/types.js';
 import { SEVERITY_WORD } from './screen-model.js';
 
 /** Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. */

@@ -4,8 +4,8 @@ import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../model/view.js';
-import { findingsTable, VIEWS } from '../model/views.js';
+import { findingsTable, VIEWS } from '../views/index.js';
+import type { ViewBuilder, ViewRow, ViewTable } from '../views/types.js';
 import { PROBE_COMMANDS } from './state/commands.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type Finding, subjectLabel } from '../../model/finding.js';
 import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
-import type { ViewRow, ViewTable } from '../../model/view.js';
+import type { ViewRow, ViewTable } from '../../views/types.js';
 import { parseCommand } from './commands.js';
 import {
   type Cursor,

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../core/errors.js';
 import { type Severity, severityRank } from '../../model/finding.js';
-import type { ViewRow, ViewTable } from '../../model/view.js';
+import type { ViewRow, ViewTable } from '../../views/types.js';
 
 /**
  * Pure table logic behind every screen: filter, severity filter, sort, a cursor keyed by row key

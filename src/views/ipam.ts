@@ -5,8 +5,7 @@ import {
   type Subject,
   subjectKey,
   worstSeverity,
-} from '../finding.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
+} from '../model/finding.js';
 import {
   analyzeIpam,
   type ChainLink,
@@ -15,10 +14,11 @@ import {
   inReuseGrace,
   type PoolAnalysis,
   sameDeps,
-} from './analyze.js';
-import { formatAge, poolSubject, timestampText } from './evaluate.js';
-import { countToNumber, formatCount, formatPrefix, formatSet } from './ip.js';
-import type { IpamData, VSphereVMRecord } from './types.js';
+} from '../model/ipam/analyze.js';
+import { formatAge, poolSubject, timestampText } from '../model/ipam/evaluate.js';
+import { countToNumber, formatCount, formatPrefix, formatSet } from '../model/ipam/ip.js';
+import type { IpamData, VSphereVMRecord } from '../model/ipam/types.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /** The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their arithmetic. */
 export const ipamView: ViewBuilder = ({ data, findings, now }) => {

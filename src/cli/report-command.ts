@@ -5,8 +5,10 @@ import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
-import { diffReports, parseRecordedReport, type RecordedReport, renderDiff } from '../report/diff.js';
+import { diffReports, type RecordedReport } from '../model/report-diff.js';
+import { renderDiff } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/log.js';
 import { secrets } from '../../src/model/redact.js';
 import { buildReport } from '../../src/model/report.js';
+import { diffReports } from '../../src/model/report-diff.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
-import { diffReports, parseRecordedReport, renderDiff } from '../../src/report/diff.js';
+import { renderDiff } from '../../src/report/diff.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/index.js';
+import { parseRecordedReport } from '../../src/report/recorded.js';
 import { finding, probeResult, SAMPLE_META } from './sample.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-top-redact-'));

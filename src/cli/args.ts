@@ -186,6 +186,13 @@ export const COMMANDS = {
     flags: ['markdown'],
     maxArgs: 1,
   },
+  config: {
+    usage: 'config init [--config FILE]',
+    summary: 'write a commented starting config for the current cluster (never overwrites)',
+    flags: ['kubeconfig', 'context', 'config', ...LOG_FLAGS],
+    args: ['init'],
+    maxArgs: 1,
+  },
   completion: {
     usage: 'completion bash|zsh|fish',
     summary: 'print a shell completion script',

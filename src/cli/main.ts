@@ -55,6 +55,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         process.stdout.write(renderChecksReference(flags.markdown === true));
         return 0;
+      case 'config': {
+        if (args[0] !== 'init') {
+          process.stderr.write('airgap-top: config takes init (airgap-top config init [--config FILE])\n');
+          return 2;
+        }
+        const { runConfigInit } = await import('./config-command.js');
+        return await runConfigInit(flags, log);
+      }
       case 'completion': {
         const { renderCompletion, isShell, kubeconfigContexts } = await import('./completion-command.js');
         const shell = args[0];

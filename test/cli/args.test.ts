@@ -85,7 +85,7 @@ describe('each command takes its own flags', () => {
     [['report', '--strict=yes'], '--strict takes no value; see "airgap-top report --help"'],
     [
       ['nosuch'],
-      'unknown command "nosuch" (commands: tui, demo, report, sim, checks, completion, help); see "airgap-top help"',
+      'unknown command "nosuch" (commands: tui, demo, report, sim, checks, config, completion, help); see "airgap-top help"',
     ],
     [
       ['report', 'extra'],
@@ -108,7 +108,8 @@ describe('help', () => {
     expect(text).toContain(`airgap-top ${COMMANDS[command].usage}`);
     for (const [name, spec] of Object.entries(FLAGS)) {
       const listed = text.includes(`--${name} `) || text.includes(`--${name}\n`);
-      const own = ['help', 'version', ...COMMANDS[command].flags].includes(name as never) && !('hidden' in spec);
+      const own =
+        ['help', 'version', ...COMMANDS[command].flags].includes(name as never) && !('hidden' in spec);
       expect(listed, `--${name} in ${command} help`).toBe(own);
     }
   });

@@ -1,5 +1,5 @@
-import { isPublicRegistry } from './images/evaluate.js';
 import { parseImageRef } from './image-ref.js';
+import { isPublicRegistry } from './images/evaluate.js';
 
 /** What `airgap-top config init` learned from the cluster; every field is what was seen, not judged. */
 export interface ClusterFacts {
@@ -40,8 +40,8 @@ export function registryCandidates(images: readonly string[]): RegistryCandidate
     } catch {
       continue; // not a reference: the images probe reports it; it suggests no registry
     }
-    let set = byPrefix.get(prefix);
-    if (!set) byPrefix.set(prefix, (set = new Set()));
+    const set = byPrefix.get(prefix) ?? new Set<string>();
+    byPrefix.set(prefix, set);
     set.add(image);
   }
   return [...byPrefix.entries()]
@@ -77,7 +77,12 @@ function tomlString(value: string): string {
 
 /** One line of a comment: cluster strings may hold anything, a newline must not end the comment. */
 function commentText(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code < 0x20 || code === 0x7f ? ' ' : ch;
+  }
+  return out;
 }
 
 function served(value: boolean | undefined): string {

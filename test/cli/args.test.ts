@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   COMMANDS,
-  commandHelp,
   type CommandName,
+  commandHelp,
   FLAGS,
   generalHelp,
   parseCommandLine,

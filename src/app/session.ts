@@ -12,8 +12,6 @@ import { type KubeConnection, loadKubeConnection } from '../probes/kube/connecti
 import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
 import { TOOL_VERSION } from './version.js';
 
-export { TOOL_VERSION } from './version.js';
-
 export interface SessionOptions {
   readonly kubeconfig?: string;
   readonly context?: string;

@@ -36,7 +36,3 @@ export interface ProbeSnapshot<Data = unknown> {
   /** Live connection state of watches ("watching", "reconnecting: ..."). */
   readonly live?: string;
 }
-
-export function isProbeId(value: string): value is ProbeId {
-  return (PROBE_IDS as readonly string[]).includes(value);
-}

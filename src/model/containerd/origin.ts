@@ -58,17 +58,6 @@ function describeEndpoint(e: EndpointView): string {
   return e.url;
 }
 
-/** The effective origin of one reference on one node; undefined when the reference does not parse. */
-export function effectiveOrigin(
-  image: string,
-  view: ContainerdView,
-  prefixes: readonly RegistryPrefix[],
-): Origin | undefined {
-  const ref = tryParseImageRef(image);
-  if (ref instanceof Error) return undefined;
-  return originOfRef(ref, view, prefixes);
-}
-
 export function originOfRef(
   ref: ImageRef,
   view: ContainerdView,

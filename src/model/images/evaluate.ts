@@ -22,8 +22,6 @@ import {
 import { PULL_FAILURE_REASONS } from './records.js';
 import type { ContainerRecord, ImagesData, PodRecord } from './types.js';
 
-export { PULL_FAILURE_REASONS } from './records.js';
-
 /** Registries on the internet. A private prefix always wins over this list. */
 const PUBLIC_REGISTRIES: ReadonlySet<string> = new Set([
   'docker.io',

@@ -356,17 +356,6 @@ export function scrollDetail(scroll: number, move: CursorMove, lines: number, he
   return Math.max(0, Math.min(to, max));
 }
 
-/** The visible window of a table frame for its current rows (derived, never stored). */
-export function windowOf(
-  cursor: Cursor,
-  index: number,
-  height: number,
-  total: number,
-): { start: number; end: number } {
-  const start = visibleScroll(index, cursor.scroll, height, total);
-  return { start, end: Math.min(total, start + Math.max(1, height)) };
-}
-
 export type DrillResult = { readonly frame: Frame } | { readonly message: Message };
 
 /**

@@ -72,7 +72,7 @@ describe('airgap-top report against the simulator (images)', () => {
   it('flags exactly the right containers with the right severities, exits 1, and only reads', async () => {
     const { code, stdout, stderr } = await runCli(
       ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
-      { KUBECONFIG: '' },
+      { env: { KUBECONFIG: '' } },
     );
     expect(code, stderr).toBe(1);
     const report = JSON.parse(stdout) as Report;
@@ -108,7 +108,7 @@ describe('airgap-top report against the simulator (images)', () => {
   it('-n limits the reads and the findings to one namespace', async () => {
     const { stdout, stderr } = await runCli(
       ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG, '-n', 'apps'],
-      { KUBECONFIG: '' },
+      { env: { KUBECONFIG: '' } },
     );
     const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
     expect(triples(images?.findings ?? []), stderr).toEqual([
@@ -138,7 +138,7 @@ describe('airgap-top report with every image private', () => {
     try {
       const { code, stdout, stderr } = await runCli(
         ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
-        { KUBECONFIG: '' },
+        { env: { KUBECONFIG: '' } },
       );
       const report = JSON.parse(stdout) as Report;
       const images = report.probes.find((p) => p.id === 'images');
@@ -368,7 +368,7 @@ describe('report config without a private registry', () => {
       writeFileSync(config, '[registry]\nprofile = "tkg"\n');
       const { code, stdout } = await runCli(
         ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', config],
-        { KUBECONFIG: '' },
+        { env: { KUBECONFIG: '' } },
       );
       expect(code).toBe(1);
       const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
-import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
+import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
 import { groupFailures, groupSubjectLabel } from '../model/finding-groups.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';

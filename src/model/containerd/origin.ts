@@ -1,10 +1,4 @@
-import {
-  type ImageRef,
-  matchesPrefix,
-  parseRegistryPrefix,
-  type RegistryPrefix,
-  tryParseImageRef,
-} from '../image-ref.js';
+import { type ImageRef, matchesPrefix, parseRegistryPrefix, type RegistryPrefix } from '../image-ref.js';
 import { endpointsFor } from './node-view.js';
 import type { ContainerdView, EndpointView } from './types.js';
 

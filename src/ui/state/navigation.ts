@@ -9,7 +9,6 @@ import {
   moveCursor,
   nextSeverityFilter,
   type SeverityFilter,
-  visibleScroll,
 } from './table.js';
 
 /**

@@ -1,0 +1,277 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { LookupFunction } from 'node:net';
+import net from 'node:net';
+import tls, { type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
+import type {
+  CertificateFacts,
+  NetworkFailure,
+  RegistryEndpoint,
+  TlsFailure,
+  TlsInventory,
+} from '../../model/registry/types.js';
+
+/**
+ * One HTTP exchange with a registry endpoint over a connection this module opens itself, so the TLS
+ * handshake can be judged (and its inventory recorded) before a request is written: the chain is
+ * verified against the endpoint's own CA files only, like containerd's per-host tls.Config, and the
+ * name is checked separately so "not trusted", "expired" and "wrong name" are told apart.
+ */
+export interface ExchangeRequest {
+  readonly url: URL;
+  readonly method: 'HEAD' | 'GET';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly endpoint: RegistryEndpoint;
+  readonly timeoutMs: number;
+  readonly lookup?: LookupFunction;
+  /** Largest body read (GET); more is cut off and the digest is not computed. */
+  readonly maxBodyBytes?: number;
+}
+
+export interface ExchangeResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body?: Buffer;
+  /** sha256 of the whole body, when it was read whole. */
+  readonly bodyDigest?: string;
+  readonly tls?: TlsInventory;
+}
+
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+  constructor(
+    readonly failure: NetworkFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class TlsError extends Error {
+  override readonly name = 'TlsError';
+  constructor(
+    readonly failure: TlsFailure,
+    message: string,
+    readonly tls?: TlsInventory,
+  ) {
+    super(message);
+  }
+}
+
+/** `verifiedBy` when no CA file was given and Node's own roots verified the chain. */
+export const SYSTEM_TRUST_STORE = '(system trust store)';
+
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+export function exchange(req: ExchangeRequest): Promise<ExchangeResponse> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let socket: net.Socket | undefined;
+    const finish = (err: Error | undefined, value?: ExchangeResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket?.destroy();
+      if (err) reject(err);
+      else if (value) resolve(value);
+    };
+    const timer = setTimeout(
+      () => finish(new NetworkError('timeout', `no answer from ${req.url.host} within ${req.timeoutMs} ms`)),
+      req.timeoutMs,
+    );
+    openConnection(req)
+      .then(({ socket: s, inventory }) => {
+        socket = s;
+        if (settled) {
+          s.destroy();
+          return;
+        }
+        const r = http.request(
+          {
+            createConnection: () => s,
+            method: req.method,
+            path: `${req.url.pathname}${req.url.search}`,
+            headers: { Host: req.url.host, Connection: 'close', ...req.headers },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            let cut = false;
+            const max = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > max) cut = true;
+              else chunks.push(chunk);
+            });
+            res.on('end', () => {
+              const body = Buffer.concat(chunks);
+              const out: ExchangeResponse = {
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                ...(req.method === 'GET' ? { body } : {}),
+                ...(req.method === 'GET' && !cut
+                  ? { bodyDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }
+                  : {}),
+                ...(inventory ? { tls: inventory } : {}),
+              };
+              finish(undefined, out);
+            });
+            res.on('error', (err) => finish(networkError(err)));
+          },
+        );
+        r.on('error', (err) => finish(networkError(err)));
+        r.end();
+      })
+      .catch((err: Error) => finish(err));
+  });
+}
+
+interface Connection {
+  readonly socket: net.Socket;
+  readonly inventory?: TlsInventory;
+}
+
+function openConnection(req: ExchangeRequest): Promise<Connection> {
+  const host = req.url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(req.url.port || (req.url.protocol === 'https:' ? 443 : 80));
+  if (req.url.protocol === 'http:') {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host, port, ...(req.lookup ? { lookup: req.lookup } : {}) });
+      s.once('connect', () => resolve({ socket: s }));
+      s.once('error', (err) => reject(networkError(err)));
+    });
+  }
+  const { endpoint } = req;
+  const caFiles = endpoint.caFiles ?? [];
+  const caPems = caFiles.map((f) => readFileSync(f, 'utf8'));
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({
+      host,
+      port,
+      ...(net.isIP(host) ? {} : { servername: host }),
+      ...(caPems.length > 0 ? { ca: caPems } : {}),
+      ...(endpoint.clientCert
+        ? { cert: readFileSync(endpoint.clientCert.certFile), key: readFileSync(endpoint.clientCert.keyFile) }
+        : {}),
+      // Verification is judged below, before any request is written.
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+      ...(req.lookup ? { lookup: req.lookup } : {}),
+    });
+    s.once('secureConnect', () => {
+      const chain = peerChain(s.getPeerCertificate(true));
+      const verifiedBy = !s.authorized
+        ? undefined
+        : caFiles.length > 0
+          ? issuingCaFile(chain.raw, caFiles, caPems)
+          : SYSTEM_TRUST_STORE;
+      const authError = s.authorizationError ? String(s.authorizationError) : undefined;
+      const identityError = s.authorized ? tls.checkServerIdentity(host, s.getPeerCertificate()) : undefined;
+      const inventory: TlsInventory = {
+        chain: chain.facts,
+        caFiles,
+        trusted: s.authorized && identityError === undefined,
+        skipVerify: endpoint.skipVerify === true,
+        ...(verifiedBy ? { verifiedBy } : {}),
+        ...(authError ? { error: authError } : identityError ? { error: identityError.message } : {}),
+      };
+      if (endpoint.skipVerify || inventory.trusted) {
+        resolve({ socket: s, inventory });
+        return;
+      }
+      s.destroy();
+      if (!s.authorized)
+        reject(new TlsError(tlsFailureOf(authError), `${authError ?? 'not trusted'}`, inventory));
+      else reject(new TlsError('name-mismatch', identityError?.message ?? 'name mismatch', inventory));
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code?.startsWith('ERR_SSL') || /SSL|TLS|handshake/i.test(err.message)) {
+        reject(new TlsError('handshake', err.message));
+      } else reject(networkError(err));
+    });
+  });
+}
+
+function tlsFailureOf(code: string | undefined): TlsFailure {
+  if (code === 'CERT_HAS_EXPIRED') return 'expired';
+  if (code === 'CERT_NOT_YET_VALID') return 'not-yet-valid';
+  return 'untrusted';
+}
+
+function networkError(err: NodeJS.ErrnoException): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return new NetworkError('refused', err.message);
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkError('timeout', err.message);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') {
+    return new NetworkError('dns', err.message);
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new NetworkError('reset', err.message);
+  return new NetworkError('other', err.message);
+}
+
+/** The chain the server sent, leaf first, stopping at a self-signed certificate or a loop. */
+function peerChain(leaf: DetailedPeerCertificate): { facts: CertificateFacts[]; raw: X509Certificate[] } {
+  const facts: CertificateFacts[] = [];
+  const raw: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert: DetailedPeerCertificate | undefined = leaf;
+  while (cert?.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    facts.push(certificateFacts(cert));
+    raw.push(new X509Certificate(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return { facts, raw };
+}
+
+function certificateFacts(cert: PeerCertificate): CertificateFacts {
+  return {
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    sans: (cert.subjectaltname ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    notBefore: new Date(cert.valid_from).toISOString(),
+    notAfter: new Date(cert.valid_to).toISOString(),
+    fingerprint256: cert.fingerprint256,
+  };
+}
+
+function distinguishedName(name: Record<string, string | string[] | undefined> | undefined): string {
+  if (!name) return '';
+  return Object.entries(name)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+/** Which CA file holds the certificate that issued the top of the served chain (or is it). */
+function issuingCaFile(
+  chain: readonly X509Certificate[],
+  files: readonly string[],
+  pems: readonly string[],
+): string | undefined {
+  const top = chain[chain.length - 1];
+  if (!top) return undefined;
+  for (const [i, pem] of pems.entries()) {
+    for (const ca of splitPem(pem)) {
+      if (ca.fingerprint256 === top.fingerprint256 || (top.checkIssued(ca) && top.verify(ca.publicKey))) {
+        return files[i];
+      }
+    }
+  }
+  return undefined;
+}
+
+function splitPem(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.flatMap((b) => {
+    try {
+      return [new X509Certificate(b)];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -161,29 +161,33 @@ function openConnection(req: ExchangeRequest): Promise<Connection> {
     });
     s.once('secureConnect', () => {
       const chain = peerChain(s.getPeerCertificate(true));
-      const verifiedBy = !s.authorized
+      const authError = s.authorizationError ? String(s.authorizationError) : undefined;
+      // Node folds a failed name check into authorizationError; the chain itself verified then.
+      const nameError =
+        authError === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? tls.checkServerIdentity(host, s.getPeerCertificate())
+          : undefined;
+      const chainTrusted = s.authorized || nameError !== undefined;
+      const verifiedBy = !chainTrusted
         ? undefined
         : caFiles.length > 0
           ? issuingCaFile(chain.raw, caFiles, caPems)
           : SYSTEM_TRUST_STORE;
-      const authError = s.authorizationError ? String(s.authorizationError) : undefined;
-      const identityError = s.authorized ? tls.checkServerIdentity(host, s.getPeerCertificate()) : undefined;
       const inventory: TlsInventory = {
         chain: chain.facts,
         caFiles,
-        trusted: s.authorized && identityError === undefined,
+        trusted: s.authorized,
         skipVerify: endpoint.skipVerify === true,
         ...(verifiedBy ? { verifiedBy } : {}),
-        ...(authError ? { error: authError } : identityError ? { error: identityError.message } : {}),
+        ...(nameError ? { error: nameError.message } : authError ? { error: authError } : {}),
       };
       if (endpoint.skipVerify || inventory.trusted) {
         resolve({ socket: s, inventory });
         return;
       }
       s.destroy();
-      if (!s.authorized)
-        reject(new TlsError(tlsFailureOf(authError), `${authError ?? 'not trusted'}`, inventory));
-      else reject(new TlsError('name-mismatch', identityError?.message ?? 'name mismatch', inventory));
+      if (nameError) reject(new TlsError('name-mismatch', nameError.message, inventory));
+      else reject(new TlsError(tlsFailureOf(authError), authError ?? 'not trusted', inventory));
     });
     s.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code?.startsWith('ERR_SSL') || /SSL|TLS|handshake/i.test(err.message)) {

@@ -69,7 +69,12 @@ function parseOneHeader(value: string): AuthChallenge[] {
   return raws.map(toChallenge);
 
   function readValue(): string {
-    if (s[i] !== '"') return readToken();
+    if (s[i] !== '"') {
+      // Unquoted: a token by the RFC, but registries write URLs unquoted too; read up to `,` or space.
+      const start = i;
+      while (i < s.length && !/[\s,]/.test(s[i] ?? '')) i++;
+      return s.slice(start, i);
+    }
     i++;
     let out = '';
     while (i < s.length && s[i] !== '"') {

@@ -23,7 +23,7 @@ import {
   type TlsInventory,
 } from '../../model/registry/types.js';
 import { endpointOrigin, isDigestReference, MANIFEST_ACCEPT, manifestUrl } from '../../model/registry/url.js';
-import { type ExchangeResponse, exchange, NetworkError, TlsError } from './transport.js';
+import { ConnectionPool, type ExchangeResponse, exchange, NetworkError, TlsError } from './transport.js';
 
 /**
  * The registry presence client: asks each (endpoint, repository, reference) once per sweep, the way
@@ -127,6 +127,7 @@ export class RegistryClient {
   private readonly waiting: (() => void)[] = [];
   private manifestRequests = 0;
   private tokenRequests = 0;
+  private pool: ConnectionPool | undefined;
 
   constructor(private readonly options: RegistryClientOptions = {}) {}
 
@@ -134,6 +135,21 @@ export class RegistryClient {
   async sweep(probes: readonly ManifestProbe[]): Promise<SweepResult> {
     const before = { manifest: this.manifestRequests, token: this.tokenRequests };
     const once = new Map<string, Promise<Outcome>>();
+    const pool = new ConnectionPool(this.options.concurrency ?? DEFAULTS.concurrency);
+    this.pool = pool;
+    try {
+      return await this.sweepWith(probes, once, before);
+    } finally {
+      if (this.pool === pool) this.pool = undefined;
+      pool.close();
+    }
+  }
+
+  private async sweepWith(
+    probes: readonly ManifestProbe[],
+    once: Map<string, Promise<Outcome>>,
+    before: { manifest: number; token: number },
+  ): Promise<SweepResult> {
     const tls = new Map<string, TlsInventory>();
     for (const probe of probes) {
       const key = probeKey(probe);
@@ -421,14 +437,18 @@ export class RegistryClient {
       ...(req.authorization ? { Authorization: req.authorization } : {}),
     };
     const shown = `${req.url.origin}${req.url.pathname}${req.url.search}`;
-    return exchange({
+    const request = {
       url: req.url,
       method: req.method,
       headers,
       endpoint: req.endpoint,
       timeoutMs: this.options.timeoutMs ?? DEFAULTS.timeoutMs,
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-    }).then(
+    };
+    const pooled = this.pool
+      ? { pool: this.pool, key: `${req.url.origin} ${endpointKey(req.endpoint)}` }
+      : undefined;
+    return exchange(request, pooled).then(
       (res) => {
         this.options.onRequest?.({ kind, method: req.method, url: shown, status: res.status });
         return res;

@@ -64,67 +64,108 @@ export const SYSTEM_TRUST_STORE = '(system trust store)';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
-export function exchange(req: ExchangeRequest): Promise<ExchangeResponse> {
-  return new Promise((resolve, reject) => {
+/**
+ * Keep-alive connections per (origin, endpoint TLS settings), so a sweep pays each TLS handshake
+ * once per connection rather than once per request. Each new connection is verified as above before
+ * the agent hands it to a request; its inventory rides along with the socket.
+ */
+export class ConnectionPool {
+  private readonly agents = new Map<string, http.Agent>();
+
+  constructor(private readonly maxSocketsPerOrigin = 8) {}
+
+  agentFor(req: ExchangeRequest, key: string): http.Agent {
+    let agent = this.agents.get(key);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: this.maxSocketsPerOrigin, scheduling: 'lifo' });
+      agent.createConnection = ((
+        _options: unknown,
+        callback: (err: Error | null, socket?: net.Socket) => void,
+      ) => {
+        openConnection(req).then(
+          ({ socket, inventory }) => {
+            if (inventory) INVENTORY.set(socket, inventory);
+            callback(null, socket);
+          },
+          (err: Error) => callback(err),
+        );
+        return undefined;
+      }) as unknown as http.Agent['createConnection'];
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Closes every idle connection (at the end of a sweep). */
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+const INVENTORY = new WeakMap<object, TlsInventory>();
+
+export function exchange(
+  req: ExchangeRequest,
+  pool?: { pool: ConnectionPool; key: string },
+): Promise<ExchangeResponse> {
+  const ownPool = pool ? undefined : new ConnectionPool(1);
+  const agent = pool
+    ? pool.pool.agentFor(req, pool.key)
+    : (ownPool as ConnectionPool).agentFor(req, 'one-off');
+  return new Promise<ExchangeResponse>((resolve, reject) => {
     let settled = false;
-    let socket: net.Socket | undefined;
     const finish = (err: Error | undefined, value?: ExchangeResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket?.destroy();
-      if (err) reject(err);
-      else if (value) resolve(value);
+      if (err) {
+        r.destroy();
+        reject(err);
+      } else if (value) resolve(value);
     };
     const timer = setTimeout(
       () => finish(new NetworkError('timeout', `no answer from ${req.url.host} within ${req.timeoutMs} ms`)),
       req.timeoutMs,
     );
-    openConnection(req)
-      .then(({ socket: s, inventory }) => {
-        socket = s;
-        if (settled) {
-          s.destroy();
-          return;
-        }
-        const r = http.request(
-          {
-            createConnection: () => s,
-            method: req.method,
-            path: `${req.url.pathname}${req.url.search}`,
-            headers: { Host: req.url.host, Connection: 'close', ...req.headers },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            let size = 0;
-            let cut = false;
-            const max = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
-            res.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > max) cut = true;
-              else chunks.push(chunk);
-            });
-            res.on('end', () => {
-              const body = Buffer.concat(chunks);
-              const out: ExchangeResponse = {
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                ...(req.method === 'GET' ? { body } : {}),
-                ...(req.method === 'GET' && !cut
-                  ? { bodyDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }
-                  : {}),
-                ...(inventory ? { tls: inventory } : {}),
-              };
-              finish(undefined, out);
-            });
-            res.on('error', (err) => finish(networkError(err)));
-          },
-        );
-        r.on('error', (err) => finish(networkError(err)));
-        r.end();
-      })
-      .catch((err: Error) => finish(err));
-  });
+    const r = http.request(
+      {
+        agent,
+        host: req.url.hostname,
+        port: req.url.port,
+        method: req.method,
+        path: `${req.url.pathname}${req.url.search}`,
+        headers: { Host: req.url.host, ...req.headers },
+      },
+      (res) => {
+        const inventory = res.socket ? INVENTORY.get(res.socket) : undefined;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let cut = false;
+        const max = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > max) cut = true;
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          finish(undefined, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            ...(req.method === 'GET' ? { body } : {}),
+            ...(req.method === 'GET' && !cut
+              ? { bodyDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }
+              : {}),
+            ...(inventory ? { tls: inventory } : {}),
+          });
+        });
+        res.on('error', (err) => finish(networkError(err)));
+      },
+    );
+    r.on('error', (err) => finish(networkError(err)));
+    r.end();
+  }).finally(() => ownPool?.close());
 }
 
 interface Connection {
@@ -203,8 +244,8 @@ function tlsFailureOf(code: string | undefined): TlsFailure {
   return 'untrusted';
 }
 
-function networkError(err: NodeJS.ErrnoException): NetworkError {
-  if (err instanceof NetworkError) return err;
+function networkError(err: NodeJS.ErrnoException): NetworkError | TlsError {
+  if (err instanceof NetworkError || err instanceof TlsError) return err;
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED') return new NetworkError('refused', err.message);
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkError('timeout', err.message);

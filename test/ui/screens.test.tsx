@@ -471,6 +471,8 @@ describe('keys', () => {
     let quit = 0;
     const app = renderApp(fakeSource(ALL_READY, {}), { onQuit: () => quit++ });
     await app.press('q');
+    // Wait for the quit effect, not for a fixed time (the machine may be busy).
+    for (let waited = 0; quit === 0 && waited < 2000; waited += 10) await tick(10);
     await tick(30);
     expect(quit).toBe(1);
   });

@@ -104,7 +104,7 @@ const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   keepSourceTokens: false,
 };
 
-export class YamlError extends Error {}
+class YamlError extends Error {}
 
 /** Every document of a YAML stream as plain values (an empty document is null). */
 export function parseYamlDocuments(text: string): unknown[] {

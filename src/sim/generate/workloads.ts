@@ -17,7 +17,7 @@ const APPS = [
   'gateway',
   'scheduler',
 ];
-export const TEAMS = [
+const TEAMS = [
   'payments',
   'catalog',
   'identity',
@@ -43,7 +43,7 @@ const DAEMONSETS: [string, string][] = [
 const FAIL_MESSAGE = (image: string) =>
   `Back-off pulling image "${image}": ErrImagePull: failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image.split('/')[0]}/v2/: dial tcp: lookup ${image.split('/')[0]}: i/o timeout`;
 
-export interface PodOptions {
+interface PodOptions {
   name: string;
   namespace: string;
   labels: Record<string, string>;

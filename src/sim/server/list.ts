@@ -56,7 +56,7 @@ export class ListSnapshots {
   }
 }
 
-export function listKind(type: ResourceType): string {
+function listKind(type: ResourceType): string {
   return `${type.kind}List`;
 }
 

@@ -141,7 +141,7 @@ async function liveLatency(ctx, events) {
   const dist = (path) => new URL(`../../dist/${path}`, import.meta.url).href;
   const [{ startSimulator }, { ipamProbe }, { loadKubeConnection }, { Store }, { Logger }, { IpamChecker }] =
     await Promise.all([
-      import(dist('sim/server.js')),
+      import(dist('sim/server/index.js')),
       import(dist('probes/ipam.js')),
       import(dist('probes/kube/connection.js')),
       import(dist('model/store.js')),

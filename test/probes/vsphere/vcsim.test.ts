@@ -11,7 +11,7 @@ import type { PortgroupsData } from '../../../src/model/portgroups/types.js';
 import type { ProbeId } from '../../../src/model/probe.js';
 import type { ProbeSource } from '../../../src/probes/types.js';
 import { createPortgroupsProbe, type LiveReadStats } from '../../../src/probes/vsphere/index.js';
-import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { inheritAll, macmgmt, sec, startVcsim, type Vcsim, type VcsimSpec } from './vcsim.js';
 

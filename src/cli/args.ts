@@ -48,6 +48,7 @@ Usage:
   airgap-top demo                    the TUI against a built-in simulated air-gapped TKG cluster
   airgap-top report [flags]          run the probes once and write a report (exit 0 pass, 1 fail, 2 could not run)
   airgap-top sim --scenario PATH     serve a scenario as a Kubernetes API on 127.0.0.1
+  airgap-top dump [-o DIR]           collect a support bundle for report --from-dump (kube objects, node files)
   airgap-top checks [--markdown]     list every check code with its meaning and remedy
 
 Cluster flags (as kubectl):
@@ -67,7 +68,7 @@ Report flags:
       --diff OLD.json        print what is new, resolved and changed since an earlier JSON report
                              (the report then goes only to --output FILE or --output-dir)
       --from-dump DIR        analyse a support bundle (kubectl -o yaml dumps, node files) instead of a live cluster
-                             (collect one with scripts/collect-dump.sh)
+                             (collect one with airgap-top dump -o DIR)
       --timeout SECONDS      give up waiting for the first full sync (default 120)
 
 Probe flags:

@@ -7,7 +7,7 @@ import { parseCommandLine, USAGE } from './args.js';
 import { renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
 
-const COMMANDS = ['report', 'demo', 'sim', 'checks', 'tui'] as const;
+const COMMANDS = ['report', 'demo', 'sim', 'checks', 'dump', 'tui'] as const;
 
 /** Returns the exit code: 0 pass, 1 a finding failed, 2 airgap-top itself could not run. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -57,6 +57,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (command === 'report') {
           const { runReport } = await import('./report-command.js');
           return await runReport(flags, config, log);
+        }
+        if (command === 'dump') {
+          const { runDump } = await import('./dump-command.js');
+          return await runDump(flags, config, log);
         }
         const { runLiveTui } = await import('./tui-command.js');
         return await runLiveTui(flags, config, log);

@@ -312,7 +312,10 @@ phase('sbom');
 // ---- 3. The npm tarball: bundle at the package root, `bin` pointing at it, no dependencies.
 const stage = join(work, 'npm');
 mkdirSync(stage, { recursive: true });
-writeFileSync(join(stage, 'airgap-top.cjs'), bundle.startsWith('#!') ? bundle : `#!/usr/bin/env node\n${bundle}`);
+writeFileSync(
+  join(stage, 'airgap-top.cjs'),
+  bundle.startsWith('#!') ? bundle : `#!/usr/bin/env node\n${bundle}`,
+);
 chmodSync(join(stage, 'airgap-top.cjs'), 0o755);
 for (const path of SHIPPED) cpSync(join(root, path), join(stage, path), { recursive: true });
 copyFileSync(join(out, 'THIRD_PARTY_LICENSES'), join(stage, 'THIRD_PARTY_LICENSES'));

@@ -68,8 +68,11 @@ if [ "$do_ssh" = 1 ]; then
   } >"$config"
   args+=(--config "$config")
 fi
-"${airgap_top[@]}" "${args[@]}" >/dev/null || status=$?
-status="${status:-0}"
+# Progress lines keep this script's "collect-dump:" prefix for existing runbooks and log parsers.
+set +o pipefail
+"${airgap_top[@]}" "${args[@]}" 2>&1 >/dev/null | sed -u 's/^dump: /collect-dump: /' >&2
+status="${PIPESTATUS[0]}"
+set -o pipefail
 [ "$status" -ge 2 ] && exit "$status"
 
 # vSphere portgroups and their ports, as govc prints them (GOVC_URL/GOVC_USERNAME/GOVC_PASSWORD set).

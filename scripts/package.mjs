@@ -77,9 +77,14 @@ const result = await build({
   metafile: true,
   legalComments: 'none', // THIRD_PARTY_LICENSES carries the full texts
   logLevel: 'warning',
+  // src/ui/run.tsx sets NODE_ENV=production at run time too; the bundle's constant already says so.
+  logOverride: { 'assign-to-define': 'silent' },
   define: {
     AIRGAP_TOP_VERSION: JSON.stringify(version),
     AIRGAP_TOP_BUNDLE: 'true',
+    // React and its reconciler ship development and production builds chosen by NODE_ENV: a release
+    // carries only the production one (half the reconciler's size, no dev-only checks at render).
+    'process.env.NODE_ENV': '"production"',
     // CommonJS has no import.meta: the bundle's own file URL stands in for every module's.
     'import.meta.url': '__airgapTopBundleUrl',
   },

@@ -150,7 +150,7 @@ describe.skipIf(!process.env.CI && (!sshdAvailable() || !existsSync(CLI)))(
         config,
         '-o',
         'json',
-        '--output',
+        '--output-file',
         join(work, 'live.json'),
       ]);
       expect(live.code, live.stderr).toBe(1);
@@ -184,7 +184,7 @@ describe.skipIf(!process.env.CI && (!sshdAvailable() || !existsSync(CLI)))(
         config,
         '-o',
         'json',
-        '--output',
+        '--output-file',
         join(work, 'dump.json'),
       ]);
       expect(fromDump.code, fromDump.stderr).toBe(1);

@@ -2,11 +2,20 @@ import { lookup } from 'node:dns/promises';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
 import { EVALUATORS } from '../model/evaluators.js';
-import type { ProbeId } from '../model/probe.js';
+import { unfinishedMessage } from '../model/live.js';
+import type { ProbeId, ProbeSnapshot } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
-import { Store } from '../model/store.js';
+import { Store, type StoreSnapshot } from '../model/store.js';
 import { PROBES } from '../probes/index.js';
-import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
+import type { KubeTuning } from '../probes/kube/collection.js';
+import {
+  KubeApiError,
+  type KubeConnection,
+  KubeNetworkError,
+  loadKubeConnection,
+  UserFacingError,
+} from '../probes/kube/connection.js';
+import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
 import type { Logger } from './log.js';
 import { TOOL_VERSION } from './version.js';
@@ -28,6 +37,19 @@ export interface SessionOptions {
   readonly dumpDir?: string;
   /** See ProbeContext.askSecret: the TUI's password prompt; unset in `report`. */
   readonly askSecret?: AskSecret;
+  /** Backoff and staleness of the watches (tests shrink them). */
+  readonly kubeTuning?: KubeTuning;
+  /** Tries of `/version` at start when the server is busy (429/5xx) or resets (default 5). */
+  readonly versionAttempts?: number;
+}
+
+/**
+ * At start, a busy server (429, 5xx) or a reset connection is worth waiting for; a refused
+ * connection, a bad certificate or a 401 is not (one line, exit 2, at once).
+ */
+function retryableAtStart(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.statusCode === 429 || err.statusCode >= 500;
+  return err instanceof KubeNetworkError && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
 }
 
 /**
@@ -42,6 +64,8 @@ export class Session {
   private firstSync: Promise<void> | undefined;
   /** When the probes were started: each probe's sync duration in reports counts from here. */
   private startedAt: Date | undefined;
+  /** After expire(): the store as it was at the deadline; what probes publish while they unwind does not count. */
+  private frozenSnapshot: StoreSnapshot | undefined;
 
   private constructor(
     readonly kube: KubeConnection,
@@ -52,7 +76,15 @@ export class Session {
   static async open(options: SessionOptions): Promise<Session> {
     const kube = loadKubeConnection({ kubeconfig: options.kubeconfig, context: options.context });
     try {
-      await kube.version();
+      await withRetries(() => kube.version(), {
+        attempts: options.versionAttempts ?? 5,
+        backoff: new Backoff({ initialMs: options.kubeTuning?.backoffInitialMs }),
+        retryable: retryableAtStart,
+        onRetry: (err, waitMs) =>
+          options.log.warn(
+            `/version: ${err instanceof Error ? err.message : String(err)}; retrying in ${(waitMs / 1000).toFixed(1)} s`,
+          ),
+      });
     } catch (err) {
       kube.close();
       if (err instanceof UserFacingError) throw err;
@@ -81,6 +113,7 @@ export class Session {
       resolve: this.options.resolve ?? defaultResolver,
       dumpDir: this.options.dumpDir,
       askSecret: this.options.askSecret,
+      kubeTuning: this.options.kubeTuning,
     };
     const ctx = this.ctx;
     const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));
@@ -109,8 +142,25 @@ export class Session {
     return true;
   }
 
+  /**
+   * The report's deadline has come: every probe that has not finished its first sync becomes an
+   * error saying what it was doing ("did not finish listing pods within 5 s: 1200 of ? read"),
+   * and every request, watch and wait in flight is aborted, so nothing keeps the process alive.
+   */
+  expire(seconds: number): ProbeId[] {
+    const unfinished: ProbeId[] = [];
+    for (const [id, snap] of Object.entries(this.store.snapshot) as [ProbeId, ProbeSnapshot][]) {
+      if (snap.status !== 'loading') continue;
+      unfinished.push(id);
+      this.store.set(id, { status: 'error', message: unfinishedMessage(snap.progress, seconds) });
+    }
+    this.frozenSnapshot = this.store.snapshot;
+    this.controller.abort();
+    return unfinished;
+  }
+
   results(now: Date = new Date()): ProbeResult[] {
-    return this.evaluation.run(this.store.snapshot, this.options.config, now);
+    return this.evaluation.run(this.frozenSnapshot ?? this.store.snapshot, this.options.config, now);
   }
 
   /**

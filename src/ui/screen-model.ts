@@ -1,6 +1,7 @@
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
+import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
 import type { ViewBuilder, ViewRow, ViewTable } from '../model/view.js';
@@ -169,14 +170,20 @@ let lastOverview:
   | undefined;
 
 /** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
-export function overviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
+export function overviewTables(
+  results: readonly ProbeResult[],
+  now: Date = new Date(),
+): { probes: ViewTable; failures: ViewTable } {
   if (lastOverview?.results === results) return lastOverview.tables;
-  const tables = buildOverviewTables(results);
+  const tables = buildOverviewTables(results, now);
   lastOverview = { results, tables };
   return tables;
 }
 
-function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
+function buildOverviewTables(
+  results: readonly ProbeResult[],
+  now: Date,
+): { probes: ViewTable; failures: ViewTable } {
   const probeRows: ViewRow[] = results.map((r, i) => {
     const worst = worstSeverity(r.findings);
     const worstFinding = r.findings[0];
@@ -187,7 +194,7 @@ function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTab
         n: String(i + 1),
         probe: `${PROBE_COMMANDS[r.id]}`,
         title: r.title,
-        state: statusText(r),
+        state: isStale(r.live) ? `${statusText(r)}, STALE` : statusText(r),
         fail: String(r.summary.fail),
         warn: String(r.summary.warn),
         info: String(r.summary.info),
@@ -201,7 +208,7 @@ function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTab
                 ? 'all clear'
                 : '',
         updated: clockTime(r.updatedAt),
-        live: r.live ?? (r.status === 'ready' ? 'synced' : ''),
+        live: r.live ? liveWords(r.live, { now, brief: true }) : r.status === 'ready' ? 'synced' : '',
       },
     };
   });

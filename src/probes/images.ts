@@ -87,6 +87,7 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
   /** uid → last published record and the slim pod it came from (identity = unchanged). */
   let records = new Map<string, { slim: SlimPod; base: PodRecord; record: PodRecord }>();
   let warnedOwners = '';
+  let lastUnreadable = '[]';
   let timer: NodeJS.Timeout | undefined;
   let synced = false;
 
@@ -132,12 +133,23 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
       list.push(record);
     }
     records = next;
-    if (changed) data = { pods: list.sort(comparePods) };
+    const unreadable = (
+      [
+        ['replicasets.apps', replicaSets],
+        ['jobs.batch', jobs],
+        ['events', events],
+      ] as const
+    ).flatMap(([resource, c]) =>
+      c.status === 'error' ? [{ resource, reason: c.error ?? 'could not be read' }] : [],
+    );
+    const unreadableKey = JSON.stringify(unreadable);
+    if (unreadableKey !== lastUnreadable) changed = true;
+    lastUnreadable = unreadableKey;
+    // Owner and event problems are findings (IMG-011) on the probe, not only a line in the -v log.
+    if (changed)
+      data = { pods: list.sort(comparePods), ...(unreadable.length > 0 ? { unreadable } : {}) };
 
-    const ownerProblems = [replicaSets, jobs, events]
-      .filter((c) => c.status === 'error')
-      .map((c) => c.error)
-      .join('; ');
+    const ownerProblems = unreadable.map((u) => u.reason).join('; ');
     if (ownerProblems && ownerProblems !== warnedOwners) {
       ctx.log.warn(
         `images: partial data (${ownerProblems}); without ReplicaSets/Jobs pods show their ReplicaSet or Job, without events pull failures show only the kubelet's waiting message`,

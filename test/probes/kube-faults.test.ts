@@ -278,6 +278,28 @@ describe('discovery errors are not absence', () => {
   });
 });
 
+describe('owner resolution that is forbidden', () => {
+  it('a 403 on ReplicaSets or Jobs is a finding on the images probe (IMG-011), not only a log line', async () => {
+    const p = await setUp();
+    p.add({
+      match: (r) => r.path === '/apis/apps/v1/replicasets' || r.path === '/apis/batch/v1/jobs',
+      action: { kind: 'status', status: 403 },
+    });
+    session = await openLive(p, { live: false });
+    await session.start();
+    const images = session.report().probes.find((x) => x.id === 'images');
+    expect(images?.status).toBe('ready');
+    const unreadable = images?.findings.filter((f) => f.code === 'IMG-011') ?? [];
+    expect(unreadable.map((f) => `${f.severity} ${f.subject.name}`)).toEqual([
+      'warn jobs.batch',
+      'warn replicasets.apps',
+    ]);
+    expect(unreadable[0]?.detail).toMatch(/forbidden to list \/apis\/batch\/v1\/jobs/);
+    // The pods are still judged.
+    expect(images?.findings.some((f) => f.code === 'IMG-001')).toBe(true);
+  });
+});
+
 describe('stale is not live', () => {
   it('a watch down longer than the threshold marks the probe stale; UPDATED stays at the last data; recovery clears it', async () => {
     const p = await setUp();

@@ -2,6 +2,7 @@ import { type CheckCode, makeFinding } from '../checks/index.js';
 import type { Config, IgnoreRule } from '../config.js';
 import type { EvaluationInput, Evaluator } from '../evaluate.js';
 import {
+  compareFindings,
   type Evidence,
   type Finding,
   type Severity,
@@ -20,7 +21,7 @@ import {
   tryParseImageRef,
 } from '../image-ref.js';
 import { PULL_FAILURE_REASONS } from './records.js';
-import type { ContainerRecord, ImagesData, PodRecord } from './types.js';
+import type { ContainerRecord, ImagesData, PodRecord, UnreadableSource } from './types.js';
 
 export { PULL_FAILURE_REASONS } from './records.js';
 
@@ -633,6 +634,17 @@ export const imagesEvaluator: Evaluator = {
   evaluate({ snapshot, config }: EvaluationInput): Finding[] {
     const data = snapshot.images?.data as ImagesData | undefined;
     if (!data) return [];
-    return evaluateImages(data, config);
+    const findings = evaluateImages(data, config);
+    if (!data.unreadable?.length) return findings;
+    return [...findings, ...data.unreadable.map(unreadableFinding)].sort(compareFindings);
   },
 };
+
+/** IMG-011: one collection the owner/pull-reason joins could not read, with the server's reason. */
+function unreadableFinding(source: UnreadableSource): Finding {
+  return makeFinding('IMG-011', {
+    subject: { kind: 'APIResource', name: source.resource },
+    detail: `cannot read ${source.resource}: ${source.reason}. Pods are judged, but their owning workloads or pull failure reasons are incomplete.`,
+    evidence: { resource: source.resource, reason: source.reason },
+  });
+}

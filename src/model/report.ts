@@ -1,5 +1,6 @@
 import type { ProbeResult } from './evaluate.js';
 import { countBySeverity, type Finding, type SeverityCounts } from './finding.js';
+import { isStale, liveWords } from './live.js';
 import type { ProbeId, ProbeStatus } from './probe.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -43,8 +44,7 @@ export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): 
   const probes: ReportProbe[] = results.map((r) => ({
     id: r.id,
     title: r.title,
-    status: r.status,
-    error: r.status === 'ready' ? null : (r.message ?? null),
+    ...statusOf(r, meta.generatedAt),
     updatedAt: r.updatedAt ?? null,
     durationSeconds: syncDuration(meta.startedAt, r.updatedAt),
     summary: r.summary,
@@ -62,6 +62,16 @@ export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): 
   };
 }
 
+/**
+ * A stale probe (its watch down longer than the threshold) is reported as an error: its findings
+ * are from an old view of the cluster, so the report cannot call that part proven.
+ */
+function statusOf(r: ProbeResult, now: Date): Pick<ReportProbe, 'status' | 'error'> {
+  if (r.status === 'ready' && r.live && isStale(r.live))
+    return { status: 'error', error: liveWords(r.live, { now, updatedAt: r.updatedAt }) };
+  return { status: r.status, error: r.status === 'ready' ? null : (r.message ?? null) };
+}
+
 function syncDuration(startedAt: Date | undefined, updatedAt: string | undefined): number | null {
   if (!startedAt || !updatedAt) return null;
   const ms = Date.parse(updatedAt) - startedAt.getTime();
@@ -77,6 +87,8 @@ export type FailOn = 'fail' | 'warn';
  */
 export function reportExitCode(report: Report, failOn: FailOn): 0 | 1 {
   if (report.summary.fail > 0 || report.summary.probesInError > 0) return 1;
+  // A probe still loading proved nothing (a TUI export before the first sync): never green.
+  if (report.probes.some((p) => p.status === 'loading')) return 1;
   if (failOn === 'warn' && report.summary.warn > 0) return 1;
   return 0;
 }

@@ -2,6 +2,7 @@ import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
 import type { ProbeResult } from '../model/evaluate.js';
+import { isStale, liveWords } from '../model/live.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
 import type { ViewBuilder } from '../model/view.js';
@@ -238,7 +239,7 @@ export function App(props: AppProps) {
 
   const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
   const current = state.stack[state.stack.length - 1];
-  const live = liveIndicator(results);
+  const live = liveIndicator(results, now());
   let aside: string | undefined;
   let asideIsError = false;
   if (state.mode === 'command')
@@ -335,14 +336,24 @@ function Body(props: { readonly screen: Screen; readonly width: number }) {
 
 const systemClock = (): Date => new Date();
 
-/** "● live" while watches run, "○ loading 2/5" until every probe has synced. */
-export function liveIndicator(results: readonly ProbeResult[]): string {
+/**
+ * "● live" while every watch runs, "○ loading 2/5" until every probe has synced, "◌ reconnecting"
+ * while a watch is retried, and "◌ stale: images data from 20:44:19, API unreachable for 75 s" once
+ * the API server has been gone longer than the threshold: old data must never look live.
+ */
+export function liveIndicator(results: readonly ProbeResult[], now: Date = new Date()): string {
   const loading = results.filter((r) => r.status === 'loading').length;
   if (loading > 0) return `○ loading ${results.length - loading}/${results.length}`;
-  const watching = results.some((r) => r.live && /watch/i.test(r.live));
-  const reconnecting = results.some((r) => r.live && /reconnect|retry|backoff/i.test(r.live));
-  if (reconnecting) return '◌ reconnecting';
-  return watching ? '● live' : '● synced';
+  const stale = results.filter((r) => isStale(r.live));
+  const first = stale[0];
+  if (first?.live) {
+    const words = liveWords({ state: 'stale', since: first.live.since }, { now, updatedAt: first.updatedAt });
+    const more = stale.length > 1 ? ` (+${stale.length - 1} more)` : '';
+    return `◌ ${PROBE_COMMANDS[first.id]} ${words}${more}`;
+  }
+  if (results.some((r) => r.live?.state === 'reconnecting' || r.live?.state === 'relisting'))
+    return '◌ reconnecting';
+  return results.some((r) => r.live?.state === 'watching') ? '● live' : '● synced';
 }
 
 function rerun(

@@ -1,6 +1,7 @@
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import type { Finding } from '../model/finding.js';
+import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
 import type { ViewRow, ViewTable } from '../model/view.js';
@@ -150,7 +151,11 @@ export function rowsHeightOf(pane: TablePane): number {
 }
 
 /** Lines above a probe's table: what state it is in, the error and what to try, progress. */
-export function probeStatusLines(result: ProbeResult | undefined, width: number): Line[] {
+export function probeStatusLines(
+  result: ProbeResult | undefined,
+  width: number,
+  now: Date = new Date(),
+): Line[] {
   if (!result) return [{ text: 'not enabled', tone: 'dim' }];
   const p = result.progress;
   const progress =
@@ -160,7 +165,7 @@ export function probeStatusLines(result: ProbeResult | undefined, width: number)
         ? p.label
         : '';
   const updated = result.updatedAt ? `updated ${result.updatedAt.slice(11, 19)}` : '';
-  const live = result.live ? `live: ${result.live}` : '';
+  const live = result.live ? `live: ${liveWords(result.live, { now, updatedAt: result.updatedAt })}` : '';
   switch (result.status) {
     case 'loading':
       return [{ text: `loading: waiting for the first sync…  ${progress}`.trimEnd(), tone: 'info' }];
@@ -181,7 +186,12 @@ export function probeStatusLines(result: ProbeResult | undefined, width: number)
         .slice(0, 2)
         .map((text): Line => ({ text, tone: 'dim' }));
     case 'ready':
-      return [{ text: ['ready', updated, live, progress].filter(Boolean).join('  '), tone: 'pass' }];
+      return [
+        {
+          text: ['ready', updated, live, progress].filter(Boolean).join('  '),
+          tone: isStale(result.live) ? 'warn' : 'pass',
+        },
+      ];
   }
 }
 
@@ -219,7 +229,7 @@ function deriveFrame(
   const severity = state.severity;
   switch (frame.kind) {
     case 'overview': {
-      const { probes, failures } = memo.overviewTables(results);
+      const { probes, failures } = memo.overviewTables(results, input.now);
       const probesPane = paneFor(
         probes,
         { ...INITIAL_TABLE },
@@ -269,7 +279,7 @@ function deriveFrame(
     case 'probe': {
       const result = resultOf(results, frame.probe);
       const built = tablesFor(frame.probe);
-      const statusLines = probeStatusLines(result, layout.width);
+      const statusLines = probeStatusLines(result, layout.width, input.now);
       const problemLines: Line[] = built.ok ? [] : [{ text: built.error, tone: 'error' }];
       const allStatus = [...statusLines, ...problemLines];
       const active = built.tables.find((t) => t.id === frame.active) ?? built.tables[0];

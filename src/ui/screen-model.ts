@@ -1,6 +1,7 @@
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
+import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
 import type { ViewBuilder, ViewRow, ViewTable } from '../model/view.js';
@@ -60,9 +61,9 @@ export class ScreenMemo {
   private readonly byKey = new WeakMap<readonly Finding[], ReadonlyMap<string, Finding>>();
 
   /** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
-  overviewTables(results: readonly ProbeResult[]): OverviewTables {
+  overviewTables(results: readonly ProbeResult[], now?: Date): OverviewTables {
     if (this.lastOverview?.results === results) return this.lastOverview.tables;
-    const tables = overviewTables(results);
+    const tables = overviewTables(results, now);
     this.lastOverview = { results, tables };
     return tables;
   }
@@ -189,7 +190,7 @@ export const OVERVIEW_PROBES_TABLE = 'probes';
 export const OVERVIEW_FAILURES_TABLE = 'top';
 
 /** The overview's probes table and top failures (ScreenMemo.overviewTables remembers the last). */
-export function overviewTables(results: readonly ProbeResult[]): OverviewTables {
+export function overviewTables(results: readonly ProbeResult[], now: Date = new Date()): OverviewTables {
   const probeRows: ViewRow[] = results.map((r, i) => {
     const worst = worstSeverity(r.findings);
     const worstFinding = r.findings[0];
@@ -200,7 +201,7 @@ export function overviewTables(results: readonly ProbeResult[]): OverviewTables 
         n: String(i + 1),
         probe: `${PROBE_COMMANDS[r.id]}`,
         title: r.title,
-        state: statusText(r),
+        state: isStale(r.live) ? `${statusText(r)}, STALE` : statusText(r),
         fail: String(r.summary.fail),
         warn: String(r.summary.warn),
         info: String(r.summary.info),
@@ -214,7 +215,7 @@ export function overviewTables(results: readonly ProbeResult[]): OverviewTables 
                 ? 'all clear'
                 : '',
         updated: clockTime(r.updatedAt),
-        live: r.live ?? (r.status === 'ready' ? 'synced' : ''),
+        live: r.live ? liveWords(r.live, { now, brief: true }) : r.status === 'ready' ? 'synced' : '',
       },
     };
   });

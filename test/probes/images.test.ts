@@ -176,7 +176,9 @@ describe('the images probe, live', () => {
       await session.start();
       const images = () => session.results().find((r) => r.id === 'images');
       expect(triples(images()?.findings ?? [])).toEqual(['IMG-001 pass Pod apps/api [main]']);
-      expect(images()?.live).toBe('watching');
+      // Watching once the watch is open (the server accepted it), not merely after the list.
+      await waitFor('the watch to open', () => (images()?.live?.state === 'watching' ? true : undefined));
+      expect(images()?.live).toEqual({ state: 'watching' });
 
       sim.apply(privatePod('intruder', 'quay.io/evil/miner:1', 'default'));
       const added = await waitFor('the new pod as a finding', () =>

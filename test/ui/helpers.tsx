@@ -98,7 +98,7 @@ export const READY = (data: unknown = {}, extra: Partial<ProbeSnapshot> = {}): P
   status: 'ready',
   data,
   updatedAt: '2026-11-22T12:00:05.000Z',
-  live: 'watching',
+  live: { state: 'watching' },
   ...extra,
 });
 

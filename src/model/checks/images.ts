@@ -92,4 +92,13 @@ export const imagesChecks = {
     remedy:
       'Set the private registry in the config file: [registry] private = ["registry.example.internal/tkg"] (host[:port][/path], one entry per allowed prefix).',
   },
+  'IMG-011': {
+    probe: 'images',
+    title: 'Workload owners or pull events unreadable',
+    severity: 'warn',
+    description:
+      'The probe could not list ReplicaSets, Jobs or Events (most often RBAC: 403 Forbidden). Pods are still judged, but without ReplicaSets/Jobs they name their ReplicaSet or Job instead of the Deployment or CronJob (so [[ignore]] rules and grouping by workload see less), and without Events a failing pull shows only the kubelet waiting message.',
+    remedy:
+      'Grant list and watch on replicasets.apps, jobs.batch and events to the user (e.g. `kubectl auth can-i list replicasets -A`), or use a kubeconfig that has them.',
+  },
 } as const satisfies Record<`IMG-${string}`, CheckDefinition>;

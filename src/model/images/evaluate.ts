@@ -1,11 +1,18 @@
+import { makeFinding } from '../checks/index.js';
 import type { Config } from '../config.js';
 import type { EvaluationInput, Evaluator } from '../evaluate.js';
 import type { Finding, Subject } from '../finding.js';
-import { compareKeyed, insertSorted, type KeyedFinding, keyedFinding } from '../finding-order.js';
+import {
+  compareFindings,
+  compareKeyed,
+  insertSorted,
+  type KeyedFinding,
+  keyedFinding,
+} from '../finding-order.js';
 import { rawFindings } from './container.js';
 import { compilePolicy, originOf, type Policy } from './policy.js';
 import { applyIgnores } from './rules.js';
-import type { ImagesData, PodRecord } from './types.js';
+import type { ImagesData, PodRecord, UnreadableSource } from './types.js';
 
 /** What an images checker remembers from its last run, for one config object. */
 interface LastRun {
@@ -133,7 +140,18 @@ export function createImagesEvaluator(): Evaluator {
     evaluate({ snapshot, config }: EvaluationInput): Finding[] {
       const data = snapshot.images?.data as ImagesData | undefined;
       if (!data) return [];
-      return checker.evaluate(data, config);
+      const findings = checker.evaluate(data, config);
+      if (!data.unreadable?.length) return findings;
+      return [...findings, ...data.unreadable.map(unreadableFinding)].sort(compareFindings);
     },
   };
+}
+
+/** IMG-011: one collection the owner/pull-reason joins could not read, with the server's reason. */
+function unreadableFinding(source: UnreadableSource): Finding {
+  return makeFinding('IMG-011', {
+    subject: { kind: 'APIResource', name: source.resource },
+    detail: `cannot read ${source.resource}: ${source.reason}. Pods are judged, but their owning workloads or pull failure reasons are incomplete.`,
+    evidence: { resource: source.resource, reason: source.reason },
+  });
 }

@@ -43,6 +43,15 @@ export interface PodRecord {
   readonly createdAt?: string;
 }
 
+/** A collection the probe could not read (RBAC, outage), so part of the verdict rests on less. */
+export interface UnreadableSource {
+  /** e.g. "replicasets.apps", "jobs.batch", "events". */
+  readonly resource: string;
+  readonly reason: string;
+}
+
 export interface ImagesData {
   readonly pods: readonly PodRecord[];
+  /** ReplicaSets, Jobs or Events that could not be read: owners and pull reasons are then incomplete. */
+  readonly unreadable?: readonly UnreadableSource[];
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
+import { secrets } from '../core/redact.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { ViewColumn } from '../model/view.js';
 import { SEVERITY_WORD } from './screen-model.js';
 

@@ -1,5 +1,5 @@
 import TOML from '@iarna/toml';
-import { secrets } from '../redact.js';
+import { secrets } from '../../core/redact.js';
 import type { ConfigProblem, ConfigVersion, CredentialRecord, SkipVerifyRecord } from './types.js';
 
 /**

@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import { secrets } from '../../core/redact.js';
 import type { NodeFailure } from '../../model/containerd/types.js';
-import { secrets } from '../../model/redact.js';
 import { SftpFileSource } from './file-source.js';
 import {
   checkHostKey,

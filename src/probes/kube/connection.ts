@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { UserFacingError } from '../../app/errors.js';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
 
 export { UserFacingError };
 

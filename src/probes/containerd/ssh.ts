@@ -11,6 +11,7 @@ import {
   fingerprint,
   hostToken,
   type KnownHostEntry,
+  keyTypeOf,
   knownHostsLine,
   knownTypesFor,
   parseKnownHosts,
@@ -180,7 +181,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     }
   }
   const knownTypes = options.knownHosts.knownTypes(target.host, target.port);
-  let keyVerdict: { status: string; key: Buffer; lines: readonly number[] } | undefined;
+  let keyVerdict: KeyVerdict | undefined;
   let recordedKey: string | undefined;
   const config: ConnectConfig = {
     host: options.dialHost ?? target.host,
@@ -197,7 +198,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     },
     hostVerifier: (key: Buffer) => {
       const check = options.knownHosts.check(target.host, target.port, key);
-      keyVerdict = { status: check.status, key, lines: check.lines };
+      keyVerdict = { status: check.status, key, lines: check.lines, knownTypes: check.knownTypes };
       if (check.status === 'match') return true;
       if (check.status === 'unknown' && options.acceptNew) {
         options.knownHosts.record(target.host, target.port, key);
@@ -240,10 +241,25 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
   });
 }
 
+interface KeyVerdict {
+  readonly status: string;
+  readonly key: Buffer;
+  readonly lines: readonly number[];
+  readonly knownTypes: readonly string[];
+}
+
+/** What known_hosts records instead of the presented key (a changed key type is named as such). */
+function recordedInstead(verdict: KeyVerdict): string {
+  if (verdict.status === 'revoked') return 'key (this one is revoked)';
+  const type = keyTypeOf(verdict.key);
+  if (verdict.knownTypes.length === 0 || verdict.knownTypes.includes(type)) return 'key';
+  return `key (${verdict.knownTypes.join(', ')}; the node now offers ${type}: the key type changed)`;
+}
+
 function classify(
   err: Error & { level?: string; code?: string },
   where: string,
-  verdict: { status: string; key: Buffer; lines: readonly number[] } | undefined,
+  verdict: KeyVerdict | undefined,
   options: ConnectOptions,
 ): NodeFailure {
   if (verdict && verdict.status !== 'match' && !(verdict.status === 'unknown' && options.acceptNew)) {
@@ -256,7 +272,7 @@ function classify(
     }
     return {
       kind: 'host-key-mismatch',
-      message: `${where} presented host key ${fp}, but ${options.knownHosts.file} line ${verdict.lines.join(', ')} records a different ${verdict.status === 'revoked' ? 'key (this one is revoked)' : 'key'}; not connected.`,
+      message: `${where} presented host key ${fp}, but ${options.knownHosts.file} line ${verdict.lines.join(', ')} records a different ${recordedInstead(verdict)}; not connected.`,
     };
   }
   if (err.level === 'client-authentication') {

@@ -6,7 +6,7 @@ import type { SFTPWrapper } from 'ssh2';
  * Where a node's files come from: SFTP on a live node, or a directory of a support bundle
  * (`report --from-dump DIR` reads `DIR/nodes/<node>/etc/containerd/...`). Read-only by construction.
  */
-export type FileErrorKind = 'missing' | 'permission' | 'timeout' | 'too-large' | 'other';
+export type FileErrorKind = 'missing' | 'permission' | 'outside' | 'timeout' | 'too-large' | 'other';
 
 /** containerd files are a few KiB; anything bigger is refused rather than held in memory. */
 export const MAX_NODE_FILE_BYTES = 1024 * 1024;
@@ -110,7 +110,8 @@ export class DirectoryFileSource implements NodeFileSource {
   }
 
   private async local(path: string): Promise<string> {
-    const outside = () => new NodeFileError('permission', path, `${path}: outside the node's dump directory`);
+    const outside = () =>
+      new NodeFileError('outside', path, `${path}: outside the node's dump directory, not followed`);
     const full = resolve(this.root, `.${path.startsWith('/') ? path : `/${path}`}`);
     if (!isInside(this.root, full)) throw outside();
     // Links are resolved before anything is opened: a link to /etc/shadow or /dev/zero is refused.

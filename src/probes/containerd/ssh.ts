@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -94,11 +94,31 @@ export interface SshAuth {
   readonly agent?: string;
   /** Why no key could be used, for the auth-refused message. */
   readonly notes: readonly string[];
+  /** What the operator must hear even if the login works (an unprotected key file), for stderr/log. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * OpenSSH's rule (sshkey_perm_ok): a private key file of ours that group or others can access is
+ * "UNPROTECTED PRIVATE KEY FILE" and ignored. Returns the warning, or undefined when the file is fine.
+ */
+export function unprotectedKeyWarning(path: string): string | undefined {
+  let mode: number;
+  let uid: number;
+  try {
+    ({ mode, uid } = statSync(path));
+  } catch {
+    return undefined; // the read below reports a missing or unreadable file
+  }
+  if (uid !== process.getuid?.() || (mode & 0o077) === 0) return undefined;
+  const perms = (mode & 0o777).toString(8).padStart(4, '0');
+  return `WARNING: UNPROTECTED PRIVATE KEY FILE! Permissions ${perms} for '${path}' are too open: a private key must not be accessible by others (chmod 600 '${path}'). This private key will be ignored, as ssh does.`;
 }
 
 /** Keys from identity_file (else ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and ssh-agent; key material is a secret. */
 export function loadAuth(identityFile: string | undefined, agentSocket: string | undefined): SshAuth {
   const notes: string[] = [];
+  const warnings: string[] = [];
   const candidates = identityFile
     ? [expandHome(identityFile)]
     : ['id_ed25519', 'id_ecdsa', 'id_rsa']
@@ -106,6 +126,12 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
         .filter((p) => existsSync(p));
   let privateKey: Buffer | undefined;
   for (const path of candidates) {
+    const unprotected = unprotectedKeyWarning(path);
+    if (unprotected) {
+      warnings.push(unprotected);
+      notes.push(`identity_file ${path} is readable by others and was ignored (chmod 600 it)`);
+      continue;
+    }
     let data: Buffer;
     try {
       data = readFileSync(path);
@@ -127,7 +153,7 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
   const agent = agentSocket && existsSync(agentSocket) ? agentSocket : undefined;
   if (agentSocket && !agent) notes.push(`SSH_AUTH_SOCK ${agentSocket} does not exist`);
   if (!privateKey && !agent) notes.push('no key to offer: set [ssh] identity_file or start ssh-agent');
-  return { privateKey, agent, notes };
+  return { privateKey, agent, notes, warnings };
 }
 
 export interface ConnectOptions {

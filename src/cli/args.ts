@@ -1,3 +1,4 @@
+import { closeSync, openSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 /** Every flag airgap-top takes, kubectl-style. Subcommands read the ones that concern them. */
@@ -39,6 +40,40 @@ export type ParsedOptions = ReturnType<typeof parseCommandLine>['values'];
 
 export function parseCommandLine(argv: readonly string[]) {
   return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+function isDirectory(path: string): boolean | undefined {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return undefined; // does not exist (yet)
+  }
+}
+
+/**
+ * Where the output and the log go, checked before anything runs: a folder given as --output, a file
+ * as --output-dir, or a --log that cannot be written is one clear line (exit 2), not an error after
+ * a full sync or a log silently lost.
+ */
+export function outputPathProblem(
+  flags: Pick<ParsedOptions, 'output' | 'output-dir' | 'log'>,
+): string | undefined {
+  const output = flags.output;
+  if (output !== undefined && output !== '-' && isDirectory(output))
+    return `--output ${output} is a folder: name a file, or use --output-dir ${output} to write every format there`;
+  const dir = flags['output-dir'];
+  if (dir !== undefined && isDirectory(dir) === false)
+    return `--output-dir ${dir} is a file, not a folder: use --output ${dir} for one format`;
+  if (flags.log !== undefined) {
+    if (isDirectory(flags.log)) return `--log ${flags.log} is a folder: name a file`;
+    try {
+      closeSync(openSync(flags.log, 'a', 0o600));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      return `--log ${flags.log}: cannot write it (${code})`;
+    }
+  }
+  return undefined;
 }
 
 export const USAGE = `airgap-top: is this cluster really running only on the private registry, and is its vSphere plumbing right?

@@ -3,7 +3,7 @@ import { UserFacingError } from '../app/errors.js';
 import { Logger } from '../app/log.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { ConfigError } from '../model/config.js';
-import { parseCommandLine, USAGE } from './args.js';
+import { outputPathProblem, parseCommandLine, USAGE } from './args.js';
 import { renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
 
@@ -30,6 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     process.stderr.write(`airgap-top: unknown command "${command}" (commands: ${COMMANDS.join(', ')})\n`);
+    return 2;
+  }
+  const pathProblem = outputPathProblem(flags);
+  if (pathProblem) {
+    process.stderr.write(`airgap-top: ${pathProblem}\n`);
     return 2;
   }
   const log = new Logger({

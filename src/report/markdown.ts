@@ -76,7 +76,7 @@ function findingItem(f: Finding): string[] {
     `  - Subject: ${escapeInline(subjectLabel(f.subject))}`,
     `  - Reason: ${escapeInline(f.detail)}`,
   ];
-  if (f.remedy) lines.push(`  - Remedy: ${escapeInline(f.remedy)}`);
+  if (f.remedy) lines.push(`  - Remedy: ${escapeKeepingCode(f.remedy)}`);
   if (Object.keys(f.evidence).length) {
     const json = JSON.stringify(f.evidence, null, 2);
     const fence = '`'.repeat(Math.max(3, longestRun(json, '`') + 1));
@@ -98,6 +98,21 @@ function findingItem(f: Finding): string[] {
  */
 export function escapeInline(text: string): string {
   return text.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+}
+
+/**
+ * Remedies write commands as `code`: those spans stay code spans (their text literal, so nothing in
+ * them is markup), the rest is escaped like any report text. An unpaired backtick is plain text.
+ */
+export function escapeKeepingCode(text: string): string {
+  const parts: string[] = [];
+  let rest = text;
+  for (let m = /`([^`]+)`/.exec(rest); m; m = /`([^`]+)`/.exec(rest)) {
+    parts.push(escapeInline(rest.slice(0, m.index)), codeSpan(m[1] as string));
+    rest = rest.slice(m.index + m[0].length);
+  }
+  parts.push(escapeInline(rest));
+  return parts.join('');
 }
 
 /** In a GFM table cell the pipe must be escaped too (escapeInline does), and nothing may break the row. */

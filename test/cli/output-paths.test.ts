@@ -17,12 +17,17 @@ describe('output and log paths', () => {
 
   it.each([
     [
-      ['--output', folder],
-      `--output ${folder} is a folder: name a file, or use --output-dir ${folder} to write every format there`,
+      ['--output-file', folder],
+      `--output-file ${folder} is a folder: name a file, or use --output-dir ${folder} to write every format there`,
     ],
     [
       ['--output-dir', file],
-      `--output-dir ${file} is a file, not a folder: use --output ${file} for one format`,
+      `--output-dir ${file} is a file, not a folder: use --output-file ${file} for one format`,
+    ],
+    // -o/--output is the format, as in kubectl: a folder there is one line from the parser.
+    [
+      ['--output', folder],
+      `-o/--output takes a format (json, md, html, junit, prom), as in kubectl; to write to ${folder} use --output-file ${folder}`,
     ],
     [
       ['--log', join(dir, 'missing', 'airgap.log')],

@@ -452,7 +452,7 @@ export function jumpHostProblem(spec: string): string | undefined {
   const at = spec.lastIndexOf('@');
   const user = at >= 0 ? spec.slice(0, at) : undefined;
   const rest = at >= 0 ? spec.slice(at + 1) : spec;
-  if (user !== undefined && user.includes(':'))
+  if (user?.includes(':'))
     return 'must not carry a password (user:password@): use a key (identity_file or ssh-agent)';
   if (user !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(user))
     return 'has an invalid user name: expected [user@]host[:port]';

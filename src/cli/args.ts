@@ -201,6 +201,22 @@ export const COMMANDS = {
     args: ['bash', 'zsh', 'fish'],
     maxArgs: 1,
   },
+  dump: {
+    usage: 'dump [-o DIR] [flags]',
+    summary: 'collect a support bundle for offline reports (objects, node files; never Secrets)',
+    flags: [
+      'kubeconfig',
+      'context',
+      'config',
+      ...LOG_FLAGS,
+      'output',
+      'output-dir',
+      'ssh',
+      'ssh-accept-new',
+      'vsphere-inventory',
+    ],
+    maxArgs: 0,
+  },
   help: {
     usage: 'help [COMMAND]',
     summary: "print help, or one command's help",
@@ -343,7 +359,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   const { output, format, 'output-file': outputFile, ...values } = parsed.values as RawValues;
   const formats = [...(format ?? []), ...(output ?? [])];
-  for (const value of formats.flatMap((f) => f.split(','))) {
+  // `dump -o DIR`: there -o names the bundle's folder, not a report format.
+  for (const value of word === 'dump' ? [] : formats.flatMap((f) => f.split(','))) {
     const name = value.trim().toLowerCase();
     if (name !== '' && !(REPORT_FORMATS as readonly string[]).includes(name)) {
       const looksLikeFile = /[./\\]/.test(value) || value === '-';

@@ -110,6 +110,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           const { runReport } = await import('./report-command.js');
           return await runReport(flags, config, log);
         }
+        if (command === 'dump') {
+          const { runDump } = await import('./dump-command.js');
+          return await runDump(flags, config, log);
+        }
         const { runLiveTui } = await import('./tui-command.js');
         return await runLiveTui(flags, config, log);
       }

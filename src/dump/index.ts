@@ -2,10 +2,10 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSyn
 import { extname, join, relative, sep } from 'node:path';
 import { UserFacingError } from '../probes/kube/connection.js';
 import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
+import { startSimulator } from '../sim/server/index.js';
 
 /**
- * A support bundle (what scripts/collect-dump.sh writes):
+ * A support bundle (what `airgap-top dump` writes, src/dump/collect.ts):
  *
  *   DIR/kube/*.yaml|json          `kubectl get RESOURCE -A -o yaml` output (kind: List), CRDs included
  *                                 (without DIR/kube/, every *.yaml|json under DIR except nodes/, vsphere/)

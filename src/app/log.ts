@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { secrets } from '../model/redact.js';
+import { secrets } from '../core/redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

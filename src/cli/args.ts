@@ -1,3 +1,4 @@
+import { closeSync, openSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UserFacingError } from '../app/errors.js';
 import { REPORT_FORMATS } from '../report/index.js';
@@ -463,4 +464,38 @@ export function generalHelp(): string {
     'Run "airgap-top help COMMAND" or "airgap-top COMMAND --help" for the flags of one command.',
     '',
   ].join('\n');
+}
+
+function isDirectory(path: string): boolean | undefined {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return undefined; // does not exist (yet)
+  }
+}
+
+/**
+ * Where the report and the log go, checked before anything runs: a folder given as --output-file, a
+ * file as --output-dir, or a --log that cannot be written is one clear line (exit 2), not an error
+ * after a full sync or a log silently lost. (`-o DIR` is refused by the parser: -o takes a format.)
+ */
+export function outputPathProblem(
+  flags: Pick<ParsedOptions, 'output' | 'output-dir' | 'log'>,
+): string | undefined {
+  const output = flags.output;
+  if (output !== undefined && output !== '-' && isDirectory(output))
+    return `--output-file ${output} is a folder: name a file, or use --output-dir ${output} to write every format there`;
+  const dir = flags['output-dir'];
+  if (dir !== undefined && isDirectory(dir) === false)
+    return `--output-dir ${dir} is a file, not a folder: use --output-file ${dir} for one format`;
+  if (flags.log !== undefined) {
+    if (isDirectory(flags.log)) return `--log ${flags.log} is a folder: name a file`;
+    try {
+      closeSync(openSync(flags.log, 'a', 0o600));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      return `--log ${flags.log}: cannot write it (${code})`;
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,14 @@ import { UserFacingError } from '../app/errors.js';
 import { Logger } from '../app/log.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { ConfigError } from '../model/config.js';
-import { type CommandLine, commandHelp, generalHelp, isCommandName, parseCommandLine } from './args.js';
+import {
+  type CommandLine,
+  commandHelp,
+  generalHelp,
+  isCommandName,
+  outputPathProblem,
+  parseCommandLine,
+} from './args.js';
 import { explainCheck, renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
 
@@ -33,6 +40,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stdout.write(commandHelp(topic));
     return 0;
+  }
+  const pathProblem = outputPathProblem(flags);
+  if (pathProblem) {
+    process.stderr.write(`airgap-top: ${pathProblem}\n`);
+    return 2;
   }
   const log = new Logger({
     file: flags.log,

@@ -1,6 +1,6 @@
+import { secrets } from '../core/redact.js';
 import { type Finding, findingKey, type Severity, severityRank, subjectLabel } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
-import { secrets } from '../model/redact.js';
 import type { Report } from '../model/report.js';
 
 /** A finding as an earlier JSON report recorded it (only what the diff reads). */

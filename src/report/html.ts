@@ -1,5 +1,5 @@
+import { secrets } from '../core/redact.js';
 import { type Finding, SEVERITIES, type Severity, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { Report, ReportProbe } from '../model/report.js';
 
 const LABEL: Record<Severity, string> = { fail: 'Fail', warn: 'Warn', info: 'Info', pass: 'Pass' };

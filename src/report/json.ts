@@ -1,4 +1,4 @@
-import { secrets } from '../model/redact.js';
+import { secrets } from '../core/redact.js';
 import type { Report } from '../model/report.js';
 
 export function renderJson(report: Report): string {

@@ -1,5 +1,5 @@
+import { secrets } from '../core/redact.js';
 import { type Finding, subjectKey, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { Report, ReportProbe } from '../model/report.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types.js';
 import { xmlAttr, xmlText } from './xml.js';

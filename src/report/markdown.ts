@@ -1,5 +1,5 @@
+import { secrets } from '../core/redact.js';
 import { type Finding, type Severity, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { Report } from '../model/report.js';
 
 const HEADING: Record<Exclude<Severity, 'pass'>, string> = {

@@ -1,6 +1,6 @@
+import { secrets } from '../core/redact.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
-import { secrets } from '../model/redact.js';
 import { type Report, reportExitCode } from '../model/report.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types.js';
 

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
+import { secrets } from '../core/redact.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { ViewColumn } from '../model/view.js';
 import { SEVERITY_WORD } from './screen-model.js';
 
@@ -120,7 +120,8 @@ export function formatCells(
   return columns
     .map((c, i) => {
       const w = widths[i] ?? 0;
-      const raw = cells[c.key] ?? '';
+      // Redacted before the cell is cut: a cut secret no longer matches, and would show in part.
+      const raw = secrets.redactText(cells[c.key] ?? '');
       // Tree depth indents the first column.
       const text = i === 0 && indent > 0 ? `${'  '.repeat(indent)}${raw}` : raw;
       return clip(text, w, c.align, c.truncate);

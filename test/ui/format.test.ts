@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { secrets } from '../../src/model/redact.js';
+import { secrets } from '../../src/core/redact.js';
 import { progressBar } from '../../src/ui/derive.js';
 import { exportFormats, reportFileName } from '../../src/ui/export.js';
 import {

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserFacingError } from '../../app/errors.js';
 import { TOOL_VERSION } from '../../app/version.js';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
 import { KubeApiError, KubeNetworkError } from './errors.js';
 import { Backoff, withRetries } from './retry.js';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { secrets as processSecrets, type SecretRegistry } from '../../model/redact.js';
+import { secrets as processSecrets, type SecretRegistry } from '../../core/redact.js';
 import {
   type CredentialStore,
   credentialSecrets,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { secrets } from '../../core/redact.js';
 import type { VsphereConfig } from '../../model/config.js';
 import { toPortgroupRecord, toSwitchRecord } from '../../model/portgroups/records.js';
 import { overridesAllowed } from '../../model/portgroups/resolve.js';
@@ -12,7 +13,6 @@ import type {
   PortRecord,
   VsphereInventory,
 } from '../../model/portgroups/types.js';
-import { secrets } from '../../model/redact.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { readClusterNetworkUse } from './cluster.js';
 import { InventoryFileError, parseGovcInventory } from './govc.js';

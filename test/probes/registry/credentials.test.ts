@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SecretRegistry } from '../../../src/model/redact.js';
+import { SecretRegistry } from '../../../src/core/redact.js';
 import { loadCredentialsFile } from '../../../src/probes/registry/credentials.js';
 import { tempDir } from '../../helpers/registry.js';
 

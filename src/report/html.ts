@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/sanitize.js';
 import { type Finding, SEVERITIES, type Severity, subjectLabel } from '../model/finding.js';
 import { secrets } from '../model/redact.js';
 import type { Report, ReportProbe } from '../model/report.js';
@@ -185,9 +186,9 @@ function code(text: string): string {
 /** Text and attribute escaping for HTML; also neutralises characters HTML may not carry. */
 export function esc(text: string): string {
   return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-      .replace(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/g, '\uFFFD')
+    // Control characters (and bidi overrides, which would reorder what a reader sees) as visible
+    // escapes, like on screen; newlines and tabs stay (evidence is preformatted).
+    escapeControls(text, { keepLines: true })
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')

@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/sanitize.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
 import { secrets } from '../model/redact.js';
@@ -114,7 +115,8 @@ export function renderProm(input: Report, options: RenderOptions = DEFAULT_RENDE
 
 function labelText(labels: Labels): string {
   const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`,
+    ([k, v]) =>
+      `${k}="${escapeControls(v, { keepLines: true }).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`,
   );
   return parts.length ? `{${parts.join(',')}}` : '';
 }

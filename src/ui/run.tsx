@@ -16,6 +16,20 @@ export interface RunTuiOptions {
   readonly prompts?: SecretPrompts;
 }
 
+/**
+ * Why the live screen cannot run on these streams, or undefined when it can. Both ends must be a
+ * terminal: with stdout redirected (`airgap-top > file`) the file would fill with frames and the
+ * person would see nothing, while the keys still drive an invisible screen.
+ */
+export function terminalProblem(
+  stdin: { readonly isTTY?: boolean },
+  stdout: { readonly isTTY?: boolean },
+): string | undefined {
+  const not = [stdin.isTTY ? undefined : 'stdin', stdout.isTTY ? undefined : 'stdout'].filter(Boolean);
+  if (!not.length) return undefined;
+  return `the live screen needs a terminal (${not.join(' and ')} ${not.length > 1 ? 'are' : 'is'} not a TTY); for pipelines use "airgap-top report"`;
+}
+
 const ENTER_ALT = '\u001b[?1049h\u001b[H';
 const LEAVE_ALT = '\u001b[?1049l';
 const SHOW_CURSOR = '\u001b[?25h';
@@ -47,11 +61,10 @@ export async function runTuiOn(
 ): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
-  if (!stdin.isTTY) {
+  const problem = terminalProblem(stdin, stdout);
+  if (problem) {
     close();
-    process.stderr.write(
-      'airgap-top: the live screen needs a terminal (stdin is not a TTY); for pipelines use "airgap-top report"\n',
-    );
+    process.stderr.write(`airgap-top: ${problem}\n`);
     return 2;
   }
   // React's development build is several times slower per frame (prop diffing, performance marks);

@@ -176,4 +176,23 @@ describe('hostile strings from the cluster', () => {
       term.kill();
     }
   }, 90_000);
+
+  test('`airgap-top > file` in a terminal refuses like a non-TTY stdin: exit 2, the hint, no frames', async () => {
+    expect(hasTmux()).toBe(true);
+    const out = join(dir, 'frames.txt');
+    const term = new TmuxTerminal(
+      dir,
+      `node ${CLI} --kubeconfig ${sim?.kubeconfigPath} > ${out}; echo EXIT=$?; sleep 120`,
+      { name: 'redirect' },
+    );
+    try {
+      const screen = await term.waitFor(/EXIT=\d+/, 30_000);
+      expect(screen).toContain('EXIT=2');
+      expect(screen).toContain('the live screen needs a terminal (stdout is not a TTY)');
+      expect(screen).toContain('for pipelines use "airgap-top report"');
+      expect(readFileSync(out, 'utf8')).toBe('');
+    } finally {
+      term.kill();
+    }
+  }, 60_000);
 });

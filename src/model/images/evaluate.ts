@@ -580,6 +580,7 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
         list.push(keyed(f));
       }
     }
+    if (pod.malformed?.length) list.push(keyed(malformedPodFinding(pod)));
     next.set(pod, list);
     if (patch) {
       for (const k of list) added.push(k);
@@ -624,6 +625,17 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
   }
   policy.sorted = sorted;
   return sorted.map((k) => k.f);
+}
+
+/** IMG-011: what of the pod could not be read (the rest was judged). */
+function malformedPodFinding(pod: PodRecord): Finding {
+  const problems = pod.malformed ?? [];
+  return makeFinding('IMG-011', {
+    subject: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
+    title: `Pod ${pod.namespace}/${pod.name} could not be read completely`,
+    detail: `Skipped what could not be read: ${problems.join('; ')}. Its readable containers were judged; what was skipped is not proven.`,
+    evidence: { malformed: problems },
+  });
 }
 
 export const imagesEvaluator: Evaluator = {

@@ -41,6 +41,11 @@ export interface PodRecord {
   readonly workload: WorkloadRef;
   readonly containers: readonly ContainerRecord[];
   readonly createdAt?: string;
+  /**
+   * Fields that could not be read (wrong type, null entries): the rest of the pod is judged, and
+   * IMG-011 says what was skipped.
+   */
+  readonly malformed?: readonly string[];
 }
 
 export interface ImagesData {

@@ -99,11 +99,12 @@ async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Resolved |
   try {
     const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions);
     if (!found) return undefined;
-    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
+    // Pools, claims, addresses and machines are cluster infrastructure: judged on every namespace,
+    // whatever -n says (a namespace's slice of them would pass what it cannot see).
     return {
       spec,
       version: found.version,
-      path: `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`,
+      path: `/apis/${spec.group}/${found.version}/${spec.resource}`,
     };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
@@ -220,7 +221,6 @@ export const ipamProbe: ProbeSource = {
       resolutions: { ...resolutions },
       versions,
       missing,
-      namespace: ctx.namespace,
     });
 
     const publish = () => {

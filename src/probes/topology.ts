@@ -56,8 +56,8 @@ async function optionalPath(ctx: ProbeContext, key: OptionalKey): Promise<string
   try {
     const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions);
     if (!found) return undefined;
-    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
-    return `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`;
+    // Machines are cluster infrastructure: read in every namespace, whatever -n says.
+    return `/apis/${spec.group}/${found.version}/${spec.resource}`;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     ctx.log.warn(

@@ -1,7 +1,7 @@
 import { escapeControls } from '../core/sanitize.js';
 import { type Finding, SEVERITIES, type Severity, subjectLabel } from '../model/finding.js';
 import { secrets } from '../model/redact.js';
-import type { Report, ReportProbe } from '../model/report.js';
+import { type Report, type ReportProbe, scopeText } from '../model/report.js';
 
 const LABEL: Record<Severity, string> = { fail: 'Fail', warn: 'Warn', info: 'Info', pass: 'Pass' };
 /** Worst first, as everywhere else. */
@@ -44,6 +44,7 @@ export function renderHtml(input: Report): string {
   out.push(metaRow('Tool', `airgap-top ${esc(report.tool.version)}`));
   out.push(metaRow('Context', report.cluster.context ? code(report.cluster.context) : '&mdash;'));
   out.push(metaRow('API server', report.cluster.server ? code(report.cluster.server) : '&mdash;'));
+  if (report.scope) out.push(metaRow('Scope', `<strong>${esc(scopeText(report.scope))}</strong>`));
   out.push(
     metaRow(
       'Private registry',

@@ -1,7 +1,7 @@
 import { escapeControls, escapeJsonControls } from '../core/sanitize.js';
 import { type Finding, type Severity, subjectLabel } from '../model/finding.js';
 import { secrets } from '../model/redact.js';
-import type { Report } from '../model/report.js';
+import { type Report, scopeText } from '../model/report.js';
 
 const HEADING: Record<Exclude<Severity, 'pass'>, string> = {
   fail: 'Failures',
@@ -27,6 +27,7 @@ export function renderMarkdown(input: Report): string {
       `Cluster: context ${codeSpan(report.cluster.context ?? '-')}, API server ${codeSpan(report.cluster.server ?? '-')}.`,
     );
   }
+  if (report.scope) out.push(`**Scope: ${escapeInline(scopeText(report.scope))}.**`);
   const registries = report.registry.private.length
     ? report.registry.private.map(codeSpan).join(', ')
     : '_none configured_';

@@ -253,6 +253,7 @@ export function App(props: AppProps) {
         <Header
           context={source.cluster.context}
           server={source.cluster.server}
+          namespace={source.cluster.namespace}
           registries={source.config.registry.private}
           profile={source.config.registry.profile}
           live={live}

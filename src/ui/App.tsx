@@ -37,6 +37,8 @@ export interface AppProps {
   /** At most one store-driven frame per this many ms (default 250: 4 frames a second). */
   readonly throttleMs?: number;
   readonly colour?: boolean;
+  /** ASCII symbols only (a non-UTF-8 locale): box borders are drawn with + - | too. */
+  readonly ascii?: boolean;
   readonly now?: () => Date;
   /** Called once when the person quits (q, :q, ctrl-c). */
   readonly onQuit?: () => void;
@@ -229,7 +231,10 @@ export function App(props: AppProps) {
     { isActive: secret === undefined },
   );
 
-  const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
+  const theme = useMemo(
+    () => ({ colour: props.colour ?? colourFromEnv(), ascii: props.ascii === true }),
+    [props.colour, props.ascii],
+  );
   const current = state.stack[state.stack.length - 1];
   const live = liveIndicator(results);
   let aside: string | undefined;

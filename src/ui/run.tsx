@@ -1,6 +1,7 @@
 import type { SecretPrompts } from '../app/secret-prompts.js';
 import type { Session } from '../app/session.js';
 import { sessionSource, type TuiSource } from './source.js';
+import { asciiStream, localeIsUtf8 } from './symbols.js';
 
 export interface RunTuiOptions {
   readonly stdin?: NodeJS.ReadStream;
@@ -14,6 +15,8 @@ export interface RunTuiOptions {
    * shows a masked prompt for each request. Closed (every waiting probe cancelled) on the way out.
    */
   readonly prompts?: SecretPrompts;
+  /** Draw ASCII symbols only (default: when the locale is not UTF-8; decided once, here). */
+  readonly ascii?: boolean;
 }
 
 /**
@@ -60,7 +63,9 @@ export async function runTuiOn(
   options: RunTuiOptions = {},
 ): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
-  const stdout = options.stdout ?? process.stdout;
+  const terminal = options.stdout ?? process.stdout;
+  const ascii = options.ascii ?? !localeIsUtf8(process.env);
+  const stdout = ascii ? asciiStream(terminal) : terminal;
   const problem = terminalProblem(stdin, stdout);
   if (problem) {
     close();
@@ -83,7 +88,7 @@ export async function runTuiOn(
   };
   if (alternate) stdout.write(ENTER_ALT);
   void start().catch(() => undefined);
-  const instance = render(createElement(App, { source, exportDir: options.exportDir }), {
+  const instance = render(createElement(App, { source, exportDir: options.exportDir, ascii }), {
     stdin,
     stdout,
     exitOnCtrlC: false,

@@ -195,4 +195,22 @@ describe('hostile strings from the cluster', () => {
       term.kill();
     }
   }, 60_000);
+
+  test('a non-UTF-8 locale (LC_ALL=C) gets ASCII symbols only: x ! i v, ~ for a cut, * live', async () => {
+    expect(hasTmux()).toBe(true);
+    const term = new TmuxTerminal(
+      dir,
+      `LC_ALL=C LANG=C node ${CLI} --kubeconfig ${sim?.kubeconfigPath}; sleep 120`,
+      { name: 'ascii' },
+    );
+    try {
+      const screen = await term.waitFor(/\* (live|synced)/, 30_000);
+      expect(screen).toContain('1 images x');
+      expect(screen).toMatch(/^[> ] x {2}\d +images /m);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole screen is ASCII
+      expect(screen).toMatch(/^[\u0000-\u007f]*$/);
+    } finally {
+      term.kill();
+    }
+  }, 60_000);
 });

@@ -176,7 +176,7 @@ export default async function simBench(ctx) {
         configPath,
         '-o',
         'json',
-        '--output',
+        '--output-file',
         join(dir, 'report.json'),
       ]);
       if (r.code !== 0 && r.code !== 1)

@@ -1,4 +1,5 @@
 import { CHECKS, type CheckDefinition } from '../model/checks/index.js';
+import { FIRST_RELEASE } from '../model/checks/types.js';
 import { PROBE_IDS, PROBE_TITLES } from '../model/probe.js';
 
 /** The checks reference: docs/checks.md is generated from this, so it cannot drift from the code. */
@@ -41,4 +42,43 @@ export function renderChecksReference(markdown: boolean): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/**
+ * `airgap-top checks CODE`: one check explained (meaning, severity, remedy, probe, since which
+ * version). The code is matched case-insensitively; undefined when there is no such check.
+ */
+export function explainCheck(code: string): string | undefined {
+  const wanted = code.trim().toUpperCase();
+  const entry = (Object.entries(CHECKS) as [string, CheckDefinition][]).find(([c]) => c === wanted);
+  if (!entry) return undefined;
+  const [id, c] = entry;
+  return [
+    `${id}  ${c.title}`,
+    '',
+    `Probe:     ${PROBE_TITLES[c.probe]} (${c.probe})`,
+    `Severity:  ${c.severity} (the default; grace periods and [[ignore]] entries may change it)`,
+    `Since:     airgap-top ${c.since ?? FIRST_RELEASE}`,
+    '',
+    'Meaning:',
+    ...wrap(c.description, 96).map((l) => `  ${l}`),
+    '',
+    'Remedy:',
+    ...wrap(c.remedy, 96).map((l) => `  ${l}`),
+    '',
+  ].join('\n');
+}
+
+/** Greedy word wrap for the terminal (checks texts are plain prose). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -4,34 +4,36 @@ import { Logger } from '../app/log.js';
 import { TOOL_VERSION } from '../app/version.js';
 import { escapeControls } from '../core/sanitize.js';
 import { ConfigError } from '../model/config.js';
-import { parseCommandLine, USAGE } from './args.js';
-import { renderChecksReference } from './checks-command.js';
+import { type CommandLine, commandHelp, generalHelp, isCommandName, parseCommandLine } from './args.js';
+import { explainCheck, renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
-
-const COMMANDS = ['report', 'demo', 'sim', 'checks', 'tui'] as const;
 
 /** Returns the exit code: 0 pass, 1 a finding failed, 2 airgap-top itself could not run. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
+  let parsed: CommandLine;
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
-    process.stderr.write(`airgap-top: ${(err as Error).message}\nRun "airgap-top --help" for usage.\n`);
+    process.stderr.write(`airgap-top: ${errorText(err)}\n`);
     return 2;
   }
-  const flags = parsed.values;
-  const command = parsed.positionals[0] ?? 'tui';
-  if (flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const { command, args, values: flags } = parsed;
   if (flags.version) {
     process.stdout.write(`airgap-top ${TOOL_VERSION}\n`);
     return 0;
   }
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    process.stderr.write(`airgap-top: unknown command "${command}" (commands: ${COMMANDS.join(', ')})\n`);
-    return 2;
+  if (command === 'help' || flags.help) {
+    const topic = command === 'help' ? args[0] : command;
+    if (topic === undefined || (command !== 'help' && argv.every((a) => a.startsWith('-')))) {
+      process.stdout.write(generalHelp());
+      return 0;
+    }
+    if (!isCommandName(topic)) {
+      process.stderr.write(`airgap-top: no help for "${topic}": not a command (see "airgap-top help")\n`);
+      return 2;
+    }
+    process.stdout.write(commandHelp(topic));
+    return 0;
   }
   const log = new Logger({
     file: flags.log,
@@ -41,8 +43,46 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'checks':
+        if (args[0] !== undefined) {
+          const text = explainCheck(args[0]);
+          if (text === undefined) {
+            process.stderr.write(
+              `airgap-top: no check "${args[0]}" (see "airgap-top checks" for every code)\n`,
+            );
+            return 2;
+          }
+          process.stdout.write(text);
+          return 0;
+        }
         process.stdout.write(renderChecksReference(flags.markdown === true));
         return 0;
+      case 'config': {
+        if (args[0] !== 'init') {
+          process.stderr.write('airgap-top: config takes init (airgap-top config init [--config FILE])\n');
+          return 2;
+        }
+        const { runConfigInit } = await import('./config-command.js');
+        return await runConfigInit(flags, log);
+      }
+      case 'completion': {
+        const { renderCompletion, isShell, kubeconfigContexts } = await import('./completion-command.js');
+        const shell = args[0];
+        if (shell === 'contexts') {
+          // Called by the completion scripts themselves.
+          for (const name of kubeconfigContexts(flags.kubeconfig, process.env))
+            process.stdout.write(`${name}\n`);
+          return 0;
+        }
+        if (shell === undefined || !isShell(shell)) {
+          process.stderr.write(
+            'airgap-top: completion takes bash, zsh or fish (e.g. airgap-top completion bash)\n',
+          );
+          return 2;
+        }
+        process.stdout.write(renderCompletion(shell));
+        return 0;
+      }
+
       case 'sim': {
         const { runSim } = await import('./sim-command.js');
         return await runSim(flags, log);
@@ -76,6 +116,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 main(process.argv.slice(2)).then(

@@ -38,9 +38,9 @@ export interface ReportOutputs {
 }
 
 /**
- * One format: --output FILE, or standard output. Several: --output-dir (report.json, report.md,
+ * One format: --output-file FILE, or standard output. Several: --output-dir (report.json, report.md,
  * report.html, junit.xml, airgap-top.prom). With --diff the diff owns standard output, so a report
- * is written only to --output FILE or --output-dir.
+ * is written only to --output-file FILE or --output-dir.
  */
 export function planOutputs(
   flags: Pick<ParsedOptions, 'output' | 'output-dir' | 'diff'>,
@@ -48,7 +48,7 @@ export function planOutputs(
 ): ReportOutputs {
   const dir = flags['output-dir'];
   if (dir !== undefined && flags.output !== undefined)
-    throw new UserFacingError('use --output or --output-dir, not both');
+    throw new UserFacingError('use --output-file or --output-dir, not both');
   if (dir !== undefined) {
     return {
       files: formats.map((format) => ({ format, path: join(dir, RENDERERS[format].file) })),
@@ -61,7 +61,7 @@ export function planOutputs(
     return { files: [{ format, path: flags.output }], stdout: undefined };
   if (flags.diff !== undefined) {
     if (flags.output === '-')
-      throw new UserFacingError('--diff prints to standard output: write the report with --output FILE');
+      throw new UserFacingError('--diff prints to standard output: write the report with --output-file FILE');
     return { files: [], stdout: undefined };
   }
   return { files: [], stdout: format };

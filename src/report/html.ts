@@ -234,7 +234,7 @@ details.probe[open]>summary{border-bottom:1px solid var(--line)}
 details.probe>:not(summary){margin-left:.8rem;margin-right:.8rem}
 details.probe table{background:var(--bg);width:calc(100% - 1.6rem);margin-bottom:.8rem}
 .probe-error{color:var(--fail);font-weight:600}.probe-meta,.empty,.probe-shown{color:var(--muted)}
-td code,td.subject code{white-space:nowrap}td.subject{overflow-wrap:anywhere;max-width:28rem}
+td>code{white-space:nowrap}pre.evidence code{white-space:inherit}td.subject{overflow-wrap:anywhere;max-width:28rem}
 .finding-detail>summary{cursor:pointer}
 .reason{margin:.4rem 0}.remedy{margin:.4rem 0;padding:.3rem .5rem;border-left:3px solid var(--info);background:var(--panel)}
 pre.evidence{margin:.4rem 0;padding:.5rem;background:var(--panel);border:1px solid var(--line);border-radius:4px;overflow:auto;max-height:24rem;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -258,17 +258,29 @@ const SCRIPT = `
       var label=d.querySelector('.probe-shown');if(label)label.textContent=rows.length?('(showing '+n+' of '+rows.length+')'):'';
     });
     document.getElementById('shown').textContent='Showing '+shown+' of '+total+' findings';
-    var hash='show='+sevs.filter(function(s){return on[s];}).join(',');
+  }
+  function share(){
+    var on=sevs.filter(function(s){return box(s).checked;});
+    var hash='show='+on.join(',');
     if(location.hash.slice(1)!==hash&&history.replaceState)history.replaceState(null,'','#'+hash);
   }
   var m=/^#show=([a-z,]*)$/.exec(location.hash);
   if(m){var want=m[1].split(',');sevs.forEach(function(s){box(s).checked=want.indexOf(s)>=0;});}
-  sevs.forEach(function(s){box(s).addEventListener('change',update);});
+  sevs.forEach(function(s){box(s).addEventListener('change',function(){update();share();});});
+  // A deep link to a section (#probe-portgroups) opens it and scrolls there; only a filter change rewrites the hash.
+  function reveal(){
+    var id=decodeURIComponent(location.hash.slice(1)),el=id&&!/^show=/.test(id)&&document.getElementById(id);
+    if(!el)return;
+    for(var d=el;d;d=d.parentElement)if(d.tagName==='DETAILS')d.open=true;
+    el.scrollIntoView();
+  }
+  window.addEventListener('hashchange',reveal);
   function all(open){document.querySelectorAll('details.probe').forEach(function(d){d.open=open;});}
   document.getElementById('expand-all').addEventListener('click',function(){all(true);});
   document.getElementById('collapse-all').addEventListener('click',function(){all(false);});
   document.querySelectorAll('.js-only').forEach(function(e){e.hidden=false;});
   window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
   update();
+  reveal();
 })();
 `;

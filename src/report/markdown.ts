@@ -78,7 +78,7 @@ function findingItem(f: Finding): string[] {
     `  - Subject: ${escapeInline(subjectLabel(f.subject))}`,
     `  - Reason: ${escapeInline(f.detail)}`,
   ];
-  if (f.remedy) lines.push(`  - Remedy: ${escapeInline(f.remedy)}`);
+  if (f.remedy) lines.push(`  - Remedy: ${escapeKeepingCode(f.remedy)}`);
   if (Object.keys(f.evidence).length) {
     // JSON.stringify escapes C0 (ESC is \u001b); DEL, C1 and bidi controls are escaped on top.
     const json = escapeJsonControls(JSON.stringify(f.evidence, null, 2));
@@ -106,6 +106,21 @@ export function escapeInline(text: string): string {
     /[\\`*_[\]<>|~&]/g,
     '\\$&',
   );
+}
+
+/**
+ * Remedies write commands as `code`: those spans stay code spans (their text literal, so nothing in
+ * them is markup), the rest is escaped like any report text. An unpaired backtick is plain text.
+ */
+export function escapeKeepingCode(text: string): string {
+  const parts: string[] = [];
+  let rest = text;
+  for (let m = /`([^`]+)`/.exec(rest); m; m = /`([^`]+)`/.exec(rest)) {
+    parts.push(escapeInline(rest.slice(0, m.index)), codeSpan(m[1] as string));
+    rest = rest.slice(m.index + m[0].length);
+  }
+  parts.push(escapeInline(rest));
+  return parts.join('');
 }
 
 /** In a GFM table cell the pipe must be escaped too (escapeInline does), and nothing may break the row. */

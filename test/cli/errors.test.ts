@@ -86,7 +86,9 @@ describe('airgap-top exits 2 with one clear line when it cannot run', () => {
   it('unknown flag', () => {
     const r = run(['report', '--bogus']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(r.stderr).toBe(
+      'airgap-top: unknown flag --bogus for "airgap-top report"; see "airgap-top report --help"\n',
+    );
   });
 
   it('--version and --help', () => {

@@ -47,7 +47,15 @@ export async function runReportCli(args: readonly string[]): Promise<RunResult> 
     return true;
   });
   try {
-    const flags = parseCommandLine(['report', ...args]).values;
+    let flags: ReturnType<typeof parseCommandLine>['values'];
+    try {
+      flags = parseCommandLine(['report', ...args]).values;
+    } catch (e) {
+      // main.ts: a command line it cannot run is one line and exit 2, like any UserFacingError.
+      if (!(e instanceof UserFacingError)) throw e;
+      stderr += `airgap-top: ${e.message}\n`;
+      return { code: 2, stdout, stderr };
+    }
     const log = new Logger({
       file: flags.log,
       stderr: flags.verbose === true,

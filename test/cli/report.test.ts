@@ -137,7 +137,7 @@ describe('airgap-top report on the demo scenario', () => {
     [['-o', 'json,md'], /several formats need --output-dir/],
     [['-o', 'pdf'], /unknown report format "pdf" \(known: json, md, html, junit, prom\)/],
     [['--fail-on', 'info'], /--fail-on takes fail or warn/],
-    [['--output', 'x', '--output-dir', 'y'], /--output or --output-dir, not both/],
+    [['--output-file', 'x', '--output-dir', 'y'], /--output-file or --output-dir, not both/],
     [['--diff', '/nonexistent/old.json'], /--diff \/nonexistent\/old.json: cannot read it \(ENOENT\)/],
     [['--from-dump', '/nonexistent/dump'], /--from-dump \/nonexistent\/dump is not a folder/],
   ])('%j: exit 2 with one line', async (args, message) => {
@@ -153,7 +153,7 @@ describe('--diff', () => {
     timeout: 60_000,
   }, async () => {
     const old = join(dir, 'old.json');
-    expect((await live('--output', old)).code).toBeLessThan(2);
+    expect((await live('--output-file', old)).code).toBeLessThan(2);
     const before = readReport(old);
     const beforeFails = before.probes.flatMap((p) => p.findings).filter((f) => f.severity === 'fail');
     // A rollout step: a new pod from Docker Hub appears, one failing pod goes away.
@@ -175,7 +175,7 @@ describe('--diff', () => {
       expect(r.code).toBe(1);
       // The report itself goes to --output when --diff owns standard output.
       const next = join(dir, 'next.json');
-      const withFile = await live('--diff', old, '--output', next);
+      const withFile = await live('--diff', old, '--output-file', next);
       expect(withFile.stdout).toMatch(/^Changes since /);
       expect(
         readReport(next)
@@ -211,13 +211,13 @@ describe('--from-dump', () => {
 
     const liveReport = join(dir, 'live.json');
     const dumpReport = join(dir, 'dump.json');
-    const a = await live('--output', liveReport);
+    const a = await live('--output-file', liveReport);
     const b = await runReportCli([
       '--from-dump',
       bundle,
       '--config',
       scenario.config,
-      '--output',
+      '--output-file',
       dumpReport,
     ]);
     expect(b.stderr).not.toMatch(/airgap-top:/);

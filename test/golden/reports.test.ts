@@ -35,7 +35,8 @@ function maskVolatile(text: string): string {
       .replace(/ time="[\d.]+"/g, ' time="<n>"')
       // Clock times in prose ("data from 20:44:19").
       .replace(/\b\d{2}:\d{2}:\d{2}\b/g, '<clock>')
-      // The simulator's random port and temporary folders.
+      // Where the clone sits (config paths in evidence), the simulator's random port, temporary folders.
+      .replaceAll(ROOT, '<repo>')
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
       .replace(/\/tmp\/airgap-top-[A-Za-z0-9._-]+/g, '<tmp>')
       // Prometheus sample values of durations and timestamps.

@@ -7,11 +7,12 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * A real OpenSSH sshd (Debian openssh-server) on 127.0.0.1 standing in for several nodes: one listen
@@ -104,12 +105,62 @@ function waitForPort(
   });
 }
 
+/**
+ * Why a folder cannot hold sshd chroots, or undefined when it can: sshd refuses a ChrootDirectory
+ * any of whose components (the folder and every ancestor) is not owned by root or is writable by
+ * group or others, e.g. anything under a world-writable /tmp.
+ */
+export function chrootUnsafeReason(path: string): string | undefined {
+  let current = resolve(path);
+  for (;;) {
+    const st = statSync(current);
+    if (st.uid !== 0) return `${current} is owned by uid ${st.uid}, not root`;
+    if ((st.mode & 0o022) !== 0)
+      return `${current} is writable by group or others (mode ${(st.mode & 0o777).toString(8)})`;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/**
+ * A folder for the nodes' chroots that sshd accepts wherever the clone sits: the repository's
+ * .cache when its ancestors allow it, else a root-owned folder under /var/lib or /run.
+ */
+export function chrootBase(
+  candidates: readonly string[] = [
+    resolve(import.meta.dirname, '../../.cache'),
+    '/var/lib/airgap-top-tests',
+    '/run/airgap-top-tests',
+  ],
+): string {
+  const refused: string[] = [];
+  for (const candidate of candidates) {
+    const parentReason = chrootUnsafeReason(existingAncestor(candidate));
+    if (parentReason) {
+      refused.push(`${candidate}: ${parentReason}`);
+      continue;
+    }
+    mkdirSync(candidate, { recursive: true, mode: 0o755 });
+    chmodSync(candidate, 0o755);
+    const reason = chrootUnsafeReason(candidate);
+    if (!reason) return candidate;
+    refused.push(`${candidate}: ${reason}`);
+  }
+  throw new Error(
+    `no folder can hold sshd chroots (each component must be root-owned and not group/world-writable):\n${refused.join('\n')}`,
+  );
+}
+
+function existingAncestor(path: string): string {
+  let current = resolve(path);
+  while (!existsSync(current)) current = dirname(current);
+  return current;
+}
+
 /** Starts one sshd serving every node; call stop() in afterAll. */
 export async function startSshd(nodes: readonly SshdNodeSpec[]): Promise<TestSshd> {
-  // Chroot path components must be root-owned and not group/world writable: not under /tmp.
-  const base = resolve(import.meta.dirname, '../../.cache');
-  mkdirSync(base, { recursive: true, mode: 0o755 });
-  chmodSync(base, 0o755);
+  const base = chrootBase();
   const dir = mkdtempSync(join(base, 'sshd-'));
   chmodSync(dir, 0o755);
   if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });

@@ -123,6 +123,67 @@ describe('HTML report in headless Chromium', () => {
     expect(counts.bySeverity).toEqual({ warn: 2, info: 1, pass: 3 });
   });
 
+  it('an expanded finding keeps its evidence on several lines and its subject column wide', async () => {
+    const page = await browser.newPage({ width: 1280, height: 1000 });
+    await page.goto(url);
+    const before = await page.evaluate<number>(
+      `document.querySelector('tr.sev-fail td.subject').getBoundingClientRect().width`,
+    );
+    await page.evaluate(`document.querySelector('tr.sev-fail details').open = true`);
+    const m = await page.evaluate<{
+      subject: number;
+      lines: number;
+      preWidth: number;
+      cellWidth: number;
+    }>(`(() => {
+      const row = document.querySelector('tr.sev-fail');
+      const pre = row.querySelector('pre.evidence');
+      const code = pre.querySelector('code');
+      const line = parseFloat(getComputedStyle(code).lineHeight) || 16;
+      return {
+        subject: row.querySelector('td.subject').getBoundingClientRect().width,
+        lines: Math.round(code.getBoundingClientRect().height / line),
+        preWidth: pre.scrollWidth,
+        cellWidth: pre.parentElement.closest('td').getBoundingClientRect().width,
+        whiteSpace: getComputedStyle(code).whiteSpace,
+      };
+    })()`);
+    const evidenceLines = JSON.stringify(
+      report.probes[0]?.findings.find((f) => f.severity === 'fail')?.evidence,
+      null,
+      2,
+    ).split('\n').length;
+    expect(m.lines).toBeGreaterThanOrEqual(evidenceLines);
+    // The subject column does not collapse when a finding opens (it did: evidence became one long line).
+    expect(m.subject).toBeGreaterThan(before * 0.6);
+    expect(m.preWidth).toBeLessThanOrEqual(m.cellWidth + 1);
+  });
+
+  it.each([true, false])(
+    'a deep link to a section scrolls there and keeps its hash (JavaScript %s)',
+    async (javascript) => {
+      const page = await browser.newPage({ javascript, width: 1000, height: 300 });
+      await page.goto(`${url}#probe-portgroups`);
+      const m = await page.evaluate<{
+        hash: string;
+        top: number;
+        scrollY: number;
+        open: boolean;
+        atBottom: boolean;
+      }>(`(() => {
+      const el = document.getElementById('probe-portgroups');
+      const atBottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+      return { hash: location.hash, top: el.getBoundingClientRect().top, scrollY: window.scrollY, open: el.open, atBottom };
+    })()`);
+      expect(m.hash).toBe('#probe-portgroups');
+      expect(m.scrollY).toBeGreaterThan(0);
+      // At the section's top, or as far down as the page goes.
+      expect(Math.abs(m.top) < 40 || m.atBottom).toBe(true);
+      // With JavaScript the linked section also opens (it starts folded: nothing notable in it).
+      expect(m.open).toBe(javascript);
+    },
+  );
+
   it('looks right (screenshot for a person to check)', async () => {
     const page = await browser.newPage({ width: 1280, height: 1000 });
     await page.goto(url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/model/report.js';
-import { escapeInline, renderMarkdown } from '../../src/report/markdown.js';
+import { escapeInline, escapeKeepingCode, renderMarkdown } from '../../src/report/markdown.js';
 import { finding, NASTY, probeResult, SAMPLE_META, sampleReport } from './sample.js';
 import { cmarkGfm } from './validators.js';
 
@@ -86,5 +86,45 @@ describe('Markdown report, rendered by cmark-gfm', () => {
     ['&amp;', '\\&amp;'],
   ])('escapeInline(%j) = %j', (input, expected) => {
     expect(escapeInline(input)).toBe(expected);
+  });
+});
+
+describe('remedies keep their code spans', () => {
+  it.each([
+    [
+      'Copy the image (e.g. `imgpkg copy` / `crane copy`) and *then* set TKG_CUSTOM_IMAGE_REPOSITORY.',
+      '<p>Copy the image (e.g. <code>imgpkg copy</code> / <code>crane copy</code>) and *then* set TKG_CUSTOM_IMAGE_REPOSITORY.</p>',
+    ],
+    [
+      'Run `crictl pull a|b <x>` on the node.',
+      '<p>Run <code>crictl pull a|b &lt;x&gt;</code> on the node.</p>',
+    ],
+    [
+      'An unpaired ` stays a backtick, <b> stays text.',
+      '<p>An unpaired ` stays a backtick, &lt;b&gt; stays text.</p>',
+    ],
+  ])('%s', (remedy, expected) => {
+    expect(render(escapeKeepingCode(remedy)).trim()).toBe(expected);
+  });
+
+  it('a finding of the checks registry shows its remedy commands as code, not escaped backticks', () => {
+    const md = renderMarkdown(
+      buildReport(
+        [
+          probeResult('images', 'ready', [
+            finding(
+              'images',
+              'IMG-002',
+              'fail',
+              { kind: 'Pod', namespace: 'a', name: 'b' },
+              { remedy: 'Use `crane copy` first.' },
+            ),
+          ]),
+        ],
+        SAMPLE_META,
+      ),
+    );
+    expect(md).toContain('Remedy: Use `crane copy` first.');
+    expect(render(md)).toContain('Remedy: Use <code>crane copy</code> first.');
   });
 });

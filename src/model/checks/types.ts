@@ -12,4 +12,9 @@ export interface CheckDefinition {
   readonly description: string;
   /** What to do about it. */
   readonly remedy: string;
+  /** The airgap-top version that introduced the check; absent means the first release, 0.1.0. */
+  readonly since?: string;
 }
+
+/** The release of checks that do not say `since`. */
+export const FIRST_RELEASE = '0.1.0';

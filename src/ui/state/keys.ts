@@ -180,7 +180,7 @@ const TABLES: readonly KeyBinding[] = [
 
 const BACK: KeyBinding = {
   label: 'esc',
-  help: 'back to where you were',
+  help: 'clear the filter, else back to where you were',
   hint: 'esc back',
   command: 'back',
   match: flag('escape'),

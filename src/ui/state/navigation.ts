@@ -231,6 +231,8 @@ export function reduce(state: UiState, action: Action): UiState {
     case 'push':
       return remember({ ...state, stack: [...state.stack, action.frame], message: undefined }, action.frame);
     case 'back':
+      // As in k9s: esc first clears an applied filter, then goes back.
+      if (activeTable(top(state))?.filter) return { ...setFilter(state, ''), message: undefined };
       if (state.stack.length <= 1) return state.message ? { ...state, message: undefined } : state;
       return { ...state, stack: state.stack.slice(0, -1), message: undefined };
     case 'goto':

@@ -127,6 +127,21 @@ describe('filter mode', () => {
     expect(activeTable(top(s))?.filter).toBe('web');
   });
 
+  test('esc first clears an applied filter (k9s), then goes back', () => {
+    const images = run([{ type: 'goto', probe: 'images' }]);
+    let s = run(
+      [{ type: 'openMode', mode: 'filter' }, { type: 'type', text: 'web' }, { type: 'submit' }],
+      images,
+    );
+    expect(activeTable(top(s))?.filter).toBe('web');
+    s = reduce(s, { type: 'back' });
+    expect(s.stack).toHaveLength(images.stack.length);
+    expect(activeTable(top(s))?.filter).toBe('');
+    s = reduce(s, { type: 'back' });
+    expect(s.stack).toHaveLength(1);
+    expect(top(s).kind).toBe('overview');
+  });
+
   test('no filter on a detail page', () => {
     const s = run([
       { type: 'push', frame: { kind: 'object', probe: 'ipam', label: 'x', object: {}, scroll: 0 } },

@@ -21,6 +21,8 @@ command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 # The registry probe's real peers: Docker distribution 2.8 and skopeo (pushes test images, cross-checks presence).
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
+# htpasswd (bcrypt) for the registry test instance that refuses anonymous pulls.
+command -v htpasswd >/dev/null 2>&1 || need_apt+=(apache2-utils)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -3,6 +3,7 @@ import { containerdChecks } from './containerd.js';
 import { imagesChecks } from './images.js';
 import { ipamChecks } from './ipam.js';
 import { portgroupsChecks } from './portgroups.js';
+import { registryChecks } from './registry.js';
 import { topologyChecks } from './topology.js';
 import type { CheckDefinition } from './types.js';
 
@@ -15,6 +16,7 @@ export const CHECKS = {
   ...ipamChecks,
   ...portgroupsChecks,
   ...containerdChecks,
+  ...registryChecks,
 } as const satisfies Record<string, CheckDefinition>;
 
 export type CheckCode = keyof typeof CHECKS;

@@ -1,13 +1,16 @@
 import { lookup } from 'node:dns/promises';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
-import { EVALUATORS } from '../model/evaluators.js';
+import { createEvaluators } from '../model/evaluators.js';
 import type { ProbeId } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
+import { createSharedAnalysis } from '../model/shared-analysis.js';
 import { Store } from '../model/store.js';
+import type { ViewBuilder } from '../model/view.js';
+import { createViews } from '../model/views.js';
 import { PROBES } from '../probes/index.js';
 import { type KubeConnection, loadKubeConnection, UserFacingError } from '../probes/kube/connection.js';
-import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
+import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
 import type { Logger } from './log.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -28,6 +31,11 @@ export interface SessionOptions {
   readonly dumpDir?: string;
   /** See ProbeContext.askSecret: the TUI's password prompt; unset in `report`. */
   readonly askSecret?: AskSecret;
+  /**
+   * Probe sources that replace the built-in one of the same id (tests pass probes built with their
+   * own options, e.g. `createPortgroupsProbe({ maxObjects: 5 })`), instead of mutating module state.
+   */
+  readonly sources?: readonly ProbeSource[];
 }
 
 /**
@@ -36,7 +44,10 @@ export interface SessionOptions {
  */
 export class Session {
   readonly store = new Store();
-  private readonly evaluation = new Evaluation(EVALUATORS);
+  /** This session's evaluators and views, with their caches (shared by nothing else in the process). */
+  private readonly analysis = createSharedAnalysis();
+  private readonly evaluation = new Evaluation(createEvaluators(this.analysis));
+  readonly views: Readonly<Record<ProbeId, ViewBuilder>> = createViews(this.analysis);
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;
   private firstSync: Promise<void> | undefined;
@@ -83,7 +94,7 @@ export class Session {
       askSecret: this.options.askSecret,
     };
     const ctx = this.ctx;
-    const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));
+    const selected = this.sources().filter((p) => !this.options.probes || this.options.probes.includes(p.id));
     for (const p of selected) this.store.set(p.id, { status: 'loading' });
     this.firstSync = Promise.all(
       selected.map((p) =>
@@ -103,10 +114,16 @@ export class Session {
 
   /** Re-runs a one-shot probe (SSH sweep, vCenter); watch-based probes are always current. */
   async rerun(id: ProbeId): Promise<boolean> {
-    const probe = PROBES.find((p) => p.id === id);
+    const probe = this.sources().find((p) => p.id === id);
     if (!probe?.rerun || !this.ctx) return false;
     await probe.rerun(this.ctx);
     return true;
+  }
+
+  /** The built-in probes, each replaced by the option's source of the same id, if any. */
+  private sources(): readonly ProbeSource[] {
+    const replaced = this.options.sources ?? [];
+    return PROBES.map((p) => replaced.find((r) => r.id === p.id) ?? p);
   }
 
   results(now: Date = new Date()): ProbeResult[] {

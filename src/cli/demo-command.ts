@@ -5,7 +5,7 @@ import { Session } from '../app/session.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { AskSecret } from '../probes/types.js';
-import type { SimulatorHandleExtended } from '../sim/server.js';
+import type { SimulatorHandleExtended } from '../sim/server/index.js';
 import type { ParsedOptions } from './args.js';
 import { loadConfigFile } from './config-file.js';
 
@@ -69,7 +69,7 @@ export async function openDemo(options: {
   /** The TUI's password prompt (a demo config may point [vsphere] at a live vCenter). */
   readonly askSecret?: AskSecret;
 }): Promise<DemoEnvironment> {
-  const { startSimulator } = await import('../sim/server.js');
+  const { startSimulator } = await import('../sim/server/index.js');
   const sim = await startSimulator({
     scenario: options.scenario ?? DEMO_SCENARIO,
     port: 0,

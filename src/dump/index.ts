@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { UserFacingError } from '../probes/kube/connection.js';
 import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
+import { startSimulator } from '../sim/server/index.js';
 
 /**
  * A support bundle (what scripts/collect-dump.sh writes):

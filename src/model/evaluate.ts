@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
-import { compareFindings, countBySeverity, type Finding, type SeverityCounts } from './finding.js';
+import { countBySeverity, type Finding, type SeverityCounts } from './finding.js';
+import { compareFindings } from './finding-order.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId, type ProbeProgress, type ProbeStatus } from './probe.js';
 import type { StoreSnapshot } from './store.js';
 

@@ -1,9 +1,10 @@
 import { containerdView } from './containerd/view.js';
 import { type Finding, findingKey, subjectLabel } from './finding.js';
 import { imagesView } from './images/view.js';
-import { ipamView } from './ipam/view.js';
+import { createIpamView } from './ipam/view.js';
 import { portgroupsView } from './portgroups/view.js';
 import type { ProbeId } from './probe.js';
+import { createSharedAnalysis, type SharedAnalysis } from './shared-analysis.js';
 import { topologyView } from './topology/view.js';
 import type { ViewBuilder, ViewTable } from './view.js';
 
@@ -32,11 +33,16 @@ export function findingsTable(findings: readonly Finding[]): ViewTable {
   };
 }
 
-/** Each probe's own tables (rows built purely from its data). */
-export const VIEWS: Readonly<Record<ProbeId, ViewBuilder>> = {
-  images: imagesView,
-  topology: topologyView,
-  ipam: ipamView,
-  portgroups: portgroupsView,
-  containerd: containerdView,
-};
+/**
+ * Each probe's own tables (rows built purely from its data): a fresh set, whose row caches belong to
+ * the caller (a session, a TUI instance). Pass the session's shared analysis, the one its evaluators use.
+ */
+export function createViews(shared: SharedAnalysis = createSharedAnalysis()): Record<ProbeId, ViewBuilder> {
+  return {
+    images: imagesView,
+    topology: topologyView,
+    ipam: createIpamView(shared.ipam),
+    portgroups: portgroupsView,
+    containerd: containerdView,
+  };
+}

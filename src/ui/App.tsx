@@ -5,6 +5,7 @@ import type { ProbeResult } from '../model/evaluate.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
 import type { ViewBuilder } from '../model/view.js';
+import { createViews } from '../model/views.js';
 import { DetailScreen } from './components/DetailScreen.js';
 import { ExportChooser } from './components/ExportChooser.js';
 import { FindingsScreen } from './components/FindingsScreen.js';
@@ -18,7 +19,7 @@ import { SecretPrompt } from './components/SecretPrompt.js';
 import { StatusLine } from './components/StatusLine.js';
 import { breadcrumb, derive, type Screen } from './derive.js';
 import { exportFormats, exportReport, reportFileName } from './export.js';
-import { type ProbeTables, probeTables } from './screen-model.js';
+import { type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions, PROBE_COMMANDS } from './state/commands.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
@@ -48,7 +49,7 @@ export interface AppProps {
    * that depend on time (grace periods, "pending for 16m") move on. 0 turns it off.
    */
   readonly refreshMs?: number;
-  /** The probes' table builders (default: VIEWS); tests pass their own. */
+  /** The probes' table builders (default: the source's, else a set of this App's own); tests pass their own. */
   readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
 }
 
@@ -135,6 +136,10 @@ export function App(props: AppProps) {
   const tick = useRefreshTick(props.refreshMs ?? 30_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot and tick are the triggers (evaluation is memoised)
   const results = useMemo(() => source.results(now()), [source, snapshot, now, tick]);
+  // This TUI's own memo and (when the source brings none) views: nothing is kept at module level.
+  const [memo] = useState(() => new ScreenMemo());
+  const [ownViews] = useState(createViews);
+  const views = props.views ?? source.views ?? ownViews;
   const tablesCache = useRef(new Map<ProbeId, TablesCacheEntry>());
   const tablesFor = useCallback(
     (probe: ProbeId): ProbeTables => {
@@ -142,11 +147,11 @@ export function App(props: AppProps) {
       const cached = tablesCache.current.get(probe);
       if (cached && cached.state === snapshot[probe] && cached.findings === result?.findings)
         return cached.tables;
-      const tables = probeTables(probe, result, snapshot, source.config, now(), props.views);
+      const tables = probeTables(probe, result, snapshot, source.config, now(), views);
       tablesCache.current.set(probe, { state: snapshot[probe], findings: result?.findings, tables });
       return tables;
     },
-    [results, snapshot, source.config, now, props.views],
+    [results, snapshot, source.config, now, views],
   );
   // Layout: header, tabs, breadcrumb, body, status line, hint bar; one spare line so Ink never
   // falls back to clearing the whole terminal on each frame.
@@ -166,11 +171,12 @@ export function App(props: AppProps) {
         now: now(),
         layout: { width, bodyHeight },
         tablesFor,
+        memo,
       });
       derived.current = { state: s, inputs, screen };
       return screen;
     },
-    [results, snapshot, source.config, width, bodyHeight, tablesFor, now],
+    [results, snapshot, source.config, width, bodyHeight, tablesFor, now, memo],
   );
   const screen = useMemo(() => screenFor(state), [screenFor, state]);
   const formats = useMemo(() => exportFormats(), []);
@@ -219,6 +225,7 @@ export function App(props: AppProps) {
         screen: latest.current.screenFor(current),
         results: latest.current.results,
         exportFormats: latest.current.formats.map((f) => f.id),
+        memo,
       };
       const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
       for (const press of presses) {

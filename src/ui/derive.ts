@@ -4,16 +4,9 @@ import type { Finding } from '../model/finding.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
 import type { ViewRow, ViewTable } from '../model/view.js';
-import { findingsTable } from '../model/views.js';
+import { createViews, findingsTable } from '../model/views.js';
 import { findingDetailLines, type Line, objectDetailLines, wrapLine } from './format.js';
-import {
-  findingsByKey,
-  liveObject,
-  objectForFinding,
-  overviewTables,
-  type ProbeTables,
-  probeTables,
-} from './screen-model.js';
+import { liveObject, objectForFinding, type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import { PROBE_COMMANDS } from './state/commands.js';
 import { activeTable, type Frame, INITIAL_TABLE, type TableState, type UiState } from './state/navigation.js';
 import {
@@ -108,6 +101,8 @@ export interface DeriveInput {
   readonly layout: Layout;
   /** Memoised per probe by the caller; defaults to building the tables afresh. */
   readonly tablesFor?: (probe: ProbeId) => ProbeTables;
+  /** The caller's memo (the App keeps one); defaults to a fresh one, so nothing is remembered. */
+  readonly memo?: ScreenMemo;
 }
 
 function tableStatus(
@@ -196,13 +191,17 @@ export function progressBar(done: number, total: number, width: number): string 
 }
 
 export function derive(input: DeriveInput): Screen {
-  const { state, results, layout } = input;
+  const { state, layout } = input;
   const frame = state.stack[state.stack.length - 1] ?? state.stack[0];
-  const tablesFor =
-    input.tablesFor ??
-    ((probe: ProbeId) =>
-      probeTables(probe, resultOf(results, probe), input.snapshot, input.config, input.now));
-  return deriveFrame(frame as Frame, input, tablesFor, layout);
+  const tablesFor = input.tablesFor ?? freshTables(input);
+  return deriveFrame(frame as Frame, input, tablesFor, layout, input.memo ?? new ScreenMemo());
+}
+
+/** Tables built afresh, by views of their own (when the caller keeps no tables). */
+function freshTables(input: DeriveInput): (probe: ProbeId) => ProbeTables {
+  const views = createViews();
+  return (probe) =>
+    probeTables(probe, resultOf(input.results, probe), input.snapshot, input.config, input.now, views);
 }
 
 function resultOf(results: readonly ProbeResult[], probe: ProbeId): ProbeResult | undefined {
@@ -214,12 +213,13 @@ function deriveFrame(
   input: DeriveInput,
   tablesFor: (p: ProbeId) => ProbeTables,
   layout: Layout,
+  memo: ScreenMemo,
 ): Screen {
   const { state, results } = input;
   const severity = state.severity;
   switch (frame.kind) {
     case 'overview': {
-      const { probes, failures } = overviewTables(results);
+      const { probes, failures } = memo.overviewTables(results);
       const probesPane = paneFor(
         probes,
         { ...INITIAL_TABLE },
@@ -306,7 +306,7 @@ function deriveFrame(
     }
     case 'findings': {
       const result = resultOf(results, frame.probe);
-      const byKey = findingsByKey(result?.findings ?? []);
+      const byKey = memo.findingsByKey(result?.findings ?? []);
       const findings = frame.findingKeys
         .map((k) => byKey.get(k))
         .filter((f): f is Finding => f !== undefined);
@@ -329,7 +329,7 @@ function deriveFrame(
     }
     case 'finding': {
       const result = resultOf(results, frame.probe);
-      const finding = findingsByKey(result?.findings ?? []).get(frame.findingKey);
+      const finding = memo.findingsByKey(result?.findings ?? []).get(frame.findingKey);
       const tables = tablesFor(frame.probe).tables;
       const live = liveObject(tables, frame.from, frame.object ?? objectForFinding(tables, frame.findingKey));
       const object = live.object ?? objectForFinding(tables, frame.findingKey);

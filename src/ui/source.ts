@@ -5,6 +5,7 @@ import type { ProbeResult } from '../model/evaluate.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Report } from '../model/report.js';
 import type { Store } from '../model/store.js';
+import type { ViewBuilder } from '../model/view.js';
 
 /**
  * What the TUI reads: the subset of a Session it needs, so screens are tested over a plain Store and
@@ -20,6 +21,8 @@ export interface TuiSource {
   report(now?: Date): Report;
   /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
   rerun(id: ProbeId): Promise<boolean>;
+  /** The probes' table builders, sharing the evaluation's analyses (default: a set of the TUI's own). */
+  readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
   /** Secrets the probes ask for (the vCenter password); the screen shows a masked prompt. */
   readonly prompts?: SecretPrompts;
 }
@@ -36,6 +39,7 @@ export function sessionSource(session: Session, prompts?: SecretPrompts): TuiSou
     results: (now) => session.results(now),
     report: (now) => session.report(now),
     rerun: (id) => session.rerun(id),
+    views: session.views,
     prompts,
   };
 }

@@ -1,4 +1,4 @@
-import { isPublicRegistry } from '../images/evaluate.js';
+import { isPublicRegistry } from '../images/registries.js';
 
 /**
  * The "never dial a public registry" guard. An air-gapped cluster's check must not send traffic to

@@ -6,7 +6,7 @@ import { Logger } from '../../../src/app/log.js';
 import { Session } from '../../../src/app/session.js';
 import { parseConfig } from '../../../src/model/config.js';
 import type { SecretRequest } from '../../../src/probes/types.js';
-import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
 import { exportFormats, exportReport } from '../../../src/ui/export.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { sec, startVcsim, type Vcsim } from './vcsim.js';

@@ -193,6 +193,7 @@ export class Session {
       server: cluster ? cluster.server : this.kube.server,
       privateRegistries: this.options.config.registry.private,
       profile: this.options.config.registry.profile,
+      namespace: this.options.namespace,
     });
   }
 

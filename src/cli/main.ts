@@ -2,6 +2,7 @@
 import { UserFacingError } from '../app/errors.js';
 import { Logger } from '../app/log.js';
 import { TOOL_VERSION } from '../app/version.js';
+import { escapeControls } from '../core/sanitize.js';
 import { ConfigError } from '../model/config.js';
 import {
   type CommandLine,
@@ -120,13 +121,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UserFacingError || err instanceof ConfigError) {
-      process.stderr.write(`airgap-top: ${err.message}\n`);
+      // The message may quote the API server or a file: its control characters are shown, not obeyed.
+      process.stderr.write(`airgap-top: ${escapeControls(err.message, { keepLines: true })}\n`);
       return 2;
     }
     const reason = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(`unexpected: ${reason}`);
     process.stderr.write(
-      `airgap-top: internal error (a bug, please report it): ${err instanceof Error ? err.message : String(err)}\n`,
+      `airgap-top: internal error (a bug, please report it): ${escapeControls(err instanceof Error ? err.message : String(err), { keepLines: true })}\n`,
     );
     return 2;
   }

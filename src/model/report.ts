@@ -24,8 +24,23 @@ export interface Report {
   readonly tool: { readonly name: 'airgap-top'; readonly version: string };
   readonly cluster: { readonly context: string | null; readonly server: string | null };
   readonly registry: { readonly private: readonly string[]; readonly profile: string | null };
+  /**
+   * Present only when the run was limited with `-n`: the namespaces whose workloads (pods) were
+   * read. Absent = all namespaces. Cluster-wide objects (nodes, machines, pools, VSphereVMs,
+   * portgroups) are always read in every namespace, so their verdicts never depend on it.
+   */
+  readonly scope?: ReportScope;
   readonly summary: SeverityCounts & { readonly probesInError: number };
   readonly probes: readonly ReportProbe[];
+}
+
+export interface ReportScope {
+  readonly namespaces: readonly string[];
+}
+
+/** The one sentence every format uses to say what a scoped run covered. */
+export function scopeText(scope: ReportScope): string {
+  return `workloads (pods) in namespace ${scope.namespaces.join(', ')} only; cluster-wide objects (nodes, machines, IP pools, VSphereVMs, portgroups) in every namespace`;
 }
 
 export interface ReportMeta {
@@ -37,6 +52,8 @@ export interface ReportMeta {
   readonly server?: string;
   readonly privateRegistries: readonly string[];
   readonly profile?: string;
+  /** `-n NS`; undefined = all namespaces. */
+  readonly namespace?: string;
 }
 
 /** One pure function builds the result every format serialises. Findings are already sorted. */
@@ -57,6 +74,7 @@ export function buildReport(results: readonly ProbeResult[], meta: ReportMeta): 
     tool: { name: 'airgap-top', version: meta.toolVersion },
     cluster: { context: meta.context ?? null, server: meta.server ?? null },
     registry: { private: meta.privateRegistries, profile: meta.profile ?? null },
+    ...(meta.namespace ? { scope: { namespaces: [meta.namespace] } } : {}),
     summary: { ...countBySeverity(all), probesInError: probes.filter((p) => p.status === 'error').length },
     probes,
   };

@@ -104,12 +104,13 @@ async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Discovered
   try {
     const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions, ctx.signal);
     if (!found) return {};
-    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
+    // Pools, claims, addresses and machines are cluster infrastructure: judged on every namespace,
+    // whatever -n says (a namespace's slice of them would pass what it cannot see).
     return {
       resolved: {
         spec,
         version: found.version,
-        path: `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`,
+        path: `/apis/${spec.group}/${found.version}/${spec.resource}`,
       },
     };
   } catch (err) {
@@ -262,7 +263,6 @@ export const ipamProbe: ProbeSource = {
       resolutions: { ...resolutions },
       versions,
       missing,
-      namespace: ctx.namespace,
     });
 
     const publish = () => {

@@ -70,8 +70,8 @@ async function optionalPath(ctx: ProbeContext, key: OptionalKey): Promise<string
   const spec = OPTIONAL[key];
   const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions, ctx.signal);
   if (!found) return undefined;
-  const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
-  return `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`;
+  // Machines are cluster infrastructure: read in every namespace, whatever -n says.
+  return `/apis/${spec.group}/${found.version}/${spec.resource}`;
 }
 
 /**

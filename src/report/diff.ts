@@ -1,4 +1,5 @@
 import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { type Finding, findingKey, type Severity, severityRank, subjectLabel } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
 import type { Report } from '../model/report.js';
@@ -204,7 +205,9 @@ export function renderDiff(diff: ReportDiff): string {
       ...diff.changed.map((c) => `  ~ ${c.before.severity.toUpperCase()} -> ${line(c.after)}`),
     );
   }
-  return secrets.redactText(`${out.join('\n')}\n`);
+  // Each line is escaped on its own: a title from the cluster can neither drive the terminal nor
+  // forge a line of its own with a newline.
+  return secrets.redactText(`${out.map((l) => escapeControls(l)).join('\n')}\n`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

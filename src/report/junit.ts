@@ -50,6 +50,8 @@ export function renderJunit(input: Report, options: RenderOptions = DEFAULT_REND
       ['context', report.cluster.context ?? ''],
       ['server', report.cluster.server ?? ''],
       ['failOn', options.failOn],
+      // Only a -n run has it: the namespaces its workload checks covered.
+      ...(report.scope ? ([['scope.namespaces', report.scope.namespaces.join(',')]] as const) : []),
     ] as const) {
       out.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
     }

@@ -39,6 +39,8 @@ export interface AppProps {
   /** At most one store-driven frame per this many ms (default 250: 4 frames a second). */
   readonly throttleMs?: number;
   readonly colour?: boolean;
+  /** ASCII symbols only (a non-UTF-8 locale): box borders are drawn with + - | too. */
+  readonly ascii?: boolean;
   readonly now?: () => Date;
   /** Called once when the person quits (q, :q, ctrl-c). */
   readonly onQuit?: () => void;
@@ -237,7 +239,10 @@ export function App(props: AppProps) {
     { isActive: secret === undefined },
   );
 
-  const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
+  const theme = useMemo(
+    () => ({ colour: props.colour ?? colourFromEnv(), ascii: props.ascii === true }),
+    [props.colour, props.ascii],
+  );
   const current = state.stack[state.stack.length - 1];
   const live = liveIndicator(results, now());
   let aside: string | undefined;
@@ -261,6 +266,7 @@ export function App(props: AppProps) {
         <Header
           context={source.cluster.context}
           server={source.cluster.server}
+          namespace={source.cluster.namespace}
           registries={source.config.registry.private}
           profile={source.config.registry.profile}
           live={live}

@@ -1,10 +1,15 @@
 import { stringify } from 'yaml';
 import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
 import type { ViewColumn } from '../model/view.js';
 import { SEVERITY_WORD } from './screen-model.js';
 
-/** Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. */
+/**
+ * Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. Every piece
+ * of text a screen draws passes through `clip`, which is where control characters from the cluster
+ * (ESC, BEL, C1, bidi overrides) become visible escapes: one place, so no cell can forget it.
+ */
 
 export function clip(
   text: string,
@@ -13,7 +18,7 @@ export function clip(
   truncate: 'end' | 'middle' = 'end',
 ): string {
   if (width <= 0) return '';
-  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  const flat = escapeControls(text.replace(/[\r\n\t]+/g, ' '));
   if (flat.length > width) {
     if (width === 1) return '…';
     if (truncate === 'middle' && width >= 5) {
@@ -175,7 +180,8 @@ export function toYaml(value: unknown): string {
 
 function block(title: string, text: string, width: number, tone: LineTone = 'plain'): Line[] {
   const lines: Line[] = [{ text: title, tone: 'heading' }];
-  for (const raw of secrets.redactText(text).split('\n')) {
+  // Escaped before wrapping, so the wrap measures what is shown.
+  for (const raw of escapeControls(secrets.redactText(text), { keepLines: true }).split('\n')) {
     for (const l of wrapLine(`  ${raw}`, width)) lines.push({ text: l, tone });
   }
   lines.push({ text: '', tone: 'plain' });
@@ -191,16 +197,19 @@ export function findingDetailLines(
 ): Line[] {
   const sev = finding.severity;
   const lines: Line[] = [
-    ...wrapLine(secrets.redactText(`${SEVERITY_WORD[sev]}  ${finding.code}  ${finding.title}`), width).map(
+    ...wrapLine(
+      escapeControls(secrets.redactText(`${SEVERITY_WORD[sev]}  ${finding.code}  ${finding.title}`)),
+      width,
+    ).map((text) => ({
+      text,
+      tone: sev as LineTone,
+    })),
+    ...wrapLine(escapeControls(secrets.redactText(`Subject: ${subjectLabel(finding.subject)}`)), width).map(
       (text) => ({
         text,
-        tone: sev as LineTone,
+        tone: 'dim' as const,
       }),
     ),
-    ...wrapLine(secrets.redactText(`Subject: ${subjectLabel(finding.subject)}`), width).map((text) => ({
-      text,
-      tone: 'dim' as const,
-    })),
     { text: '', tone: 'plain' },
     ...block('Detail', finding.detail, width),
     ...block('Evidence', toYaml(finding.evidence) || '(none)', width),

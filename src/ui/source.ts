@@ -14,7 +14,8 @@ import type { ViewBuilder } from '../model/view.js';
 export interface TuiSource {
   readonly store: Store;
   readonly config: Config;
-  readonly cluster: { readonly context?: string; readonly server?: string };
+  /** `namespace`: the -n scope of workload probes (undefined = all namespaces). */
+  readonly cluster: { readonly context?: string; readonly server?: string; readonly namespace?: string };
   /** Memoised evaluation of the store (cheap to call on every frame). */
   results(now?: Date): readonly ProbeResult[];
   report(now?: Date): Report;
@@ -30,7 +31,11 @@ export function sessionSource(session: Session, prompts?: SecretPrompts): TuiSou
   return {
     store: session.store,
     config: session.config,
-    cluster: { context: session.kube.contextName, server: session.kube.server },
+    cluster: {
+      context: session.kube.contextName,
+      server: session.kube.server,
+      namespace: session.options.namespace,
+    },
     results: (now) => session.results(now),
     report: (now) => session.report(now),
     rerun: (id) => session.rerun(id),

@@ -404,3 +404,49 @@ describe('podsErrorMessage', () => {
     expect(podsErrorMessage(error, namespace)).toMatch(expected);
   });
 });
+
+describe('one bad object is one bad object', () => {
+  it('pods with ownerReferences: [null], containerStatuses: [null] or containers: "x" are one IMG-012 each; the rest is judged', async () => {
+    const bad = (name: string, patch: (pod: Record<string, any>) => void): Record<string, unknown> => {
+      const pod = privatePod(name, 'docker.io/library/nginx:1.25') as Record<string, any>;
+      patch(pod);
+      return pod;
+    };
+    const sim = await startTestSimulator([
+      privatePod('good', 'docker.io/library/nginx:1.25'),
+      bad('null-owner', (p) => {
+        p.metadata.ownerReferences = [null];
+      }),
+      bad('null-status', (p) => {
+        p.status.containerStatuses = [null];
+      }),
+      bad('string-containers', (p) => {
+        p.spec.containers = 'x';
+      }),
+    ]);
+    try {
+      const { stdout, stderr } = await runCli(
+        ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+        { KUBECONFIG: '' },
+      );
+      const report = JSON.parse(stdout) as Report;
+      const images = report.probes.find((p) => p.id === 'images');
+      expect(images?.status, `${stderr} ${images?.error}`).toBe('ready');
+      expect(triples(images?.findings ?? [])).toEqual([
+        'IMG-002 fail Pod apps/good [main]',
+        'IMG-002 fail Pod apps/null-owner [main]',
+        'IMG-002 fail Pod apps/null-status [main]',
+        'IMG-012 warn Pod apps/null-owner',
+        'IMG-012 warn Pod apps/null-status',
+        'IMG-012 warn Pod apps/string-containers',
+      ]);
+      const detail = (name: string) =>
+        images?.findings.find((f) => f.code === 'IMG-012' && f.subject.name === name)?.detail;
+      expect(detail('null-owner')).toContain('metadata.ownerReferences[0] is null');
+      expect(detail('null-status')).toContain('status.containerStatuses[0] is null');
+      expect(detail('string-containers')).toContain('spec.containers is a string, not a list');
+    } finally {
+      await sim.close();
+    }
+  }, 90_000);
+});

@@ -101,7 +101,19 @@ function podFindings(pod: PodRecord, policy: Policy): KeyedFinding[] {
         : applyIgnores(raw, pod, c, policy.ignores, originOf(c.image, policy), subject);
     for (const f of kept) list.push(keyedFinding(f));
   }
+  if (pod.malformed?.length) list.push(keyedFinding(malformedPodFinding(pod)));
   return list;
+}
+
+/** IMG-012: what of the pod could not be read (the rest was judged). */
+function malformedPodFinding(pod: PodRecord): Finding {
+  const problems = pod.malformed ?? [];
+  return makeFinding('IMG-012', {
+    subject: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
+    title: `Pod ${pod.namespace}/${pod.name} could not be read completely`,
+    detail: `Skipped what could not be read: ${problems.join('; ')}. Its readable containers were judged; what was skipped is not proven.`,
+    evidence: { malformed: problems },
+  });
 }
 
 /** Every finding sorted from scratch. */

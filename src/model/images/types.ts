@@ -41,6 +41,11 @@ export interface PodRecord {
   readonly workload: WorkloadRef;
   readonly containers: readonly ContainerRecord[];
   readonly createdAt?: string;
+  /**
+   * Fields that could not be read (wrong type, null entries): the rest of the pod is judged, and
+   * IMG-012 says what was skipped.
+   */
+  readonly malformed?: readonly string[];
 }
 
 /** A collection the probe could not read (RBAC, outage), so part of the verdict rests on less. */

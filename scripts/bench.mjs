@@ -22,7 +22,7 @@ const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 const GENERATE = 'nodes=300,pods=10000,namespaces=40';
 const SEED = 1;
 
-const { startSimulator } = await import(pathToFileURL(join(root, 'dist/sim/server.js')).href);
+const { startSimulator } = await import(pathToFileURL(join(root, 'dist/sim/server/index.js')).href);
 const t0 = performance.now();
 const handle = await startSimulator({ generate: GENERATE, seed: SEED, timeline: false });
 const startMs = performance.now() - t0;

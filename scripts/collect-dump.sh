@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Collects a support bundle for `airgap-top report --from-dump DIR`, on a machine that can reach the
-# cluster (kubectl) and, optionally, its nodes (ssh) and vCenter (govc). Read-only on the cluster.
+# cluster and, optionally, its nodes (SFTP) and vCenter (govc). Read-only on the cluster.
+# A wrapper around `airgap-top dump` (set AIRGAP_TOP to the command to run, e.g. the executable).
 #
 #   scripts/collect-dump.sh [-o DIR] [--context NAME] [--ssh-user USER] [-i KEY] [-J JUMP] [--no-ssh] [--govc]
 #
@@ -25,7 +26,7 @@ jump=""
 do_ssh=1
 do_govc=0
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -o|--output) out="$2"; shift 2 ;;
@@ -40,72 +41,39 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-command -v kubectl >/dev/null || { echo "collect-dump: kubectl is not on PATH" >&2; exit 2; }
-kc=(kubectl)
-[ -n "$context" ] && kc+=(--context "$context")
-
-mkdir -p "$out/kube" "$out/nodes"
+# The collection itself is `airgap-top dump` (same layout, same exclusions, the probes' own Kubernetes
+# client and SFTP reader: no kubectl or ssh needed). This script keeps its flags for existing runbooks
+# and adds what the subcommand does not do: the live govc inventory (--govc).
+if [ -n "${AIRGAP_TOP:-}" ]; then
+  read -r -a airgap_top <<<"$AIRGAP_TOP"
+elif command -v airgap-top >/dev/null; then
+  airgap_top=(airgap-top)
+else
+  airgap_top=(node "$(cd "$(dirname "$0")/.." && pwd)/dist/cli/main.js")
+fi
+args=(dump -o "$out")
+[ -n "$context" ] && args+=(--context "$context")
 umask 077
-
-# Who the bundle is about (names only; no credentials from the kubeconfig).
-ctx_name="$("${kc[@]}" config current-context 2>/dev/null || true)"
-[ -n "$context" ] && ctx_name="$context"
-server="$("${kc[@]}" config view --minify -o jsonpath='{.clusters[0].cluster.server}' 2>/dev/null || true)"
-printf '{"context": "%s", "server": "%s", "collectedAt": "%s"}\n' \
-  "${ctx_name//\"/}" "${server//\"/}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$out/cluster.json"
-
-# What the probes read: pods, their owners and events (image pull errors), nodes, CSI nodes.
-dump() { # resource [extra kubectl args]
-  local resource="$1" file="$out/kube/${1//\//_}.yaml"
-  shift
-  if "${kc[@]}" get "$resource" "$@" -o yaml >"$file.part" 2>"$file.err"; then
-    mv "$file.part" "$file"
-    rm -f "$file.err"
-    echo "collect-dump: kube/$(basename "$file")" >&2
-  else
-    echo "collect-dump: skipped $resource: $(head -n1 "$file.err")" >&2
-    rm -f "$file.part" "$file.err"
-  fi
-}
-for r in namespaces nodes csinodes.storage.k8s.io; do dump "$r"; done
-for r in pods events replicasets.apps deployments.apps daemonsets.apps statefulsets.apps jobs.batch cronjobs.batch; do
-  dump "$r" --all-namespaces
-done
-# Cluster API, CAPV and IPAM objects the probes read (missing ones are skipped), then any other
-# custom resources of those API groups with their CRDs (the simulator learns unknown types from them).
-capi=(clusters.cluster.x-k8s.io machines.cluster.x-k8s.io
-  vsphereclusters.infrastructure.cluster.x-k8s.io vspheremachines.infrastructure.cluster.x-k8s.io
-  vspherevms.infrastructure.cluster.x-k8s.io vspheredeploymentzones.infrastructure.cluster.x-k8s.io
-  vspherefailuredomains.infrastructure.cluster.x-k8s.io
-  ipaddressclaims.ipam.cluster.x-k8s.io ipaddresses.ipam.cluster.x-k8s.io
-  inclusterippools.ipam.cluster.x-k8s.io globalinclusterippools.ipam.cluster.x-k8s.io)
-crds="$("${kc[@]}" get customresourcedefinitions -o name 2>/dev/null | sed 's|^.*/||' | grep -E '^[a-z0-9]+\.(ipam\.|infrastructure\.)?cluster\.x-k8s\.io$' || true)"
-if [ -n "$crds" ]; then
-  # shellcheck disable=SC2086
-  dump customresourcedefinitions $crds
-fi
-# shellcheck disable=SC2086
-for r in $(printf '%s\n' "${capi[@]}" $crds | sort -u); do dump "$r" --all-namespaces; done
-
-# Node files over SSH: only /etc/containerd, without private keys, credentials masked on the node.
+config=""
 if [ "$do_ssh" = 1 ]; then
-  ssh_opts=(-o BatchMode=yes -o ConnectTimeout=10)
-  [ -n "$identity" ] && ssh_opts+=(-i "$identity")
-  [ -n "$jump" ] && ssh_opts+=(-J "$jump")
-  mask='s/^([[:space:]]*"?(password|auth|identitytoken|identity_token|token)"?[[:space:]]*=[[:space:]]*).*/\1"[redacted]"/'
-  remote="cd / && sudo -n tar -cf - --exclude='*.key' etc/containerd 2>/dev/null | { d=\$(mktemp -d) && tar -xf - -C \"\$d\" && find \"\$d\" -name '*.toml' -exec sed -E -i '$mask' {} + && tar -cf - -C \"\$d\" etc; rm -rf \"\$d\"; }"
-  "${kc[@]}" get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}' |
-    while read -r node addr; do
-      [ -n "$node" ] && [ -n "$addr" ] || continue
-      case "$node" in */*|.*) echo "collect-dump: odd node name $node, skipped" >&2; continue ;; esac
-      mkdir -p "$out/nodes/$node"
-      if ssh "${ssh_opts[@]}" "$ssh_user@$addr" "$remote" </dev/null | tar -xf - -C "$out/nodes/$node"; then
-        echo "collect-dump: nodes/$node/etc/containerd" >&2
-      else
-        echo "collect-dump: could not read /etc/containerd on $node ($addr)" >&2
-      fi
-    done
+  # The [ssh] section the containerd probe reads (user, key, jump host): -i, -J and --ssh-user map onto it.
+  config="$(mktemp)"
+  trap 'rm -f "$config"' EXIT
+  toml_string() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
+  {
+    echo '[ssh]'
+    echo "user = $(toml_string "$ssh_user")"
+    [ -n "$identity" ] && echo "identity_file = $(toml_string "$identity")"
+    [ -n "$jump" ] && echo "jump_host = $(toml_string "$jump")"
+  } >"$config"
+  args+=(--config "$config")
 fi
+# Progress lines keep this script's "collect-dump:" prefix for existing runbooks and log parsers.
+set +o pipefail
+"${airgap_top[@]}" "${args[@]}" 2>&1 >/dev/null | sed -u 's/^dump: /collect-dump: /' >&2
+status="${PIPESTATUS[0]}"
+set -o pipefail
+[ "$status" -ge 2 ] && exit "$status"
 
 # vSphere portgroups and their ports, as govc prints them (GOVC_URL/GOVC_USERNAME/GOVC_PASSWORD set).
 if [ "$do_govc" = 1 ]; then
@@ -120,3 +88,4 @@ if [ "$do_govc" = 1 ]; then
 fi
 
 echo "$out"
+exit "$status"

@@ -12,6 +12,8 @@ command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# `ip` brings loopback up inside the network namespaces (unshare -n) the release tests run the artefacts in.
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need_apt+=(iproute2)
 # Stock kubectl (preinstalled on these machines; Debian's kubernetes-client otherwise): the simulator is
 # proven against it, and --from-dump tests collect a bundle with scripts/collect-dump.sh.
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
@@ -21,6 +23,8 @@ command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 # The registry probe's real peers: Docker distribution 2.8 and skopeo (pushes test images, cross-checks presence).
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
+# htpasswd (bcrypt) for the registry test instance that refuses anonymous pulls.
+command -v htpasswd >/dev/null 2>&1 || need_apt+=(apache2-utils)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

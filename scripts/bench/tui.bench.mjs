@@ -96,7 +96,7 @@ export default async function tuiBench(ctx = {}) {
   let sim = ctx.simulator ?? ctx.sim;
   let ownSim = false;
   if (!sim) {
-    const { startSimulator } = await imp('sim/server.js');
+    const { startSimulator } = await imp('sim/server/index.js');
     sim = await startSimulator({ generate: 'nodes=300,pods=10000', seed: 1, timeline: false });
     ownSim = true;
   }

@@ -1,16 +1,27 @@
 import { lookup } from 'node:dns/promises';
 import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { TOOL_VERSION } from '../core/version.js';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
-import { EVALUATORS } from '../model/evaluators.js';
-import type { ProbeId } from '../model/probe.js';
+import { createEvaluators } from '../model/evaluators.js';
+import { unfinishedMessage } from '../model/live.js';
+import type { ProbeId, ProbeSnapshot } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
-import { Store } from '../model/store.js';
+import { createSharedAnalysis } from '../model/shared-analysis.js';
+import { Store, type StoreSnapshot } from '../model/store.js';
 import { PROBES } from '../probes/index.js';
-import { type KubeConnection, loadKubeConnection } from '../probes/kube/connection.js';
-import type { AskSecret, ProbeContext, Resolver } from '../probes/types.js';
-import { TOOL_VERSION } from './version.js';
+import type { KubeTuning } from '../probes/kube/collection.js';
+import {
+  KubeApiError,
+  type KubeConnection,
+  KubeNetworkError,
+  loadKubeConnection,
+} from '../probes/kube/connection.js';
+import { Backoff, withRetries } from '../probes/kube/retry.js';
+import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
+import { createViews } from '../views/index.js';
+import type { ViewBuilder } from '../views/types.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;
@@ -27,6 +38,24 @@ export interface SessionOptions {
   readonly dumpDir?: string;
   /** See ProbeContext.askSecret: the TUI's password prompt; unset in `report`. */
   readonly askSecret?: AskSecret;
+  /**
+   * Probe sources that replace the built-in one of the same id (tests pass probes built with their
+   * own options, e.g. `createPortgroupsProbe({ maxObjects: 5 })`), instead of mutating module state.
+   */
+  readonly sources?: readonly ProbeSource[];
+  /** Backoff and staleness of the watches (tests shrink them). */
+  readonly kubeTuning?: KubeTuning;
+  /** Tries of `/version` at start when the server is busy (429/5xx) or resets (default 5). */
+  readonly versionAttempts?: number;
+}
+
+/**
+ * At start, a busy server (429, 5xx) or a reset connection is worth waiting for; a refused
+ * connection, a bad certificate or a 401 is not (one line, exit 2, at once).
+ */
+function retryableAtStart(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.statusCode === 429 || err.statusCode >= 500;
+  return err instanceof KubeNetworkError && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
 }
 
 /**
@@ -35,12 +64,17 @@ export interface SessionOptions {
  */
 export class Session {
   readonly store = new Store();
-  private readonly evaluation = new Evaluation(EVALUATORS);
+  /** This session's evaluators and views, with their caches (shared by nothing else in the process). */
+  private readonly analysis = createSharedAnalysis();
+  private readonly evaluation = new Evaluation(createEvaluators(this.analysis));
+  readonly views: Readonly<Record<ProbeId, ViewBuilder>> = createViews(this.analysis);
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;
   private firstSync: Promise<void> | undefined;
   /** When the probes were started: each probe's sync duration in reports counts from here. */
   private startedAt: Date | undefined;
+  /** After expire(): the store as it was at the deadline; what probes publish while they unwind does not count. */
+  private frozenSnapshot: StoreSnapshot | undefined;
 
   private constructor(
     readonly kube: KubeConnection,
@@ -51,7 +85,13 @@ export class Session {
   static async open(options: SessionOptions): Promise<Session> {
     const kube = loadKubeConnection({ kubeconfig: options.kubeconfig, context: options.context });
     try {
-      await kube.version();
+      await withRetries(() => kube.version(), {
+        attempts: options.versionAttempts ?? 5,
+        backoff: new Backoff({ initialMs: options.kubeTuning?.backoffInitialMs }),
+        retryable: retryableAtStart,
+        onRetry: (err, waitMs) =>
+          options.log.warn(`/version: ${errorMessage(err)}; retrying in ${(waitMs / 1000).toFixed(1)} s`),
+      });
     } catch (err) {
       kube.close();
       if (err instanceof UserFacingError) throw err;
@@ -80,9 +120,10 @@ export class Session {
       resolve: this.options.resolve ?? defaultResolver,
       dumpDir: this.options.dumpDir,
       askSecret: this.options.askSecret,
+      kubeTuning: this.options.kubeTuning,
     };
     const ctx = this.ctx;
-    const selected = PROBES.filter((p) => !this.options.probes || this.options.probes.includes(p.id));
+    const selected = this.sources().filter((p) => !this.options.probes || this.options.probes.includes(p.id));
     for (const p of selected) this.store.set(p.id, { status: 'loading' });
     this.firstSync = Promise.all(
       selected.map((p) =>
@@ -102,14 +143,37 @@ export class Session {
 
   /** Re-runs a one-shot probe (SSH sweep, vCenter); watch-based probes are always current. */
   async rerun(id: ProbeId): Promise<boolean> {
-    const probe = PROBES.find((p) => p.id === id);
+    const probe = this.sources().find((p) => p.id === id);
     if (!probe?.rerun || !this.ctx) return false;
     await probe.rerun(this.ctx);
     return true;
   }
 
+  /** The built-in probes, each replaced by the option's source of the same id, if any. */
+  private sources(): readonly ProbeSource[] {
+    const replaced = this.options.sources ?? [];
+    return PROBES.map((p) => replaced.find((r) => r.id === p.id) ?? p);
+  }
+
+  /**
+   * The report's deadline has come: every probe that has not finished its first sync becomes an
+   * error saying what it was doing ("did not finish listing pods within 5 s: 1200 of ? read"),
+   * and every request, watch and wait in flight is aborted, so nothing keeps the process alive.
+   */
+  expire(seconds: number): ProbeId[] {
+    const unfinished: ProbeId[] = [];
+    for (const [id, snap] of Object.entries(this.store.snapshot) as [ProbeId, ProbeSnapshot][]) {
+      if (snap.status !== 'loading') continue;
+      unfinished.push(id);
+      this.store.set(id, { status: 'error', message: unfinishedMessage(snap.progress, seconds) });
+    }
+    this.frozenSnapshot = this.store.snapshot;
+    this.controller.abort();
+    return unfinished;
+  }
+
   results(now: Date = new Date()): ProbeResult[] {
-    return this.evaluation.run(this.store.snapshot, this.options.config, now);
+    return this.evaluation.run(this.frozenSnapshot ?? this.store.snapshot, this.options.config, now);
   }
 
   /**
@@ -125,6 +189,7 @@ export class Session {
       server: cluster ? cluster.server : this.kube.server,
       privateRegistries: this.options.config.registry.private,
       profile: this.options.config.registry.profile,
+      namespace: this.options.namespace,
     });
   }
 

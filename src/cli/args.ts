@@ -1,3 +1,4 @@
+import { closeSync, openSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UserFacingError } from '../core/errors.js';
 import { REPORT_FORMATS } from '../report/index.js';
@@ -200,6 +201,22 @@ export const COMMANDS = {
     args: ['bash', 'zsh', 'fish'],
     maxArgs: 1,
   },
+  dump: {
+    usage: 'dump [-o DIR] [flags]',
+    summary: 'collect a support bundle for offline reports (objects, node files; never Secrets)',
+    flags: [
+      'kubeconfig',
+      'context',
+      'config',
+      ...LOG_FLAGS,
+      'output',
+      'output-dir',
+      'ssh',
+      'ssh-accept-new',
+      'vsphere-inventory',
+    ],
+    maxArgs: 0,
+  },
   help: {
     usage: 'help [COMMAND]',
     summary: "print help, or one command's help",
@@ -342,7 +359,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   const { output, format, 'output-file': outputFile, ...values } = parsed.values as RawValues;
   const formats = [...(format ?? []), ...(output ?? [])];
-  for (const value of formats.flatMap((f) => f.split(','))) {
+  // `dump -o DIR`: there -o names the bundle's folder, not a report format.
+  for (const value of word === 'dump' ? [] : formats.flatMap((f) => f.split(','))) {
     const name = value.trim().toLowerCase();
     if (name !== '' && !(REPORT_FORMATS as readonly string[]).includes(name)) {
       const looksLikeFile = /[./\\]/.test(value) || value === '-';
@@ -446,4 +464,38 @@ export function generalHelp(): string {
     'Run "airgap-top help COMMAND" or "airgap-top COMMAND --help" for the flags of one command.',
     '',
   ].join('\n');
+}
+
+function isDirectory(path: string): boolean | undefined {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return undefined; // does not exist (yet)
+  }
+}
+
+/**
+ * Where the report and the log go, checked before anything runs: a folder given as --output-file, a
+ * file as --output-dir, or a --log that cannot be written is one clear line (exit 2), not an error
+ * after a full sync or a log silently lost. (`-o DIR` is refused by the parser: -o takes a format.)
+ */
+export function outputPathProblem(
+  flags: Pick<ParsedOptions, 'output' | 'output-dir' | 'log'>,
+): string | undefined {
+  const output = flags.output;
+  if (output !== undefined && output !== '-' && isDirectory(output))
+    return `--output-file ${output} is a folder: name a file, or use --output-dir ${output} to write every format there`;
+  const dir = flags['output-dir'];
+  if (dir !== undefined && isDirectory(dir) === false)
+    return `--output-dir ${dir} is a file, not a folder: use --output-file ${dir} for one format`;
+  if (flags.log !== undefined) {
+    if (isDirectory(flags.log)) return `--log ${flags.log} is a folder: name a file`;
+    try {
+      closeSync(openSync(flags.log, 'a', 0o600));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      return `--log ${flags.log}: cannot write it (${code})`;
+    }
+  }
+  return undefined;
 }

@@ -1,18 +1,18 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { DEMO_ASSET_DIR, demoFiles, PACKAGE_ROOT } from '../demo/assets.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { AskSecret } from '../probes/types.js';
-import type { SimulatorHandleExtended } from '../sim/server.js';
+import type { SimulatorHandleExtended } from '../sim/server/index.js';
 import type { ParsedOptions } from './args.js';
 import { loadConfigFile } from './config-file.js';
 
 /** The built-in demo: an air-gapped TKG cluster in mid-rollout (see fixtures/demo/scenario/). */
-export const DEMO_SCENARIO = fileURLToPath(new URL('../../fixtures/demo/scenario/', import.meta.url));
-export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo/airgap-top.toml', import.meta.url));
+export const DEMO_SCENARIO = join(PACKAGE_ROOT, DEMO_ASSET_DIR, 'scenario/');
 
 export interface DemoContext {
   readonly sim: SimulatorHandleExtended;
@@ -70,13 +70,21 @@ export async function openDemo(options: {
   /** The TUI's password prompt (a demo config may point [vsphere] at a live vCenter). */
   readonly askSecret?: AskSecret;
 }): Promise<DemoEnvironment> {
-  const { startSimulator } = await import('../sim/server.js');
-  const sim = await startSimulator({
-    scenario: options.scenario ?? DEMO_SCENARIO,
-    port: 0,
-    timeline: options.timeline,
-  });
-  const cleanups: (() => void | Promise<void>)[] = [];
+  const { startSimulator } = await import('../sim/server/index.js');
+  // The single executable unpacks its embedded demo files; elsewhere these are the package's files.
+  const files = await demoFiles();
+  let sim: SimulatorHandleExtended;
+  try {
+    sim = await startSimulator({
+      scenario: options.scenario ?? files.scenario,
+      port: 0,
+      timeline: options.timeline,
+    });
+  } catch (err) {
+    files.close();
+    throw err;
+  }
+  const cleanups: (() => void | Promise<void>)[] = [files.close];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -88,7 +96,7 @@ export async function openDemo(options: {
     await sim.close();
   };
   try {
-    const loaded = loadConfigFile(options.configPath ?? DEMO_CONFIG);
+    const loaded = loadConfigFile(options.configPath ?? files.config);
     for (const warning of loaded.warnings) options.log.warn(warning);
     let config = loaded.config;
     for (const extension of DEMO_EXTENSIONS) {

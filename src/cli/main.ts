@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-import { TOOL_VERSION } from '../app/version.js';
 import { errorMessage, UserFacingError } from '../core/errors.js';
 import { Logger } from '../core/log.js';
+import { escapeControls } from '../core/sanitize.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { ConfigError } from '../model/config.js';
-import { type CommandLine, commandHelp, generalHelp, isCommandName, parseCommandLine } from './args.js';
+import {
+  type CommandLine,
+  commandHelp,
+  generalHelp,
+  isCommandName,
+  outputPathProblem,
+  parseCommandLine,
+} from './args.js';
 import { explainCheck, renderChecksReference } from './checks-command.js';
 import { applyFlags, loadConfigFile } from './config-file.js';
 
@@ -33,6 +41,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stdout.write(commandHelp(topic));
     return 0;
+  }
+  const pathProblem = outputPathProblem(flags);
+  if (pathProblem) {
+    process.stderr.write(`airgap-top: ${pathProblem}\n`);
+    return 2;
   }
   const log = new Logger({
     file: flags.log,
@@ -98,19 +111,28 @@ export async function main(argv: readonly string[]): Promise<number> {
           const { runReport } = await import('./report-command.js');
           return await runReport(flags, config, log);
         }
+        if (command === 'dump') {
+          const { runDump } = await import('./dump-command.js');
+          return await runDump(flags, config, log);
+        }
         const { runLiveTui } = await import('./tui-command.js');
         return await runLiveTui(flags, config, log);
       }
     }
   } catch (err) {
     if (err instanceof UserFacingError || err instanceof ConfigError) {
-      process.stderr.write(`airgap-top: ${err.message}\n`);
-      if (err instanceof UserFacingError && err.nextStep) process.stderr.write(`  next: ${err.nextStep}\n`);
+      // The message may quote the API server or a file: its control characters are shown, not obeyed.
+      process.stderr.write(`airgap-top: ${escapeControls(err.message, { keepLines: true })}\n`);
+      if (err instanceof UserFacingError && err.nextStep) {
+        process.stderr.write(`  next: ${escapeControls(err.nextStep, { keepLines: true })}\n`);
+      }
       return 2;
     }
     const reason = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(`unexpected: ${reason}`);
-    process.stderr.write(`airgap-top: internal error (a bug, please report it): ${errorMessage(err)}\n`);
+    process.stderr.write(
+      `airgap-top: internal error (a bug, please report it): ${escapeControls(errorMessage(err), { keepLines: true })}\n`,
+    );
     return 2;
   }
 }

@@ -117,8 +117,14 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       });
       const outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
       clearTimeout(timer);
-      if (outcome === 'timeout')
-        log.warn(`first sync not complete after ${timeoutSeconds}s; reporting what is known`);
+      if (outcome === 'timeout') {
+        // Unfinished probes become errors (exit 1) and every request in flight is aborted, so the
+        // process ends now rather than when the slowest socket gives up.
+        const unfinished = session.expire(timeoutSeconds);
+        log.warn(
+          `first sync not complete after ${timeoutSeconds} s (${unfinished.join(', ') || 'none'} unfinished); reporting them as errors`,
+        );
+      }
       const now = new Date();
       // From a dump, the cluster is the one the bundle came from, not the local simulator.
       report = session.report(

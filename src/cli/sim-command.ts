@@ -18,7 +18,7 @@ export async function runSim(flags: ParsedOptions, log: Logger): Promise<number>
     throw new UserFacingError(`--port must be a port number (got "${flags.port}")`);
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
   if (!Number.isInteger(seed)) throw new UserFacingError(`--seed must be an integer (got "${flags.seed}")`);
-  const { startSimulator } = await import('../sim/server.js');
+  const { startSimulator } = await import('../sim/server/index.js');
   const { ScenarioError } = await import('../sim/scenario.js');
   let handle: Awaited<ReturnType<typeof startSimulator>>;
   try {

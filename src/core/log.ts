@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { secrets } from '../model/redact.js';
+import { secrets } from './redact.js';
+import { escapeControls } from './sanitize.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -10,7 +11,9 @@ export interface LogLine {
 }
 
 /**
- * Every log line passes through the secret registry. Lines go to a file (--log), to stderr
+ * Every log line passes through the secret registry, and its control characters become visible
+ * escapes; continuation lines are indented (a server message can neither drive the terminal nor
+ * forge a line of its own). Lines go to a file (--log), to stderr
  * (report mode) or only to the in-memory ring the TUI shows; never to the TUI's stdout.
  */
 export class Logger {
@@ -37,11 +40,19 @@ export class Logger {
   private write(level: LogLevel, raw: string): void {
     const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
     if (order.indexOf(level) < order.indexOf(this.sink.minLevel ?? 'info')) return;
-    const line: LogLine = { at: new Date().toISOString(), level, message: secrets.redactText(raw) };
+    const line: LogLine = {
+      at: new Date().toISOString(),
+      level,
+      message: logText(raw),
+    };
     this.recent.push(line);
     if (this.recent.length > this.capacity) this.recent.shift();
     const text = `${line.at} ${level.toUpperCase()} ${line.message}\n`;
     if (this.sink.file) appendFileSync(this.sink.file, text);
     if (this.sink.stderr) process.stderr.write(text);
   }
+}
+
+function logText(raw: string): string {
+  return escapeControls(secrets.redactText(raw), { keepLines: true }).replace(/\n/g, '\n  ');
 }

@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import { errorMessage, UserFacingError } from '../core/errors.js';
 import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
-import { startSimulator } from '../sim/server.js';
+import { startSimulator } from '../sim/server/index.js';
 
 /**
- * A support bundle (what scripts/collect-dump.sh writes):
+ * A support bundle (what `airgap-top dump` writes, src/dump/collect.ts):
  *
  *   DIR/kube/*.yaml|json          `kubectl get RESOURCE -A -o yaml` output (kind: List), CRDs included
  *                                 (without DIR/kube/, every *.yaml|json under DIR except nodes/, vsphere/)
@@ -35,20 +35,48 @@ const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Not Kubernetes objects: node files and the vSphere inventory have their own readers. */
 const NOT_KUBE = new Set(['nodes', 'vsphere', 'cluster.json']);
 
+/**
+ * A bundle comes from elsewhere: a link inside it is followed only to a file inside it. A link out of
+ * the bundle (to /etc/shadow, /dev/zero) or a link loop is one clear line, never a read.
+ */
+function checkLinkInside(dir: string, full: string): void {
+  let target: string;
+  try {
+    target = realpathSync(full);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'is a symbolic link loop' : 'is a dangling symbolic link';
+    throw new UserFacingError(`--from-dump: ${relative(dir, full)} ${why}`);
+  }
+  const root = realpathSync(dir);
+  if (target !== root && !target.startsWith(root + sep)) {
+    throw new UserFacingError(
+      `--from-dump: ${relative(dir, full)} is a symbolic link out of the dump (to ${target}); not read`,
+    );
+  }
+}
+
 /** The Kubernetes object files of a bundle, sorted. Throws a UserFacingError when there are none. */
 export function dumpObjectFiles(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UserFacingError(`--from-dump ${dir} is not a folder`);
   const kube = join(dir, 'kube');
-  const root = existsSync(kube) && statSync(kube).isDirectory() ? kube : dir;
+  const root = existsSync(kube) && lstatSync(kube).isDirectory() ? kube : dir;
   const out: string[] = [];
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const full = join(folder, name);
       if (folder === dir && NOT_KUBE.has(name)) continue;
       if (name.startsWith('.')) continue;
-      if (statSync(full).isDirectory()) walk(full);
-      else if (EXTENSIONS.has(extname(name).toLowerCase())) out.push(full);
+      const entry = lstatSync(full);
+      // Linked folders are not walked (no loops); a linked file is read only if it stays inside.
+      if (entry.isDirectory()) walk(full);
+      else if (EXTENSIONS.has(extname(name).toLowerCase())) {
+        if (entry.isSymbolicLink()) checkLinkInside(dir, full);
+        if (!statSync(full).isFile())
+          throw new UserFacingError(`--from-dump: ${relative(dir, full)} is not a regular file`);
+        out.push(full);
+      }
     }
   };
   walk(root);
@@ -88,13 +116,22 @@ export function loadDumpObjects(dir: string): { files: string[]; documents: unkn
 
 function readClusterInfo(dir: string): Pick<DumpInfo, 'context' | 'server' | 'collectedAt'> {
   const path = join(dir, 'cluster.json');
-  if (!existsSync(path)) return { context: null, server: null, collectedAt: null };
+  if (!existsSync(path) && !isLink(path)) return { context: null, server: null, collectedAt: null };
+  if (isLink(path)) checkLinkInside(dir, path);
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
     return { context: str(value.context), server: str(value.server), collectedAt: str(value.collectedAt) };
   } catch (err) {
     throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${errorMessage(err)}`);
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 import { parseImageRef } from './image-ref.js';
-import { isPublicRegistry } from './images/evaluate.js';
+import { isPublicRegistry } from './images/registries.js';
 
 /** What `airgap-top config init` learned from the cluster; every field is what was seen, not judged. */
 export interface ClusterFacts {

@@ -244,7 +244,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
       user: reader.optString(s, 'ssh', 'user') ?? DEFAULT_SSH.user,
       identityFile: reader.optString(s, 'ssh', 'identity_file'),
       knownHosts: reader.optString(s, 'ssh', 'known_hosts'),
-      jumpHost: reader.optString(s, 'ssh', 'jump_host'),
+      jumpHost: checkedJumpHost(reader, reader.optString(s, 'ssh', 'jump_host')),
       concurrency: reader.optInt(s, 'ssh', 'concurrency', 1, 512) ?? DEFAULT_SSH.concurrency,
       port: reader.optInt(s, 'ssh', 'port', 1, 65535) ?? DEFAULT_SSH.port,
       connectTimeoutSeconds:
@@ -274,12 +274,28 @@ export function parseConfig(text: string, source: string): ParsedConfig {
         'passwords do not belong in the config file: set password_env to the name of an environment variable',
       );
     }
+    const server = reader.optString(v, 'vsphere', 'server');
+    if (server && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(server)) {
+      // Not echoed: the userinfo is a password.
+      throw reader.error(
+        'vsphere.server',
+        'must not carry user:password@ in the URL: set username, and the password in the variable password_env names',
+      );
+    }
+    const passwordEnv = reader.optString(v, 'vsphere', 'password_env');
+    if (passwordEnv !== undefined && !ENV_NAME.test(passwordEnv)) {
+      // Not echoed: a value that is not a variable name is most likely the password itself.
+      throw reader.error(
+        'vsphere.password_env',
+        'must be the NAME of an environment variable (letters, digits, _; e.g. VSPHERE_PASSWORD), not the password; the value is not shown',
+      );
+    }
     const inventoryFile = reader.optString(v, 'vsphere', 'inventory_file');
     const caFile = reader.optString(v, 'vsphere', 'ca_file');
     vsphere = {
-      server: reader.optString(v, 'vsphere', 'server'),
+      server,
       username: reader.optString(v, 'vsphere', 'username'),
-      passwordEnv: reader.optString(v, 'vsphere', 'password_env') ?? DEFAULT_VSPHERE.passwordEnv,
+      passwordEnv: passwordEnv ?? DEFAULT_VSPHERE.passwordEnv,
       caFile: caFile ? relativeToConfig(source, caFile) : undefined,
       insecure: reader.optBool(v, 'vsphere', 'insecure') ?? false,
       inventoryFile: inventoryFile ? relativeToConfig(source, inventoryFile) : undefined,
@@ -297,6 +313,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
 class TableReader {
   readonly warnings: string[] = [];
   private readonly lines: string[];
+  private sections: Map<string, Section[]> | undefined;
 
   constructor(
     text: string,
@@ -369,27 +386,93 @@ class TableReader {
     return value as string[];
   }
 
-  /** Best effort: the line of the key's last component inside its table, else of the table header. */
+  /**
+   * Best effort: the line of the key's last component inside its table, else of the table header.
+   * `ignore[3].reason` looks in the fourth `[[ignore]]`. The file is indexed once, so a warning per
+   * entry of a long [[ignore]] list costs a lookup, not a scan of the file.
+   */
   private lineOf(dottedKey: string): number | undefined {
-    const parts = dottedKey.replace(/\[\d+\]/g, '').split('.');
-    const last = parts[parts.length - 1]?.replace(/"/g, '');
-    const tableName = parts.slice(0, -1).join('.').replace(/"/g, '');
-    let inTable = tableName === '';
-    let headerLine: number | undefined;
+    const sections = this.index();
+    const parts = dottedKey.split('.');
+    const last = parts[parts.length - 1] ?? '';
+    const tableKey = parts.slice(0, -1).join('.');
+    const table = this.section(sections, tableKey);
+    const key = last.replace(/\[\d+\]$/, '').replace(/"/g, '');
+    const line = table?.keys.get(key);
+    if (line !== undefined) return line;
+    return this.section(sections, dottedKey)?.headerLine ?? table?.headerLine;
+  }
+
+  /** The Nth table of that name (N from a trailing `[N]`, else the first). */
+  private section(sections: Map<string, Section[]>, dotted: string): Section | undefined {
+    const occurrence = /\[(\d+)\]$/.exec(dotted);
+    const name = dotted.replace(/\[\d+\]/g, '').replace(/"/g, '');
+    return sections.get(name)?.[occurrence ? Number(occurrence[1]) : 0];
+  }
+
+  private index(): Map<string, Section[]> {
+    if (this.sections) return this.sections;
+    const sections = new Map<string, Section[]>();
+    let current: Section = { headerLine: undefined, keys: new Map() };
+    sections.set('', [current]);
     for (let i = 0; i < this.lines.length; i++) {
       const line = (this.lines[i] ?? '').trim();
       const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
       if (header) {
         const name = (header[1] ?? '').replace(/["']/g, '');
-        inTable = name === tableName;
-        if (name === dottedKey.replace(/\[\d+\]/g, '').replace(/"/g, '')) headerLine = i + 1;
-        if (inTable && headerLine === undefined && tableName !== '') headerLine = i + 1;
+        current = { headerLine: i + 1, keys: new Map() };
+        const list = sections.get(name);
+        if (list) list.push(current);
+        else sections.set(name, [current]);
         continue;
       }
-      if (inTable && last && new RegExp(`^["']?${escapeRegExp(last)}["']?\\s*=`).test(line)) return i + 1;
+      const key = /^["']?([^"'=\s]+)["']?\s*=/.exec(line)?.[1];
+      if (key && !current.keys.has(key)) current.keys.set(key, i + 1);
     }
-    return headerLine;
+    this.sections = sections;
+    return sections;
   }
+}
+
+/** One `[table]` or `[[array]]` entry of the file: its header line and the first line of each key. */
+interface Section {
+  readonly headerLine: number | undefined;
+  readonly keys: Map<string, number>;
+}
+
+/** An environment variable name as a shell exports it. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Why a ProxyJump-style `[user@]host[:port]` is malformed, or undefined. Checked when the config is
+ * read, so a bad value never reaches a DNS lookup; the value itself is never echoed (a
+ * `user:password@host` carries a password).
+ */
+export function jumpHostProblem(spec: string): string | undefined {
+  const at = spec.lastIndexOf('@');
+  const user = at >= 0 ? spec.slice(0, at) : undefined;
+  const rest = at >= 0 ? spec.slice(at + 1) : spec;
+  if (user?.includes(':'))
+    return 'must not carry a password (user:password@): use a key (identity_file or ssh-agent)';
+  if (user !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(user))
+    return 'has an invalid user name: expected [user@]host[:port]';
+  const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/.exec(rest);
+  const plain =
+    /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::(\d+))?$/.exec(
+      rest,
+    );
+  const match = v6 ?? plain;
+  if (!match) return 'is not [user@]host[:port] (a host name, an IPv4 address or [IPv6])';
+  const port = match[2] === undefined ? 22 : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return 'has a port outside 1-65535';
+  return undefined;
+}
+
+function checkedJumpHost(reader: TableReader, spec: string | undefined): string | undefined {
+  if (spec === undefined) return undefined;
+  const problem = jumpHostProblem(spec);
+  if (problem) throw reader.error('ssh.jump_host', problem);
+  return spec;
 }
 
 /** A relative path in a config file means relative to that file (so a bundled config works from any cwd). */
@@ -404,8 +487,4 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a table';
   if (typeof value === 'string') return `a string ("${value}")`;
   return `${typeof value} (${String(value)})`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

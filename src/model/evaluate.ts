@@ -1,7 +1,15 @@
 import { errorMessage } from '../core/errors.js';
 import type { Config } from './config.js';
-import { compareFindings, countBySeverity, type Finding, type SeverityCounts } from './finding.js';
-import { PROBE_IDS, PROBE_TITLES, type ProbeId, type ProbeProgress, type ProbeStatus } from './probe.js';
+import { countBySeverity, type Finding, type SeverityCounts } from './finding.js';
+import { compareFindings } from './finding-order.js';
+import {
+  type LiveState,
+  PROBE_IDS,
+  PROBE_TITLES,
+  type ProbeId,
+  type ProbeProgress,
+  type ProbeStatus,
+} from './probe.js';
 import type { StoreSnapshot } from './store.js';
 
 export interface EvaluationInput {
@@ -32,7 +40,7 @@ export interface ProbeResult {
   readonly message?: string;
   readonly updatedAt?: string;
   readonly progress?: ProbeProgress;
-  readonly live?: string;
+  readonly live?: LiveState;
   readonly findings: readonly Finding[];
   readonly summary: SeverityCounts;
   /** True when the evaluation itself threw: a bug in airgap-top, shown as such, never a crash. */

@@ -1,9 +1,8 @@
-import type { CheckCode } from './checks/index.js';
+import type { CheckCode } from './checks/registry.js';
 import type { ProbeId } from './probe.js';
+import { type Severity, severityRank } from './severity.js';
 
-/** Ordered from best to worst; `severityRank` relies on this order. */
-export const SEVERITIES = ['pass', 'info', 'warn', 'fail'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity, severityRank } from './severity.js';
 
 /** What a finding is about. `kind` is a Kubernetes kind or a vSphere/node noun (Node, Portgroup, Pool). */
 export interface Subject {
@@ -30,10 +29,6 @@ export interface Finding {
   /** The fields that prove it (already redacted). */
   readonly evidence: Evidence;
   readonly remedy: string;
-}
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
 }
 
 export function worstSeverity(findings: readonly Finding[]): Severity | undefined {
@@ -65,15 +60,6 @@ export function subjectLabel(subject: Subject): string {
   const container = subject.container ? ` [${subject.container}]` : '';
   const node = subject.node ? ` @${subject.node}` : '';
   return `${subject.kind} ${ns}${subject.name}${container}${node}`;
-}
-
-/** Worst first, then code, then subject: reports diff cleanly and screens list failures first. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    String(a.code).localeCompare(String(b.code)) ||
-    subjectKey(a.subject).localeCompare(subjectKey(b.subject))
-  );
 }
 
 export interface SeverityCounts {

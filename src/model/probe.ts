@@ -33,6 +33,22 @@ export interface ProbeSnapshot<Data = unknown> {
   readonly message?: string;
   readonly updatedAt?: string;
   readonly progress?: ProbeProgress;
-  /** Live connection state of watches ("watching", "reconnecting: ..."). */
-  readonly live?: string;
+  /** Live connection state of the probe's watches (TUI only; a one-shot report has none). */
+  readonly live?: LiveState;
+}
+
+/**
+ * listing: the first list is under way. watching: every watch is open. reconnecting: a watch or
+ * list failed and is retried after a backoff. relisting: a watch expired (410 Gone), the collection
+ * is read again. stale: the API server has been unreachable longer than the threshold, so the data
+ * is old (`since` is when it went away).
+ */
+export type LiveStateName = 'listing' | 'watching' | 'reconnecting' | 'relisting' | 'stale';
+
+export interface LiveState {
+  readonly state: LiveStateName;
+  /** Which collection and why, e.g. "pods: 503 Service Unavailable". */
+  readonly detail?: string;
+  /** ISO time: when the watch went down (reconnecting, stale). */
+  readonly since?: string;
 }

@@ -14,6 +14,7 @@ import {
 } from '../model/images/records.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
 import { Collection, type KubeObject } from './kube/collection.js';
+import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
 
 /**
@@ -52,16 +53,19 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
     path: collectionPath('/api/v1', 'pods', ns),
     transform: (obj: KubeObject) => slimPodOf(obj as PodObject),
     coalesceMs: 100,
+    tuning: ctx.kubeTuning,
   });
   const replicaSets = new Collection<OwnerRecord>(ctx.kube, {
     path: collectionPath('/apis/apps/v1', 'replicasets', ns),
     transform: ownerRecordOf,
     coalesceMs: 100,
+    tuning: ctx.kubeTuning,
   });
   const jobs = new Collection<OwnerRecord>(ctx.kube, {
     path: collectionPath('/apis/batch/v1', 'jobs', ns),
     transform: ownerRecordOf,
     coalesceMs: 100,
+    tuning: ctx.kubeTuning,
   });
   // Only kubelet pull failures: the waiting message of ImagePullBackOff does not say why, the event does.
   const events = new Collection<PullFailureEvent>(ctx.kube, {
@@ -69,13 +73,21 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
     fieldSelector: 'involvedObject.kind=Pod,reason=Failed',
     transform: (obj: KubeObject) => pullFailureOf(obj as Parameters<typeof pullFailureOf>[0]),
     coalesceMs: 250,
+    tuning: ctx.kubeTuning,
   });
   const collections = [pods, replicaSets, jobs, events];
+  const named = [
+    ['pods', pods],
+    ['replicasets', replicaSets],
+    ['jobs', jobs],
+    ['events', events],
+  ] as const;
 
   let data: ImagesData | undefined;
   /** uid → last published record and the slim pod it came from (identity = unchanged). */
   let records = new Map<string, { slim: SlimPod; base: PodRecord; record: PodRecord }>();
   let warnedOwners = '';
+  let lastUnreadable = '[]';
   let timer: NodeJS.Timeout | undefined;
   let synced = false;
 
@@ -85,8 +97,8 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
       ctx.store.set('images', {
         status: 'error',
         message: podsErrorMessage(pods.error, ns),
-        updatedAt: new Date().toISOString(),
-        live: pods.live,
+        updatedAt: lastUpdate(named),
+        live: ctx.live ? probeLive(named) : undefined,
       });
       return;
     }
@@ -121,12 +133,22 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
       list.push(record);
     }
     records = next;
-    if (changed) data = { pods: list.sort(comparePods) };
+    const unreadable = (
+      [
+        ['replicasets.apps', replicaSets],
+        ['jobs.batch', jobs],
+        ['events', events],
+      ] as const
+    ).flatMap(([resource, c]) =>
+      c.status === 'error' ? [{ resource, reason: c.error ?? 'could not be read' }] : [],
+    );
+    const unreadableKey = JSON.stringify(unreadable);
+    if (unreadableKey !== lastUnreadable) changed = true;
+    lastUnreadable = unreadableKey;
+    // Owner and event problems are findings (IMG-011) on the probe, not only a line in the -v log.
+    if (changed) data = { pods: list.sort(comparePods), ...(unreadable.length > 0 ? { unreadable } : {}) };
 
-    const ownerProblems = [replicaSets, jobs, events]
-      .filter((c) => c.status === 'error')
-      .map((c) => c.error)
-      .join('; ');
+    const ownerProblems = unreadable.map((u) => u.reason).join('; ');
     if (ownerProblems && ownerProblems !== warnedOwners) {
       ctx.log.warn(
         `images: partial data (${ownerProblems}); without ReplicaSets/Jobs pods show their ReplicaSet or Job, without events pull failures show only the kubelet's waiting message`,
@@ -137,14 +159,20 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
       status: 'ready',
       data,
       message: ownerProblems ? `partial data: ${ownerProblems}` : undefined,
-      updatedAt: new Date().toISOString(),
-      live: ctx.live ? pods.live : undefined,
+      updatedAt: lastUpdate(named),
+      live: ctx.live ? probeLive(named) : undefined,
     });
   };
 
   // The three collections notify separately; one publish per burst.
   const schedule = (): void => {
-    if (!synced || timer) return;
+    if (!synced) {
+      // Until the first sync: what is being listed and how far (the report's timeout names it).
+      if (!ctx.signal.aborted && ctx.store.get('images')?.status === 'loading')
+        ctx.store.patch('images', { progress: listingProgress(named) });
+      return;
+    }
+    if (timer) return;
     timer = setTimeout(publish, 20);
   };
   for (const c of collections) c.onChange(schedule);

@@ -12,6 +12,8 @@ import {
 } from '../model/ipam/records.js';
 import type { IpamData, Resolution } from '../model/ipam/types.js';
 import { Collection, type KubeObject } from './kube/collection.js';
+import { Backoff, isAbort, sleep } from './kube/retry.js';
+import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -95,23 +97,62 @@ interface Resolved {
   readonly path: string;
 }
 
-async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Resolved | undefined> {
+/** Undefined: the server does not serve it (404, or absent from a discovery document that was read). */
+type Discovered = { readonly resolved?: Resolved } | { readonly error: string };
+
+async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Discovered> {
   const spec: ResourceSpec = RESOURCES[key];
   try {
-    const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions);
-    if (!found) return undefined;
-    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
+    const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions, ctx.signal);
+    if (!found) return {};
+    // Pools, claims, addresses and machines are cluster infrastructure: judged on every namespace,
+    // whatever -n says (a namespace's slice of them would pass what it cannot see).
     return {
-      spec,
-      version: found.version,
-      path: `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`,
+      resolved: {
+        spec,
+        version: found.version,
+        path: `/apis/${spec.group}/${found.version}/${spec.resource}`,
+      },
     };
   } catch (err) {
+    if (isAbort(err)) throw err;
     const reason = errorMessage(err);
-    ctx.log.warn(
-      `ipam: discovery of ${spec.resource}.${spec.group} failed (${reason}); treated as not served`,
-    );
-    return undefined;
+    return { error: `${spec.resource}.${spec.group}: ${reason}` };
+  }
+}
+
+/**
+ * Discovery of every resource the chain reads. A failure that is not "not served" (503, reset,
+ * timeout) is the probe's error, never "not applicable": in the TUI it is retried with backoff
+ * until it answers, in a report it ends the probe (after the retries inside discovery).
+ */
+async function discoverAll(ctx: ProbeContext): Promise<Map<ResourceKey, Resolved> | undefined> {
+  const keys = Object.keys(RESOURCES) as ResourceKey[];
+  const backoff = new Backoff({
+    initialMs: ctx.kubeTuning?.backoffInitialMs,
+    maxMs: ctx.kubeTuning?.backoffMaxMs,
+  });
+  for (;;) {
+    const answers = await Promise.all(keys.map(async (key) => [key, await discover(ctx, key)] as const));
+    const errors = answers.flatMap(([, a]) => ('error' in a ? [a.error] : []));
+    if (errors.length === 0) {
+      const resolved = new Map<ResourceKey, Resolved>();
+      for (const [key, a] of answers) if ('resolved' in a && a.resolved) resolved.set(key, a.resolved);
+      return resolved;
+    }
+    const message = `API discovery failed, so it is unknown whether this cluster has the node-IPAM resources: ${errors.join('; ')}. The IPAM probe retries; check the API server (and its aggregated APIs) if this persists.`;
+    ctx.log.warn(`ipam: ${message}`);
+    ctx.store.set('ipam', {
+      status: 'error',
+      message,
+      ...(ctx.live ? { live: { state: 'reconnecting', detail: errors.join('; ') } } : {}),
+    });
+    if (!ctx.live) return undefined;
+    try {
+      await sleep(backoff.next(), ctx.signal);
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -157,13 +198,14 @@ export const ipamProbe: ProbeSource = {
   id: 'ipam',
   async start(ctx) {
     const keys = Object.keys(RESOURCES) as ResourceKey[];
-    const resolved = new Map<ResourceKey, Resolved>();
-    await Promise.all(
-      keys.map(async (key) => {
-        const r = await discover(ctx, key);
-        if (r) resolved.set(key, r);
-      }),
-    );
+    let resolved: Map<ResourceKey, Resolved> | undefined;
+    try {
+      resolved = await discoverAll(ctx);
+    } catch (err) {
+      if (isAbort(err)) return;
+      throw err;
+    }
+    if (!resolved) return;
     if (!IPAM_KEYS.some((k) => resolved.has(k))) {
       ctx.store.set('ipam', {
         status: 'not-applicable',
@@ -180,6 +222,7 @@ export const ipamProbe: ProbeSource = {
       return new Collection<T>(ctx.kube, {
         path: r.path,
         transform: withTypeMeta(r, transform) as (o: KubeObject) => T,
+        tuning: ctx.kubeTuning,
       });
     };
     const collections = {
@@ -200,7 +243,7 @@ export const ipamProbe: ProbeSource = {
       [...resolved.values()].map((r) => [r.spec.resource, `${r.spec.group}/${r.version}`]),
     );
     const missing = keys
-      .filter((k) => !resolved.has(k))
+      .filter((k) => !resolved?.has(k))
       .map((k) => `${RESOURCES[k].resource}.${RESOURCES[k].group}`);
 
     const resolutions: Record<string, Resolution> = {};
@@ -221,7 +264,6 @@ export const ipamProbe: ProbeSource = {
       resolutions: { ...resolutions },
       versions,
       missing,
-      namespace: ctx.namespace,
     });
 
     const publish = () => {
@@ -236,11 +278,8 @@ export const ipamProbe: ProbeSource = {
         lastData = buildData();
       }
       const failed = named.filter(([, c]) => c.status === 'error');
-      const updatedAt = new Date().toISOString();
-      const liveStates = ctx.live
-        ? named.flatMap(([name, c]) => (c.live !== 'watching' ? [`${name}: ${c.live}`] : [])).join('; ') ||
-          'watching'
-        : undefined;
+      const updatedAt = lastUpdate(named);
+      const liveStates = ctx.live ? probeLive(named) : undefined;
       if (failed.length > 0) {
         ctx.store.set('ipam', {
           status: 'error',
@@ -281,14 +320,19 @@ export const ipamProbe: ProbeSource = {
     if (ctx.signal.aborted) return;
     ctx.signal.addEventListener('abort', stop, { once: true });
     let synced = false;
-    if (ctx.live) {
-      for (const c of all) {
-        c.onChange(() => {
-          if (!synced || ctx.signal.aborted) return;
+    for (const c of all) {
+      c.onChange(() => {
+        if (ctx.signal.aborted) return;
+        if (!synced) {
+          if (ctx.store.get('ipam')?.status === 'loading')
+            ctx.store.patch('ipam', { progress: listingProgress(named) });
+          return;
+        }
+        if (ctx.live) {
           publish();
           void resolveNew().then(publish);
-        });
-      }
+        }
+      });
     }
     for (const c of all) c.start({ watch: ctx.live });
     await Promise.all(all.map((c) => c.firstSync));

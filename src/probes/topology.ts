@@ -16,15 +16,27 @@ import type {
   NodeSignals,
   TopologyData,
 } from '../model/topology/types.js';
-import { Collection, type KubeObject } from './kube/collection.js';
+import { Collection, type KubeObject, type KubeTuning } from './kube/collection.js';
 import type { KubeConnection } from './kube/connection.js';
+import { Backoff, isAbort, sleep } from './kube/retry.js';
+import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
 
 type Raw = Record<string, unknown>;
 /** What the probe needs of any collection, whatever its record type. */
 type AnyCollection = Pick<
   Collection<unknown>,
-  'status' | 'error' | 'live' | 'stats' | 'firstSync' | 'start' | 'stop' | 'onChange'
+  | 'status'
+  | 'error'
+  | 'live'
+  | 'stats'
+  | 'firstSync'
+  | 'start'
+  | 'stop'
+  | 'onChange'
+  | 'updatedAt'
+  | 'listed'
+  | 'path'
 >;
 
 /** Versions of the optional CAPI/CAPV resources this probe understands, newest first. */
@@ -51,30 +63,67 @@ const OPTIONAL = {
 
 type OptionalKey = keyof typeof OPTIONAL;
 
-/** Discovery: the collection path of an optional resource, or undefined when the server does not serve it. */
+/**
+ * Discovery: the collection path of an optional resource, undefined when the server does not serve
+ * it (404, or absent from a discovery document that was read). Any other failure rejects.
+ */
 async function optionalPath(ctx: ProbeContext, key: OptionalKey): Promise<string | undefined> {
   const spec = OPTIONAL[key];
-  try {
-    const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions);
-    if (!found) return undefined;
-    const ns = spec.namespaced && ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
-    return `/apis/${spec.group}/${found.version}${ns}/${spec.resource}`;
-  } catch (err) {
-    const reason = errorMessage(err);
-    ctx.log.warn(
-      `topology: discovery of ${spec.resource}.${spec.group} failed (${reason}); its checks do not run`,
-    );
-    return undefined;
+  const found = await ctx.kube.resolveResource(spec.group, spec.resource, spec.versions, ctx.signal);
+  if (!found) return undefined;
+  // Machines are cluster infrastructure: read in every namespace, whatever -n says.
+  return `/apis/${spec.group}/${found.version}/${spec.resource}`;
+}
+
+/**
+ * The optional paths, or undefined when discovery failed (the probe is then in error: whether the
+ * cluster has CAPI/CAPV is unknown, so TOPO-201–203 cannot pass). The TUI retries with backoff.
+ */
+async function optionalPaths(ctx: ProbeContext): Promise<(string | undefined)[] | undefined> {
+  const backoff = new Backoff({
+    initialMs: ctx.kubeTuning?.backoffInitialMs,
+    maxMs: ctx.kubeTuning?.backoffMaxMs,
+  });
+  for (;;) {
+    try {
+      return await Promise.all([
+        optionalPath(ctx, 'machines'),
+        optionalPath(ctx, 'deploymentZones'),
+        optionalPath(ctx, 'failureDomains'),
+      ]);
+    } catch (err) {
+      if (isAbort(err) || ctx.signal.aborted) return undefined;
+      const reason = errorMessage(err);
+      const message = `API discovery of the CAPI/CAPV groups failed (${reason}), so it is unknown whether Machines and vSphere failure domains exist: the topology probe cannot judge TOPO-201–203. It retries; check the API server if this persists.`;
+      ctx.log.warn(`topology: ${message}`);
+      ctx.store.set('topology', {
+        status: 'error',
+        message,
+        ...(ctx.live ? { live: { state: 'reconnecting', detail: reason } } : {}),
+      });
+      if (!ctx.live) return undefined;
+      try {
+        await sleep(backoff.next(), ctx.signal);
+      } catch {
+        return undefined;
+      }
+    }
   }
 }
 
 function collection<T>(
   kube: KubeConnection,
+  tuning: KubeTuning | undefined,
   path: string,
   transform: (raw: Raw) => T | undefined,
   onEvent?: (type: string, next: T | undefined, previous: T | undefined) => void,
 ): Collection<T> {
-  return new Collection<T>(kube, { path, transform: (obj: KubeObject) => transform(obj as Raw), onEvent });
+  return new Collection<T>(kube, {
+    path,
+    transform: (obj: KubeObject) => transform(obj as Raw),
+    onEvent,
+    tuning,
+  });
 }
 
 /**
@@ -89,34 +138,43 @@ export const topologyProbe: ProbeSource = {
     const signals = new Map<string, NodeSignals>();
     let signalsVersion = 0;
 
-    const nodes = collection<NodeRecord>(ctx.kube, '/api/v1/nodes', toNodeRecord, (type, next, previous) => {
-      if (type === 'DELETED') {
-        if (previous && signals.delete(previous.name)) signalsVersion += 1;
-        return;
-      }
-      if (!next) return;
-      const current = signals.get(next.name) ?? EMPTY_SIGNALS;
-      const updated = nextSignals(current, previous, next, new Date().toISOString());
-      if (updated !== current) {
-        signals.set(next.name, updated);
-        signalsVersion += 1;
-      }
-    });
-    const csiNodes = collection<CsiNodeRecord>(ctx.kube, '/apis/storage.k8s.io/v1/csinodes', toCsiNodeRecord);
+    const nodes = collection<NodeRecord>(
+      ctx.kube,
+      ctx.kubeTuning,
+      '/api/v1/nodes',
+      toNodeRecord,
+      (type, next, previous) => {
+        if (type === 'DELETED') {
+          if (previous && signals.delete(previous.name)) signalsVersion += 1;
+          return;
+        }
+        if (!next) return;
+        const current = signals.get(next.name) ?? EMPTY_SIGNALS;
+        const updated = nextSignals(current, previous, next, new Date().toISOString());
+        if (updated !== current) {
+          signals.set(next.name, updated);
+          signalsVersion += 1;
+        }
+      },
+    );
+    const csiNodes = collection<CsiNodeRecord>(
+      ctx.kube,
+      ctx.kubeTuning,
+      '/apis/storage.k8s.io/v1/csinodes',
+      toCsiNodeRecord,
+    );
 
-    const [machinesPath, zonesPath, domainsPath] = await Promise.all([
-      optionalPath(ctx, 'machines'),
-      optionalPath(ctx, 'deploymentZones'),
-      optionalPath(ctx, 'failureDomains'),
-    ]);
+    const paths = await optionalPaths(ctx);
+    if (!paths) return;
+    const [machinesPath, zonesPath, domainsPath] = paths;
     const machines = machinesPath
-      ? collection<MachineRecord>(ctx.kube, machinesPath, toMachineRecord)
+      ? collection<MachineRecord>(ctx.kube, ctx.kubeTuning, machinesPath, toMachineRecord)
       : undefined;
     const zones = zonesPath
-      ? collection<DeploymentZoneRecord>(ctx.kube, zonesPath, toDeploymentZoneRecord)
+      ? collection<DeploymentZoneRecord>(ctx.kube, ctx.kubeTuning, zonesPath, toDeploymentZoneRecord)
       : undefined;
     const domains = domainsPath
-      ? collection<FailureDomainRecord>(ctx.kube, domainsPath, toFailureDomainRecord)
+      ? collection<FailureDomainRecord>(ctx.kube, ctx.kubeTuning, domainsPath, toFailureDomainRecord)
       : undefined;
     const required = [
       ['nodes', nodes],
@@ -139,8 +197,8 @@ export const topologyProbe: ProbeSource = {
     let lastData: TopologyData | undefined;
     const publish = () => {
       const failed = required.filter(([, c]) => c.status === 'error' || c.status === 'not-found');
-      const updatedAt = new Date().toISOString();
-      const live = ctx.live ? describeLive(required, optional) : undefined;
+      const updatedAt = lastUpdate([...required, ...optional]);
+      const live = ctx.live ? probeLive([...required, ...optional]) : undefined;
       if (failed.length > 0) {
         const reasons = failed.map(([name, c]) => `${name}: ${c.error ?? c.status}`).join('; ');
         ctx.store.set('topology', {
@@ -184,7 +242,16 @@ export const topologyProbe: ProbeSource = {
     ctx.signal.addEventListener('abort', stop, { once: true });
     // Listen before starting so no event between the first sync and the subscription is lost.
     let synced = false;
-    if (ctx.live) for (const c of all) c.onChange(() => synced && !ctx.signal.aborted && publish());
+    for (const c of all) {
+      c.onChange(() => {
+        if (ctx.signal.aborted) return;
+        if (synced) {
+          if (ctx.live) publish();
+        } else if (ctx.store.get('topology')?.status === 'loading') {
+          ctx.store.patch('topology', { progress: listingProgress([...required, ...optional]) });
+        }
+      });
+    }
     for (const c of all) c.start({ watch: ctx.live });
     await Promise.all(all.map((c) => c.firstSync));
     synced = true;
@@ -192,13 +259,3 @@ export const topologyProbe: ProbeSource = {
     if (!ctx.live) stop();
   },
 };
-
-function describeLive(
-  required: readonly (readonly [string, AnyCollection])[],
-  optional: readonly (readonly [string, AnyCollection | undefined])[],
-): string {
-  const states = [...required, ...optional].flatMap(([name, c]) =>
-    c && c.live !== 'watching' ? [`${name}: ${c.live}`] : [],
-  );
-  return states.length === 0 ? 'watching' : states.join('; ');
-}

@@ -2,6 +2,7 @@ import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Store } from '../model/store.js';
+import type { KubeTuning } from './kube/collection.js';
 import type { KubeConnection } from './kube/connection.js';
 
 /** Looks up a host name; injected so tests never resolve made-up names. */
@@ -38,6 +39,8 @@ export interface ProbeContext {
    * `DIR/vsphere/inventory.json` (govc collect -json) instead of vCenter, when present.
    */
   readonly dumpDir?: string;
+  /** Backoff and staleness of the Kube API watches (defaults: 0.5 s doubling to 30 s, stale after 30 s). */
+  readonly kubeTuning?: KubeTuning;
   /** The TUI (live and demo) can ask for a secret; undefined in `report`, where nobody is there to type. */
   readonly askSecret?: AskSecret;
 }

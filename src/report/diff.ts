@@ -1,5 +1,6 @@
+import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { RecordedFinding, ReportDiff } from '../model/report-diff.js';
 
 /** The diff for a terminal or a ticket: one line per finding, worst first. */
@@ -27,5 +28,7 @@ export function renderDiff(diff: ReportDiff): string {
       ...diff.changed.map((c) => `  ~ ${c.before.severity.toUpperCase()} -> ${line(c.after)}`),
     );
   }
-  return secrets.redactText(`${out.join('\n')}\n`);
+  // Each line is escaped on its own: a title from the cluster can neither drive the terminal nor
+  // forge a line of its own with a newline.
+  return secrets.redactText(`${out.map((l) => escapeControls(l)).join('\n')}\n`);
 }

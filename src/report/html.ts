@@ -1,6 +1,7 @@
+import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { type Finding, SEVERITIES, type Severity, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
-import type { Report, ReportProbe } from '../model/report.js';
+import { type Report, type ReportProbe, scopeText } from '../model/report.js';
 
 const LABEL: Record<Severity, string> = { fail: 'Fail', warn: 'Warn', info: 'Info', pass: 'Pass' };
 /** Worst first, as everywhere else. */
@@ -43,6 +44,7 @@ export function renderHtml(input: Report): string {
   out.push(metaRow('Tool', `airgap-top ${esc(report.tool.version)}`));
   out.push(metaRow('Context', report.cluster.context ? code(report.cluster.context) : '&mdash;'));
   out.push(metaRow('API server', report.cluster.server ? code(report.cluster.server) : '&mdash;'));
+  if (report.scope) out.push(metaRow('Scope', `<strong>${esc(scopeText(report.scope))}</strong>`));
   out.push(
     metaRow(
       'Private registry',
@@ -185,9 +187,9 @@ function code(text: string): string {
 /** Text and attribute escaping for HTML; also neutralises characters HTML may not carry. */
 export function esc(text: string): string {
   return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-      .replace(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/g, '\uFFFD')
+    // Control characters (and bidi overrides, which would reorder what a reader sees) as visible
+    // escapes, like on screen; newlines and tabs stay (evidence is preformatted).
+    escapeControls(text, { keepLines: true })
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')

@@ -1,6 +1,9 @@
-import { secrets } from '../model/redact.js';
+import { secrets } from '../core/redact.js';
+import { escapeJsonControls } from '../core/sanitize.js';
 import type { Report } from '../model/report.js';
 
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(secrets.redactDeep(report), null, 2)}\n`;
+  // The data exactly: JSON.stringify escapes C0 (ESC as \u001b); DEL, C1 and bidi controls, which
+  // it leaves raw, are escaped too, so the same value is inert when the file is printed.
+  return `${escapeJsonControls(JSON.stringify(secrets.redactDeep(report), null, 2))}\n`;
 }

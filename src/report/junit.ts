@@ -1,5 +1,5 @@
+import { secrets } from '../core/redact.js';
 import { type Finding, subjectKey, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { Report, ReportProbe } from '../model/report.js';
 import { PROBE_STATUS_WORDS } from '../views/probe-status.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types.js';
@@ -51,6 +51,8 @@ export function renderJunit(input: Report, options: RenderOptions = DEFAULT_REND
       ['context', report.cluster.context ?? ''],
       ['server', report.cluster.server ?? ''],
       ['failOn', options.failOn],
+      // Only a -n run has it: the namespaces its workload checks covered.
+      ...(report.scope ? ([['scope.namespaces', report.scope.namespaces.join(',')]] as const) : []),
     ] as const) {
       out.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
     }

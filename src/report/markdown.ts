@@ -1,6 +1,7 @@
+import { secrets } from '../core/redact.js';
+import { escapeControls, escapeJsonControls } from '../core/sanitize.js';
 import { type Finding, type Severity, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
-import type { Report } from '../model/report.js';
+import { type Report, scopeText } from '../model/report.js';
 
 const HEADING: Record<Exclude<Severity, 'pass'>, string> = {
   fail: 'Failures',
@@ -26,6 +27,7 @@ export function renderMarkdown(input: Report): string {
       `Cluster: context ${codeSpan(report.cluster.context ?? '-')}, API server ${codeSpan(report.cluster.server ?? '-')}.`,
     );
   }
+  if (report.scope) out.push(`**Scope: ${escapeInline(scopeText(report.scope))}.**`);
   const registries = report.registry.private.length
     ? report.registry.private.map(codeSpan).join(', ')
     : '_none configured_';
@@ -78,7 +80,8 @@ function findingItem(f: Finding): string[] {
   ];
   if (f.remedy) lines.push(`  - Remedy: ${escapeKeepingCode(f.remedy)}`);
   if (Object.keys(f.evidence).length) {
-    const json = JSON.stringify(f.evidence, null, 2);
+    // JSON.stringify escapes C0 (ESC is \u001b); DEL, C1 and bidi controls are escaped on top.
+    const json = escapeJsonControls(JSON.stringify(f.evidence, null, 2));
     const fence = '`'.repeat(Math.max(3, longestRun(json, '`') + 1));
     lines.push(
       '  - Evidence:',
@@ -94,10 +97,15 @@ function findingItem(f: Finding): string[] {
 /**
  * Backslash-escapes the punctuation CommonMark (and GFM) reads as markup mid-line: emphasis, code,
  * links, raw HTML, entities, strikethrough, table pipes. Markers that only count at the start of a
- * line (#, -, +, 1.) need nothing: report text never starts a line. Newlines become spaces.
+ * line (#, -, +, 1.) need nothing: report text never starts a line. Newlines become spaces;
+ * other control characters (ESC, BEL, C1, bidi overrides) visible escapes, so `cat report.md`
+ * cannot drive the terminal.
  */
 export function escapeInline(text: string): string {
-  return text.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+  return escapeControls(text.replace(/\r?\n|\r/g, ' '), { keepLines: true }).replace(
+    /[\\`*_[\]<>|~&]/g,
+    '\\$&',
+  );
 }
 
 /**
@@ -122,7 +130,7 @@ function escapeCell(text: string): string {
 
 /** A code span that survives backticks inside (CommonMark: a longer fence, padded with spaces). */
 function codeSpan(text: string): string {
-  const flat = text.replace(/\r?\n|\r/g, ' ');
+  const flat = escapeControls(text.replace(/\r?\n|\r/g, ' '), { keepLines: true });
   const fence = '`'.repeat(longestRun(flat, '`') + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;

@@ -1,6 +1,7 @@
+import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { SEVERITIES } from '../model/finding.js';
 import type { ProbeStatus } from '../model/probe.js';
-import { secrets } from '../model/redact.js';
 import { type Report, reportExitCode } from '../model/report.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types.js';
 
@@ -25,9 +26,13 @@ export function renderProm(input: Report, options: RenderOptions = DEFAULT_RENDE
     for (const [labels, value] of samples) out.push(`${name}${labelText(labels)} ${numberText(value)}`);
   };
 
-  family('airgap_top_info', 'airgap-top version and the kubeconfig context the report is about.', [
-    [{ version: report.tool.version, context: report.cluster.context ?? '' }, 1],
-  ]);
+  // A -n run carries its scope (absent = all namespaces): a dashboard must not read it as the cluster.
+  const scope: Labels = report.scope ? { scope_namespaces: report.scope.namespaces.join(',') } : {};
+  family(
+    'airgap_top_info',
+    `airgap-top version and the kubeconfig context the report is about${report.scope ? ' (scope_namespaces: the -n scope of workload checks)' : ''}.`,
+    [[{ version: report.tool.version, context: report.cluster.context ?? '', ...scope }, 1]],
+  );
   family('airgap_top_report_generated_timestamp_seconds', 'When the report was generated (Unix time).', [
     [{}, Date.parse(report.generatedAt) / 1000],
   ]);
@@ -114,7 +119,8 @@ export function renderProm(input: Report, options: RenderOptions = DEFAULT_RENDE
 
 function labelText(labels: Labels): string {
   const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`,
+    ([k, v]) =>
+      `${k}="${escapeControls(v, { keepLines: true }).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`,
   );
   return parts.length ? `{${parts.join(',')}}` : '';
 }

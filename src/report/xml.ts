@@ -1,3 +1,5 @@
+import { escapeControls } from '../core/sanitize.js';
+
 /**
  * XML 1.0 escaping. Characters XML cannot carry at all (most C0 controls, lone surrogates,
  * U+FFFE/U+FFFF) become U+FFFD rather than making the file unparseable.
@@ -7,7 +9,12 @@ const NOT_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlText(text: string): string {
-  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Controls from the cluster as visible escapes first (CI consoles show these files), then the rest.
+  return escapeControls(text, { keepLines: true })
+    .replace(NOT_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** Attribute values keep their newlines and tabs (attribute normalisation would eat them). */

@@ -3,8 +3,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
 import { errorMessage } from '../core/errors.js';
 import type { ProbeResult } from '../model/evaluate.js';
+import { isStale, liveWords } from '../model/live.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
+import { createViews } from '../views/index.js';
 import type { ViewBuilder } from '../views/types.js';
 import { DetailScreen } from './components/DetailScreen.js';
 import { ExportChooser } from './components/ExportChooser.js';
@@ -19,7 +21,7 @@ import { SecretPrompt } from './components/SecretPrompt.js';
 import { StatusLine } from './components/StatusLine.js';
 import { breadcrumb, derive, type Screen } from './derive.js';
 import { exportFormats, exportReport, reportFileName } from './export.js';
-import { type ProbeTables, probeTables } from './screen-model.js';
+import { type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions, PROBE_COMMANDS } from './state/commands.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
@@ -38,6 +40,8 @@ export interface AppProps {
   /** At most one store-driven frame per this many ms (default 250: 4 frames a second). */
   readonly throttleMs?: number;
   readonly colour?: boolean;
+  /** ASCII symbols only (a non-UTF-8 locale): box borders are drawn with + - | too. */
+  readonly ascii?: boolean;
   readonly now?: () => Date;
   /** Called once when the person quits (q, :q, ctrl-c). */
   readonly onQuit?: () => void;
@@ -47,7 +51,7 @@ export interface AppProps {
    * that depend on time (grace periods, "pending for 16m") move on. 0 turns it off.
    */
   readonly refreshMs?: number;
-  /** The probes' table builders (default: VIEWS); tests pass their own. */
+  /** The probes' table builders (default: the source's, else a set of this App's own); tests pass their own. */
   readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
 }
 
@@ -134,6 +138,10 @@ export function App(props: AppProps) {
   const tick = useRefreshTick(props.refreshMs ?? 30_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: snapshot and tick are the triggers (evaluation is memoised)
   const results = useMemo(() => source.results(now()), [source, snapshot, now, tick]);
+  // This TUI's own memo and (when the source brings none) views: nothing is kept at module level.
+  const [memo] = useState(() => new ScreenMemo());
+  const [ownViews] = useState(createViews);
+  const views = props.views ?? source.views ?? ownViews;
   const tablesCache = useRef(new Map<ProbeId, TablesCacheEntry>());
   const tablesFor = useCallback(
     (probe: ProbeId): ProbeTables => {
@@ -141,11 +149,11 @@ export function App(props: AppProps) {
       const cached = tablesCache.current.get(probe);
       if (cached && cached.state === snapshot[probe] && cached.findings === result?.findings)
         return cached.tables;
-      const tables = probeTables(probe, result, snapshot, source.config, now(), props.views);
+      const tables = probeTables(probe, result, snapshot, source.config, now(), views);
       tablesCache.current.set(probe, { state: snapshot[probe], findings: result?.findings, tables });
       return tables;
     },
-    [results, snapshot, source.config, now, props.views],
+    [results, snapshot, source.config, now, views],
   );
   // Layout: header, tabs, breadcrumb, body, status line, hint bar; one spare line so Ink never
   // falls back to clearing the whole terminal on each frame.
@@ -165,11 +173,12 @@ export function App(props: AppProps) {
         now: now(),
         layout: { width, bodyHeight },
         tablesFor,
+        memo,
       });
       derived.current = { state: s, inputs, screen };
       return screen;
     },
-    [results, snapshot, source.config, width, bodyHeight, tablesFor, now],
+    [results, snapshot, source.config, width, bodyHeight, tablesFor, now, memo],
   );
   const screen = useMemo(() => screenFor(state), [screenFor, state]);
   const formats = useMemo(() => exportFormats(), []);
@@ -218,6 +227,7 @@ export function App(props: AppProps) {
         screen: latest.current.screenFor(current),
         results: latest.current.results,
         exportFormats: latest.current.formats.map((f) => f.id),
+        memo,
       };
       const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
       for (const press of presses) {
@@ -230,9 +240,12 @@ export function App(props: AppProps) {
     { isActive: secret === undefined },
   );
 
-  const theme = useMemo(() => ({ colour: props.colour ?? colourFromEnv() }), [props.colour]);
+  const theme = useMemo(
+    () => ({ colour: props.colour ?? colourFromEnv(), ascii: props.ascii === true }),
+    [props.colour, props.ascii],
+  );
   const current = state.stack[state.stack.length - 1];
-  const live = liveIndicator(results);
+  const live = liveIndicator(results, now());
   let aside: string | undefined;
   let asideIsError = false;
   if (state.mode === 'command')
@@ -254,6 +267,7 @@ export function App(props: AppProps) {
         <Header
           context={source.cluster.context}
           server={source.cluster.server}
+          namespace={source.cluster.namespace}
           registries={source.config.registry.private}
           profile={source.config.registry.profile}
           live={live}
@@ -329,14 +343,24 @@ function Body(props: { readonly screen: Screen; readonly width: number }) {
 
 const systemClock = (): Date => new Date();
 
-/** "● live" while watches run, "○ loading 2/5" until every probe has synced. */
-export function liveIndicator(results: readonly ProbeResult[]): string {
+/**
+ * "● live" while every watch runs, "○ loading 2/5" until every probe has synced, "◌ reconnecting"
+ * while a watch is retried, and "◌ stale: images data from 20:44:19, API unreachable for 75 s" once
+ * the API server has been gone longer than the threshold: old data must never look live.
+ */
+export function liveIndicator(results: readonly ProbeResult[], now: Date = new Date()): string {
   const loading = results.filter((r) => r.status === 'loading').length;
   if (loading > 0) return `○ loading ${results.length - loading}/${results.length}`;
-  const watching = results.some((r) => r.live && /watch/i.test(r.live));
-  const reconnecting = results.some((r) => r.live && /reconnect|retry|backoff/i.test(r.live));
-  if (reconnecting) return '◌ reconnecting';
-  return watching ? '● live' : '● synced';
+  const stale = results.filter((r) => isStale(r.live));
+  const first = stale[0];
+  if (first?.live) {
+    const words = liveWords({ state: 'stale', since: first.live.since }, { now, updatedAt: first.updatedAt });
+    const more = stale.length > 1 ? ` (+${stale.length - 1} more)` : '';
+    return `◌ ${PROBE_COMMANDS[first.id]} ${words}${more}`;
+  }
+  if (results.some((r) => r.live?.state === 'reconnecting' || r.live?.state === 'relisting'))
+    return '◌ reconnecting';
+  return results.some((r) => r.live?.state === 'watching') ? '● live' : '● synced';
 }
 
 function rerun(

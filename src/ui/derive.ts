@@ -1,20 +1,14 @@
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import type { Finding } from '../model/finding.js';
+import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import { findingsTable } from '../views/index.js';
+import { createViews, findingsTable } from '../views/index.js';
 import { PROBE_STATUS_WORDS } from '../views/probe-status.js';
 import type { ViewRow, ViewTable } from '../views/types.js';
 import { findingDetailLines, type Line, objectDetailLines, wrapLine } from './format.js';
-import {
-  findingsByKey,
-  liveObject,
-  objectForFinding,
-  overviewTables,
-  type ProbeTables,
-  probeTables,
-} from './screen-model.js';
+import { liveObject, objectForFinding, type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import { PROBE_COMMANDS } from './state/commands.js';
 import { activeTable, type Frame, INITIAL_TABLE, type TableState, type UiState } from './state/navigation.js';
 import {
@@ -109,6 +103,8 @@ export interface DeriveInput {
   readonly layout: Layout;
   /** Memoised per probe by the caller; defaults to building the tables afresh. */
   readonly tablesFor?: (probe: ProbeId) => ProbeTables;
+  /** The caller's memo (the App keeps one); defaults to a fresh one, so nothing is remembered. */
+  readonly memo?: ScreenMemo;
 }
 
 function tableStatus(
@@ -156,7 +152,11 @@ export function rowsHeightOf(pane: TablePane): number {
 }
 
 /** Lines above a probe's table: what state it is in, the error and what to try, progress. */
-export function probeStatusLines(result: ProbeResult | undefined, width: number): Line[] {
+export function probeStatusLines(
+  result: ProbeResult | undefined,
+  width: number,
+  now: Date = new Date(),
+): Line[] {
   if (!result) return [{ text: 'not enabled', tone: 'dim' }];
   const p = result.progress;
   const progress =
@@ -166,7 +166,7 @@ export function probeStatusLines(result: ProbeResult | undefined, width: number)
         ? p.label
         : '';
   const updated = result.updatedAt ? `updated ${result.updatedAt.slice(11, 19)}` : '';
-  const live = result.live ? `live: ${result.live}` : '';
+  const live = result.live ? `live: ${liveWords(result.live, { now, updatedAt: result.updatedAt })}` : '';
   switch (result.status) {
     case 'loading':
       return [{ text: `loading: waiting for the first sync…  ${progress}`.trimEnd(), tone: 'info' }];
@@ -187,7 +187,12 @@ export function probeStatusLines(result: ProbeResult | undefined, width: number)
         .slice(0, 2)
         .map((text): Line => ({ text, tone: 'dim' }));
     case 'ready':
-      return [{ text: ['ready', updated, live, progress].filter(Boolean).join('  '), tone: 'pass' }];
+      return [
+        {
+          text: ['ready', updated, live, progress].filter(Boolean).join('  '),
+          tone: isStale(result.live) ? 'warn' : 'pass',
+        },
+      ];
   }
 }
 
@@ -197,13 +202,17 @@ export function progressBar(done: number, total: number, width: number): string 
 }
 
 export function derive(input: DeriveInput): Screen {
-  const { state, results, layout } = input;
+  const { state, layout } = input;
   const frame = state.stack[state.stack.length - 1] ?? state.stack[0];
-  const tablesFor =
-    input.tablesFor ??
-    ((probe: ProbeId) =>
-      probeTables(probe, resultOf(results, probe), input.snapshot, input.config, input.now));
-  return deriveFrame(frame as Frame, input, tablesFor, layout);
+  const tablesFor = input.tablesFor ?? freshTables(input);
+  return deriveFrame(frame as Frame, input, tablesFor, layout, input.memo ?? new ScreenMemo());
+}
+
+/** Tables built afresh, by views of their own (when the caller keeps no tables). */
+function freshTables(input: DeriveInput): (probe: ProbeId) => ProbeTables {
+  const views = createViews();
+  return (probe) =>
+    probeTables(probe, resultOf(input.results, probe), input.snapshot, input.config, input.now, views);
 }
 
 function resultOf(results: readonly ProbeResult[], probe: ProbeId): ProbeResult | undefined {
@@ -215,12 +224,13 @@ function deriveFrame(
   input: DeriveInput,
   tablesFor: (p: ProbeId) => ProbeTables,
   layout: Layout,
+  memo: ScreenMemo,
 ): Screen {
   const { state, results } = input;
   const severity = state.severity;
   switch (frame.kind) {
     case 'overview': {
-      const { probes, failures } = overviewTables(results);
+      const { probes, failures } = memo.overviewTables(results, input.now);
       const probesPane = paneFor(
         probes,
         { ...INITIAL_TABLE },
@@ -270,7 +280,7 @@ function deriveFrame(
     case 'probe': {
       const result = resultOf(results, frame.probe);
       const built = tablesFor(frame.probe);
-      const statusLines = probeStatusLines(result, layout.width);
+      const statusLines = probeStatusLines(result, layout.width, input.now);
       const problemLines: Line[] = built.ok ? [] : [{ text: built.error, tone: 'error' }];
       const allStatus = [...statusLines, ...problemLines];
       const active = built.tables.find((t) => t.id === frame.active) ?? built.tables[0];
@@ -300,7 +310,7 @@ function deriveFrame(
     }
     case 'findings': {
       const result = resultOf(results, frame.probe);
-      const byKey = findingsByKey(result?.findings ?? []);
+      const byKey = memo.findingsByKey(result?.findings ?? []);
       const findings = frame.findingKeys
         .map((k) => byKey.get(k))
         .filter((f): f is Finding => f !== undefined);
@@ -323,7 +333,7 @@ function deriveFrame(
     }
     case 'finding': {
       const result = resultOf(results, frame.probe);
-      const finding = findingsByKey(result?.findings ?? []).get(frame.findingKey);
+      const finding = memo.findingsByKey(result?.findings ?? []).get(frame.findingKey);
       const tables = tablesFor(frame.probe).tables;
       const live = liveObject(tables, frame.from, frame.object ?? objectForFinding(tables, frame.findingKey));
       const object = live.object ?? objectForFinding(tables, frame.findingKey);

@@ -1,11 +1,16 @@
 import stringWidth from 'string-width';
 import { stringify } from 'yaml';
+import { secrets } from '../core/redact.js';
+import { escapeControls } from '../core/sanitize.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
-import { secrets } from '../model/redact.js';
 import type { ViewColumn } from '../views/types.js';
 import { SEVERITY_WORD } from './screen-model.js';
 
-/** Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. */
+/**
+ * Pure text layout for the screens: fixed-width cells, wrapping, detail pages as lines. Every piece
+ * of text a screen draws passes through `clip`, which is where control characters from the cluster
+ * (ESC, BEL, C1, bidi overrides) become visible escapes: one place, so no cell can forget it.
+ */
 
 export function clip(
   text: string,
@@ -14,7 +19,7 @@ export function clip(
   truncate: 'end' | 'middle' = 'end',
 ): string {
   if (width <= 0) return '';
-  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  const flat = escapeControls(text.replace(/[\r\n\t]+/g, ' '));
   const columns = textWidth(flat);
   if (columns > width) {
     if (width === 1) return '…';
@@ -168,7 +173,8 @@ export function formatCells(
   return columns
     .map((c, i) => {
       const w = widths[i] ?? 0;
-      const raw = cells[c.key] ?? '';
+      // Redacted before the cell is cut: a cut secret no longer matches, and would show in part.
+      const raw = secrets.redactText(cells[c.key] ?? '');
       // Tree depth indents the first column.
       const text = i === 0 && indent > 0 ? `${'  '.repeat(indent)}${raw}` : raw;
       return clip(text, w, c.align, c.truncate);
@@ -229,7 +235,8 @@ export function toYaml(value: unknown): string {
 
 function block(title: string, text: string, width: number, tone: LineTone = 'plain'): Line[] {
   const lines: Line[] = [{ text: title, tone: 'heading' }];
-  for (const raw of secrets.redactText(text).split('\n')) {
+  // Escaped before wrapping, so the wrap measures what is shown.
+  for (const raw of escapeControls(secrets.redactText(text), { keepLines: true }).split('\n')) {
     for (const l of wrapLine(`  ${raw}`, width)) lines.push({ text: l, tone });
   }
   lines.push({ text: '', tone: 'plain' });
@@ -245,16 +252,19 @@ export function findingDetailLines(
 ): Line[] {
   const sev = finding.severity;
   const lines: Line[] = [
-    ...wrapLine(secrets.redactText(`${SEVERITY_WORD[sev]}  ${finding.code}  ${finding.title}`), width).map(
+    ...wrapLine(
+      escapeControls(secrets.redactText(`${SEVERITY_WORD[sev]}  ${finding.code}  ${finding.title}`)),
+      width,
+    ).map((text) => ({
+      text,
+      tone: sev as LineTone,
+    })),
+    ...wrapLine(escapeControls(secrets.redactText(`Subject: ${subjectLabel(finding.subject)}`)), width).map(
       (text) => ({
         text,
-        tone: sev as LineTone,
+        tone: 'dim' as const,
       }),
     ),
-    ...wrapLine(secrets.redactText(`Subject: ${subjectLabel(finding.subject)}`), width).map((text) => ({
-      text,
-      tone: 'dim' as const,
-    })),
     { text: '', tone: 'plain' },
     ...block('Detail', finding.detail, width),
     ...block('Evidence', toYaml(finding.evidence) || '(none)', width),

@@ -1,6 +1,7 @@
 import type { SecretPrompts } from '../app/secret-prompts.js';
 import type { Session } from '../app/session.js';
 import { sessionSource, type TuiSource } from './source.js';
+import { asciiStream, localeIsUtf8 } from './symbols.js';
 
 export interface RunTuiOptions {
   readonly stdin?: NodeJS.ReadStream;
@@ -14,6 +15,22 @@ export interface RunTuiOptions {
    * shows a masked prompt for each request. Closed (every waiting probe cancelled) on the way out.
    */
   readonly prompts?: SecretPrompts;
+  /** Draw ASCII symbols only (default: when the locale is not UTF-8; decided once, here). */
+  readonly ascii?: boolean;
+}
+
+/**
+ * Why the live screen cannot run on these streams, or undefined when it can. Both ends must be a
+ * terminal: with stdout redirected (`airgap-top > file`) the file would fill with frames and the
+ * person would see nothing, while the keys still drive an invisible screen.
+ */
+export function terminalProblem(
+  stdin: { readonly isTTY?: boolean },
+  stdout: { readonly isTTY?: boolean },
+): string | undefined {
+  const not = [stdin.isTTY ? undefined : 'stdin', stdout.isTTY ? undefined : 'stdout'].filter(Boolean);
+  if (!not.length) return undefined;
+  return `the live screen needs a terminal (${not.join(' and ')} ${not.length > 1 ? 'are' : 'is'} not a TTY); for pipelines use "airgap-top report"`;
 }
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H';
@@ -46,12 +63,13 @@ export async function runTuiOn(
   options: RunTuiOptions = {},
 ): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
-  const stdout = options.stdout ?? process.stdout;
-  if (!stdin.isTTY) {
+  const terminal = options.stdout ?? process.stdout;
+  const ascii = options.ascii ?? !localeIsUtf8(process.env);
+  const stdout = ascii ? asciiStream(terminal) : terminal;
+  const problem = terminalProblem(stdin, stdout);
+  if (problem) {
     close();
-    process.stderr.write(
-      'airgap-top: the live screen needs a terminal (stdin is not a TTY); for pipelines use "airgap-top report"\n',
-    );
+    process.stderr.write(`airgap-top: ${problem}\n`);
     return 2;
   }
   // React's development build is several times slower per frame (prop diffing, performance marks);
@@ -70,7 +88,7 @@ export async function runTuiOn(
   };
   if (alternate) stdout.write(ENTER_ALT);
   void start().catch(() => undefined);
-  const instance = render(createElement(App, { source, exportDir: options.exportDir }), {
+  const instance = render(createElement(App, { source, exportDir: options.exportDir, ascii }), {
     stdin,
     stdout,
     exitOnCtrlC: false,

@@ -3,9 +3,10 @@ import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
 import { groupFailures, groupSubjectLabel } from '../model/finding-groups.js';
+import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import { findingsTable, VIEWS } from '../views/index.js';
+import { findingsTable } from '../views/index.js';
 import { statusText } from '../views/probe-status.js';
 import type { ViewBuilder, ViewRow, ViewTable } from '../views/types.js';
 import { PROBE_COMMANDS } from './state/commands.js';
@@ -27,7 +28,7 @@ export function probeTables(
   snapshot: StoreSnapshot,
   config: Config,
   now: Date,
-  views: Readonly<Record<ProbeId, ViewBuilder>> = VIEWS,
+  views: Readonly<Record<ProbeId, ViewBuilder>>,
 ): ProbeTables {
   const findings = result?.findings ?? [];
   const findingsOnly = [findingsTable(findings)];
@@ -45,16 +46,40 @@ export function probeTables(
   }
 }
 
-const byKeyCache = new WeakMap<readonly Finding[], Map<string, Finding>>();
-
-/** Findings by findingKey; memoised on the array (evaluation returns the same array until data changes). */
+/** Findings by findingKey (ScreenMemo.findingsByKey remembers it per findings array). */
 export function findingsByKey(findings: readonly Finding[]): ReadonlyMap<string, Finding> {
-  const cached = byKeyCache.get(findings);
-  if (cached) return cached;
   const map = new Map<string, Finding>();
   for (const f of findings) map.set(findingKey(f), f);
-  byKeyCache.set(findings, map);
   return map;
+}
+
+type OverviewTables = { probes: ViewTable; failures: ViewTable };
+
+/**
+ * What the screens remember between frames and key presses, owned by one TUI instance (the App
+ * keeps one), never by the module: two TUIs in one process (tests, `serve`) each have their own.
+ */
+export class ScreenMemo {
+  private lastOverview: { results: readonly ProbeResult[]; tables: OverviewTables } | undefined;
+  private readonly byKey = new WeakMap<readonly Finding[], ReadonlyMap<string, Finding>>();
+
+  /** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
+  overviewTables(results: readonly ProbeResult[], now?: Date): OverviewTables {
+    if (this.lastOverview?.results === results) return this.lastOverview.tables;
+    const tables = overviewTables(results, now);
+    this.lastOverview = { results, tables };
+    return tables;
+  }
+
+  /** Memoised on the array (evaluation returns the same array until data changes). */
+  findingsByKey(findings: readonly Finding[]): ReadonlyMap<string, Finding> {
+    let map = this.byKey.get(findings);
+    if (!map) {
+      map = findingsByKey(findings);
+      this.byKey.set(findings, map);
+    }
+    return map;
+  }
 }
 
 export const SEVERITY_WORD: Readonly<Record<Severity, string>> = {
@@ -89,19 +114,8 @@ export function topFailures(results: readonly ProbeResult[]): Finding[] {
 export const OVERVIEW_PROBES_TABLE = 'probes';
 export const OVERVIEW_FAILURES_TABLE = 'top';
 
-let lastOverview:
-  | { results: readonly ProbeResult[]; tables: { probes: ViewTable; failures: ViewTable } }
-  | undefined;
-
-/** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
-export function overviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
-  if (lastOverview?.results === results) return lastOverview.tables;
-  const tables = buildOverviewTables(results);
-  lastOverview = { results, tables };
-  return tables;
-}
-
-function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTable; failures: ViewTable } {
+/** The overview's probes table and top failures (ScreenMemo.overviewTables remembers the last). */
+export function overviewTables(results: readonly ProbeResult[], now: Date = new Date()): OverviewTables {
   const probeRows: ViewRow[] = results.map((r, i) => {
     const worst = worstSeverity(r.findings);
     const worstFinding = r.findings[0];
@@ -112,7 +126,7 @@ function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTab
         n: String(i + 1),
         probe: `${PROBE_COMMANDS[r.id]}`,
         title: r.title,
-        state: statusText(r),
+        state: isStale(r.live) ? `${statusText(r)}, STALE` : statusText(r),
         fail: String(r.summary.fail),
         warn: String(r.summary.warn),
         info: String(r.summary.info),
@@ -126,7 +140,7 @@ function buildOverviewTables(results: readonly ProbeResult[]): { probes: ViewTab
                 ? 'all clear'
                 : '',
         updated: clockTime(r.updatedAt),
-        live: r.live ?? (r.status === 'ready' ? 'synced' : ''),
+        live: r.live ? liveWords(r.live, { now, brief: true }) : r.status === 'ready' ? 'synced' : '',
       },
     };
   });

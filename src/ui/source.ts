@@ -5,6 +5,7 @@ import type { ProbeResult } from '../model/evaluate.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Report } from '../model/report.js';
 import type { Store } from '../model/store.js';
+import type { ViewBuilder } from '../views/types.js';
 
 /**
  * What the TUI reads: the subset of a Session it needs, so screens are tested over a plain Store and
@@ -13,12 +14,15 @@ import type { Store } from '../model/store.js';
 export interface TuiSource {
   readonly store: Store;
   readonly config: Config;
-  readonly cluster: { readonly context?: string; readonly server?: string };
+  /** `namespace`: the -n scope of workload probes (undefined = all namespaces). */
+  readonly cluster: { readonly context?: string; readonly server?: string; readonly namespace?: string };
   /** Memoised evaluation of the store (cheap to call on every frame). */
   results(now?: Date): readonly ProbeResult[];
   report(now?: Date): Report;
   /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
   rerun(id: ProbeId): Promise<boolean>;
+  /** The probes' table builders, sharing the evaluation's analyses (default: a set of the TUI's own). */
+  readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
   /** Secrets the probes ask for (the vCenter password); the screen shows a masked prompt. */
   readonly prompts?: SecretPrompts;
 }
@@ -27,10 +31,15 @@ export function sessionSource(session: Session, prompts?: SecretPrompts): TuiSou
   return {
     store: session.store,
     config: session.config,
-    cluster: { context: session.kube.contextName, server: session.kube.server },
+    cluster: {
+      context: session.kube.contextName,
+      server: session.kube.server,
+      namespace: session.options.namespace,
+    },
     results: (now) => session.results(now),
     report: (now) => session.report(now),
     rerun: (id) => session.rerun(id),
+    views: session.views,
     prompts,
   };
 }

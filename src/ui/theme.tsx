@@ -5,6 +5,8 @@ import type { LineTone } from './format.js';
 /** Colour is decoration only: every severity is also a word or symbol, so NO_COLOR loses nothing. */
 export interface Theme {
   readonly colour: boolean;
+  /** ASCII only (non-UTF-8 locale): the frames are transliterated on output; borders use `classic`. */
+  readonly ascii?: boolean;
 }
 
 export const ThemeContext = createContext<Theme>({ colour: true });

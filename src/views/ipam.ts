@@ -1,39 +1,41 @@
-import {
-  compareFindings,
-  type Finding,
-  findingKey,
-  type Subject,
-  subjectKey,
-  worstSeverity,
-} from '../model/finding.js';
-import {
-  analyzeIpam,
-  type ChainLink,
-  chainDeps,
-  type IpamAnalysis,
-  inReuseGrace,
-  type PoolAnalysis,
-  sameDeps,
-} from '../model/ipam/analyze.js';
-import { formatAge, poolSubject, timestampText } from '../model/ipam/evaluate.js';
+import { type Finding, findingKey, type Subject, subjectKey, worstSeverity } from '../model/finding.js';
+import { compareFindings } from '../model/finding-order.js';
+import type { ChainLink, IpamAnalysis, PoolAnalysis } from '../model/ipam/analysis.js';
+import { IpamAnalyzer } from '../model/ipam/analyze.js';
+import { chainDeps, sameDeps } from '../model/ipam/chain.js';
 import { countToNumber, formatCount, formatPrefix, formatSet } from '../model/ipam/ip.js';
+import { inReuseGrace } from '../model/ipam/pool-space.js';
+import { poolSubject } from '../model/ipam/subjects.js';
 import type { IpamData, VSphereVMRecord } from '../model/ipam/types.js';
+import { formatAge, timestampText } from '../model/time.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
-/** The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their arithmetic. */
-export const ipamView: ViewBuilder = ({ data, findings, now }) => {
-  const ipam = data as IpamData | undefined;
-  if (!ipam) return [];
-  const analysis = analyzeIpam(ipam);
-  return [chainTable(analysis, findings, ipam), poolsTable(analysis, findings, now)];
-};
+/**
+ * The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their
+ * arithmetic. Each view owns its row caches; pass the analyzer of the session's IPAM evaluator so
+ * the view reads the analysis the evaluation already built.
+ */
+export function createIpamView(analyzer: IpamAnalyzer = new IpamAnalyzer()): ViewBuilder {
+  const memo = new IpamViewMemo();
+  return ({ data, findings, now }) => {
+    const ipam = data as IpamData | undefined;
+    if (!ipam) return [];
+    const analysis = analyzer.analyze(ipam);
+    return [chainTable(memo, analysis, findings, ipam), poolsTable(memo, analysis, findings, now)];
+  };
+}
 
 type FindingIndex = ReadonlyMap<string, readonly Finding[]>;
-const indexCache = new WeakMap<readonly Finding[], FindingIndex>();
+
+/** What one IPAM view remembers between frames. */
+class IpamViewMemo {
+  readonly indexes = new WeakMap<readonly Finding[], FindingIndex>();
+  readonly vmRows = new WeakMap<VSphereVMRecord, VmRows>();
+}
 
 /** Findings by subject key, built once per findings array (rows look theirs up instead of scanning all). */
-function indexFindings(findings: readonly Finding[]): FindingIndex {
-  let index = indexCache.get(findings);
+function indexFindings(memo: IpamViewMemo, findings: readonly Finding[]): FindingIndex {
+  let index = memo.indexes.get(findings);
   if (!index) {
     const map = new Map<string, Finding[]>();
     for (const f of findings) {
@@ -43,7 +45,7 @@ function indexFindings(findings: readonly Finding[]): FindingIndex {
       else map.set(key, [f]);
     }
     index = map;
-    indexCache.set(findings, index);
+    memo.indexes.set(findings, index);
   }
   return index;
 }
@@ -76,7 +78,6 @@ interface VmRows {
   readonly found: readonly (readonly Finding[])[];
   readonly rows: readonly ViewRow[];
 }
-const vmRowsCache = new WeakMap<VSphereVMRecord, VmRows>();
 
 /** Whether every row would show exactly the same Finding objects as last time (no allocation). */
 function sameRowFindings(cached: VmRows, index: FindingIndex): boolean {
@@ -92,9 +93,14 @@ function sameRowFindings(cached: VmRows, index: FindingIndex): boolean {
 }
 
 /** A VM's rows are reused while its chain and the findings they point at are the same objects. */
-function vmRows(analysis: IpamAnalysis, vm: VSphereVMRecord, index: FindingIndex): readonly ViewRow[] {
+function vmRows(
+  memo: IpamViewMemo,
+  analysis: IpamAnalysis,
+  vm: VSphereVMRecord,
+  index: FindingIndex,
+): readonly ViewRow[] {
   const deps = chainDeps(analysis, vm);
-  const cached = vmRowsCache.get(vm);
+  const cached = memo.vmRows.get(vm);
   if (cached && sameDeps(cached.deps, deps) && sameRowFindings(cached, index)) return cached.rows;
   const links = analysis.chainsByVm.get(vm) ?? [];
   const { machine, cluster } = analysis.machineOf(vm);
@@ -140,14 +146,19 @@ function vmRows(analysis: IpamAnalysis, vm: VSphereVMRecord, index: FindingIndex
       },
     } satisfies ViewRow;
   });
-  vmRowsCache.set(vm, { deps, keys, found, rows });
+  memo.vmRows.set(vm, { deps, keys, found, rows });
   return rows;
 }
 
-function chainTable(analysis: IpamAnalysis, findings: readonly Finding[], data: IpamData): ViewTable {
-  const index = indexFindings(findings);
+function chainTable(
+  memo: IpamViewMemo,
+  analysis: IpamAnalysis,
+  findings: readonly Finding[],
+  data: IpamData,
+): ViewTable {
+  const index = indexFindings(memo, findings);
   const rows: ViewRow[] = [];
-  for (const vm of data.vsphereVMs) rows.push(...vmRows(analysis, vm, index));
+  for (const vm of data.vsphereVMs) rows.push(...vmRows(memo, analysis, vm, index));
   const counts = new Map<string, number>();
   for (const link of analysis.chains) counts.set(link.state, (counts.get(link.state) ?? 0) + 1);
   const usingPools = new Set(analysis.chains.map((l) => l.vm)).size;
@@ -203,8 +214,13 @@ function providerStatusText(pool: PoolAnalysis): string {
   return same ? 'same' : `${s.total ?? '?'}/${s.used ?? '?'}/${s.free ?? '?'}`;
 }
 
-function poolsTable(analysis: IpamAnalysis, findings: readonly Finding[], now: Date): ViewTable {
-  const index = indexFindings(findings);
+function poolsTable(
+  memo: IpamViewMemo,
+  analysis: IpamAnalysis,
+  findings: readonly Finding[],
+  now: Date,
+): ViewTable {
+  const index = indexFindings(memo, findings);
   const rows: ViewRow[] = analysis.pools.map((pool) => {
     const p = pool.pool;
     const ranges = pool.space ? formatSet(pool.space.allocatable) : `invalid: ${pool.error}`;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type SimulatorHandleExtended, startSimulator } from '../../src/sim/server.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../src/sim/server/index.js';
 import { TmuxTerminal } from '../helpers/terminal.js';
 import { node, vsphereVm } from '../probes/vsphere/cluster-objects.js';
 import { sec, startVcsim, type Vcsim } from '../probes/vsphere/vcsim.js';

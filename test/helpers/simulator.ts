@@ -1,6 +1,10 @@
-import { type SimulatorHandleExtended, type SimulatorOptions, startSimulator } from '../../src/sim/server.js';
+import {
+  type SimulatorHandleExtended,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/sim/server/index.js';
 
-export type { SimulatorHandleExtended } from '../../src/sim/server.js';
+export type { SimulatorHandleExtended } from '../../src/sim/server/index.js';
 
 /**
  * Starts the Kubernetes API simulator for an integration test: pass objects (any Kubernetes objects,

@@ -47,6 +47,10 @@ export interface TestSshd {
   /** A port on 127.0.0.1 where nothing listens. */
   readonly deadPort: number;
   readonly dir: string;
+  /** What sshd logged so far (LogLevel VERBOSE: connections, accepted keys). */
+  log(): string;
+  /** True when sshd accepted a login on a connection to the node's port. */
+  loggedIn(node: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -227,6 +231,18 @@ export async function startSshd(nodes: readonly SshdNodeSpec[]): Promise<TestSsh
     deadPort,
     dir,
     root: (node) => roots[node] ?? '',
+    log: () => stderr,
+    loggedIn(node) {
+      // "Connection from 127.0.0.1 port C on 127.0.0.1 port P", then "Accepted publickey ... port C".
+      const clientPorts = [
+        ...stderr.matchAll(
+          new RegExp(`from 127\\.0\\.0\\.1 port (\\d+) on 127\\.0\\.0\\.1 port ${ports[node]}\\b`, 'g'),
+        ),
+      ].map((m) => m[1]);
+      return clientPorts.some((c) =>
+        new RegExp(`Accepted \\S+ for \\S+ from 127\\.0\\.0\\.1 port ${c}\\b`).test(stderr),
+      );
+    },
     knownHosts: (names, keyLine = hostKeyLine) =>
       names.map((n) => `[127.0.0.1]:${ports[n]} ${keyLine}\n`).join(''),
     async stop() {

@@ -34,8 +34,11 @@ describe('check codes', () => {
       portgroups: 'PG',
       containerd: 'CTRD',
     } as const;
+    // The registry presence check (REG) feeds the images probe's per-container verdict.
+    const extra: Partial<Record<string, string>> = { images: 'REG' };
     for (const [code, check] of entries) {
-      expect(code).toMatch(new RegExp(`^${prefix[check.probe]}-\\d{3}$`));
+      const prefixes = [prefix[check.probe], extra[check.probe]].filter(Boolean).join('|');
+      expect(code).toMatch(new RegExp(`^(?:${prefixes})-\\d{3}$`));
       expect(check.title.length).toBeGreaterThan(3);
       expect(check.remedy.length + check.description.length).toBeGreaterThan(10);
     }

@@ -176,7 +176,9 @@ describe('the images probe, live', () => {
       await session.start();
       const images = () => session.results().find((r) => r.id === 'images');
       expect(triples(images()?.findings ?? [])).toEqual(['IMG-001 pass Pod apps/api [main]']);
-      expect(images()?.live).toBe('watching');
+      // Watching once the watch is open (the server accepted it), not merely after the list.
+      await waitFor('the watch to open', () => (images()?.live?.state === 'watching' ? true : undefined));
+      expect(images()?.live).toEqual({ state: 'watching' });
 
       sim.apply(privatePod('intruder', 'quay.io/evil/miner:1', 'default'));
       const added = await waitFor('the new pod as a finding', () =>
@@ -401,4 +403,52 @@ describe('podsErrorMessage', () => {
   ])('%s', (error, namespace, expected) => {
     expect(podsErrorMessage(error, namespace)).toMatch(expected);
   });
+});
+
+describe('one bad object is one bad object', () => {
+  it('pods with ownerReferences: [null], containerStatuses: [null] or containers: "x" are one IMG-012 each; the rest is judged', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: each patch reaches into arbitrary pod fields
+    type Loose = Record<string, any>;
+    const bad = (name: string, patch: (pod: Loose) => void): Record<string, unknown> => {
+      const pod = privatePod(name, 'docker.io/library/nginx:1.25') as Loose;
+      patch(pod);
+      return pod;
+    };
+    const sim = await startTestSimulator([
+      privatePod('good', 'docker.io/library/nginx:1.25'),
+      bad('null-owner', (p) => {
+        p.metadata.ownerReferences = [null];
+      }),
+      bad('null-status', (p) => {
+        p.status.containerStatuses = [null];
+      }),
+      bad('string-containers', (p) => {
+        p.spec.containers = 'x';
+      }),
+    ]);
+    try {
+      const { stdout, stderr } = await runCli(
+        ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+        { env: { KUBECONFIG: '' } },
+      );
+      const report = JSON.parse(stdout) as Report;
+      const images = report.probes.find((p) => p.id === 'images');
+      expect(images?.status, `${stderr} ${images?.error}`).toBe('ready');
+      expect(triples(images?.findings ?? [])).toEqual([
+        'IMG-002 fail Pod apps/good [main]',
+        'IMG-002 fail Pod apps/null-owner [main]',
+        'IMG-002 fail Pod apps/null-status [main]',
+        'IMG-012 warn Pod apps/null-owner',
+        'IMG-012 warn Pod apps/null-status',
+        'IMG-012 warn Pod apps/string-containers',
+      ]);
+      const detail = (name: string) =>
+        images?.findings.find((f) => f.code === 'IMG-012' && f.subject.name === name)?.detail;
+      expect(detail('null-owner')).toContain('metadata.ownerReferences[0] is null');
+      expect(detail('null-status')).toContain('status.containerStatuses[0] is null');
+      expect(detail('string-containers')).toContain('spec.containers is a string, not a list');
+    } finally {
+      await sim.close();
+    }
+  }, 90_000);
 });

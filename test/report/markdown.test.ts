@@ -54,9 +54,9 @@ describe('Markdown report, rendered by cmark-gfm', () => {
     expect(html).not.toContain('<em>');
     expect(html).not.toContain('<del>');
     expect(html).not.toContain('<code>e</code>');
-    // The nasty text survives as text (its newline as a space, a tab kept, the bell character dropped by cmark).
+    // The nasty text survives as text (its newline as a space, a tab kept, the bell shown as \x07).
     expect(decode(html)).toContain(
-      'a|b *c* _d_ `e` [f](http://x) <script>alert(1)</script> & "q" \\ back new\tline',
+      'a|b *c* _d_ `e` [f](http://x) <script>alert(1)</script> & "q" \\ back new\tline\\x07 ünï',
     );
     // Inside the evidence fence it is the JSON, verbatim.
     expect(decode(html)).toContain(JSON.stringify(NASTY).slice(0, 40));

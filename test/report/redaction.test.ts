@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/log.js';
-import { secrets } from '../../src/model/redact.js';
+import { secrets } from '../../src/core/redact.js';
 import { buildReport } from '../../src/model/report.js';
 import { diffReports } from '../../src/model/report-diff.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';

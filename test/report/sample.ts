@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../../src/model/evaluate.js';
-import { compareFindings, countBySeverity, type Finding, type Severity } from '../../src/model/finding.js';
+import { countBySeverity, type Finding, type Severity } from '../../src/model/finding.js';
+import { compareFindings } from '../../src/model/finding-order.js';
 import type { ProbeId } from '../../src/model/probe.js';
 import { buildReport, type Report } from '../../src/model/report.js';
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mintServerCertificates } from '../../src/sim/certs.js';
-import { generateScenario, parseGenerateSpec } from '../../src/sim/generate.js';
+import { generateScenario, parseGenerateSpec } from '../../src/sim/generate/index.js';
 import { evaluateJsonPath, parseJsonPath } from '../../src/sim/jsonpath.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../src/sim/patch.js';
 import { compareKubeVersions, resourceTypeFromCrd } from '../../src/sim/resources.js';
@@ -337,7 +337,7 @@ describe('request verbs in the log', () => {
     ['DELETE', '/api/v1/namespaces/a/pods/p', 'delete'],
     ['DELETE', '/api/v1/namespaces/a/pods', 'deletecollection'],
   ])('%s %s is %s', async (method, path, verb) => {
-    const { kubeVerb } = await import('../../src/sim/server.js');
+    const { kubeVerb } = await import('../../src/sim/server/index.js');
     expect(kubeVerb(method, new URL(path, 'https://127.0.0.1'))).toBe(verb);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { secrets } from '../../src/model/redact.js';
+import { secrets } from '../../src/core/redact.js';
 import { progressBar } from '../../src/ui/derive.js';
 import { exportFormats, reportFileName } from '../../src/ui/export.js';
 import {
@@ -174,5 +174,12 @@ describe('export', () => {
   test('progress bar', () => {
     expect(progressBar(3, 10, 10)).toBe('[###-------]');
     expect(progressBar(0, 0, 4)).toBe('[----]');
+  });
+});
+
+describe('clip: the one place screen text passes, so cluster text cannot drive the terminal', () => {
+  test('shows control characters and bidi overrides as visible escapes, then fits the width', () => {
+    expect(clip('a\u001b]0;t\u0007b', 20)).toBe('a\\x1b]0;t\\x07b'.padEnd(20));
+    expect(clip('\u001b[2J\u202Ex', 8)).toBe('\\x1b[2J…');
   });
 });

@@ -3,7 +3,8 @@ import type { ReactElement } from 'react';
 import type { CheckCode } from '../../src/model/checks/index.js';
 import { type Config, DEFAULT_CONFIG } from '../../src/model/config.js';
 import type { ProbeResult } from '../../src/model/evaluate.js';
-import { compareFindings, countBySeverity, type Finding, type Severity } from '../../src/model/finding.js';
+import { countBySeverity, type Finding, type Severity } from '../../src/model/finding.js';
+import { compareFindings } from '../../src/model/finding-order.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId, type ProbeSnapshot } from '../../src/model/probe.js';
 import { buildReport } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
@@ -97,7 +98,7 @@ export const READY = (data: unknown = {}, extra: Partial<ProbeSnapshot> = {}): P
   status: 'ready',
   data,
   updatedAt: '2026-11-22T12:00:05.000Z',
-  live: 'watching',
+  live: { state: 'watching' },
   ...extra,
 });
 

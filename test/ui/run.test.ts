@@ -19,3 +19,23 @@ test('without a terminal the TUI says what to use instead, closes the session an
     stderr.mockRestore();
   }
 });
+
+test.each([
+  ['stdout redirected (airgap-top > file)', true, false, '(stdout is not a TTY)'],
+  ['stdin not a terminal', false, true, '(stdin is not a TTY)'],
+  ['neither', false, false, '(stdin and stdout are not a TTY)'],
+])('%s: refused with exit 2 and the same hint', async (_name, inTTY, outTTY, why) => {
+  const stdin = Object.assign(new PassThrough(), { isTTY: inTTY }) as unknown as NodeJS.ReadStream;
+  const stdout = Object.assign(new PassThrough(), { isTTY: outTTY }) as unknown as NodeJS.WriteStream;
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const start = vi.fn(async () => undefined);
+  try {
+    expect(await runTuiOn(fakeSource({}), start, vi.fn(), { stdin, stdout })).toBe(2);
+    expect(start).not.toHaveBeenCalled();
+    const text = String(stderr.mock.calls[0]?.[0]);
+    expect(text).toContain(why);
+    expect(text).toContain('for pipelines use "airgap-top report"');
+  } finally {
+    stderr.mockRestore();
+  }
+});

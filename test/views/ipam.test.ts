@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
-import { compareFindings } from '../../src/model/finding.js';
+import { compareFindings } from '../../src/model/finding-order.js';
 import { evaluateIpam } from '../../src/model/ipam/evaluate.js';
 import { ipamDataFromObjects } from '../../src/model/ipam/records.js';
-import { ipamView, usageBar } from '../../src/views/ipam.js';
+import { createIpamView, usageBar } from '../../src/views/ipam.js';
 
 const root = join(import.meta.dirname, '../..');
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -15,7 +15,7 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 function viewOf(objects: object[]) {
   const data = ipamDataFromObjects(objects as Record<string, unknown>[]);
   const findings = evaluateIpam(data, NOW).sort(compareFindings);
-  return ipamView({
+  return createIpamView()({
     data,
     state: { status: 'ready', data },
     findings,

@@ -167,6 +167,15 @@ export const containerdChecks = {
       'The Node object has no InternalIP, ExternalIP or Hostname address and no override is configured.',
     remedy: 'Set [ssh.nodes."NAME"] address = "..." for this node.',
   },
+  'CTRD-109': {
+    probe: 'containerd',
+    title: 'containerd config larger than the read cap',
+    severity: 'fail',
+    description:
+      '/etc/containerd/config.toml is larger than the 1 MiB read cap (or never ends: a link to /dev/zero, a FIFO), so it was not read; containerd configs are a few KiB.',
+    remedy:
+      'Look at the file on the node (ls -lL /etc/containerd/config.toml): replace a link or a device with the real config.',
+  },
   'CTRD-201': {
     probe: 'containerd',
     title: 'Pulled from the private registry',

@@ -92,4 +92,22 @@ export const imagesChecks = {
     remedy:
       'Set the private registry in the config file: [registry] private = ["registry.example.internal/tkg"] (host[:port][/path], one entry per allowed prefix).',
   },
+  'IMG-011': {
+    probe: 'images',
+    title: 'Workload owners or pull events unreadable',
+    severity: 'warn',
+    description:
+      'The probe could not list ReplicaSets, Jobs or Events (most often RBAC: 403 Forbidden). Pods are still judged, but without ReplicaSets/Jobs they name their ReplicaSet or Job instead of the Deployment or CronJob (so [[ignore]] rules and grouping by workload see less), and without Events a failing pull shows only the kubelet waiting message.',
+    remedy:
+      'Grant list and watch on replicasets.apps, jobs.batch and events to the user (e.g. `kubectl auth can-i list replicasets -A`), or use a kubeconfig that has them.',
+  },
+  'IMG-012': {
+    probe: 'images',
+    title: 'Pod could not be read completely',
+    severity: 'warn',
+    description:
+      'Fields of the pod have the wrong type or null entries (e.g. `ownerReferences: [null]`, `containerStatuses: [null]`, `containers: "x"`), as a dump, a mutating webhook or a broken API can serve them. The readable rest of the pod is judged; what was skipped is listed, so it is not mistaken for proven clean.',
+    remedy:
+      'Look at the object (`kubectl get pod NAME -n NS -o yaml`); find what wrote the malformed field (a webhook, an operator, a hand-edited dump) and fix it there.',
+  },
 } as const satisfies Record<`IMG-${string}`, CheckDefinition>;

@@ -1,35 +1,9 @@
-import type { Evidence, Finding, Severity, Subject } from '../finding.js';
-import { containerdChecks } from './containerd.js';
-import { imagesChecks } from './images.js';
-import { ipamChecks } from './ipam.js';
-import { portgroupsChecks } from './portgroups.js';
-import { topologyChecks } from './topology.js';
-import type { CheckDefinition } from './types.js';
+import type { Evidence, Finding, Subject } from '../finding.js';
+import type { Severity } from '../severity.js';
+import { type CheckCode, checkDefinition } from './registry.js';
 
+export { CHECKS, type CheckCode, isCheckCode } from './registry.js';
 export type { CheckDefinition } from './types.js';
-
-/** The one registry of check codes. An unknown code does not compile. */
-export const CHECKS = {
-  ...imagesChecks,
-  ...topologyChecks,
-  ...ipamChecks,
-  ...portgroupsChecks,
-  ...containerdChecks,
-} as const satisfies Record<string, CheckDefinition>;
-
-export type CheckCode = keyof typeof CHECKS;
-
-const REGISTRY: Readonly<Record<string, CheckDefinition>> = CHECKS;
-
-export function checkDefinition(code: CheckCode): CheckDefinition {
-  const check = REGISTRY[code];
-  if (!check) throw new Error(`unknown check code ${String(code)}`);
-  return check;
-}
-
-export function isCheckCode(value: string): value is CheckCode {
-  return value in REGISTRY;
-}
 
 export interface FindingInput {
   readonly subject: Subject;

@@ -1,5 +1,5 @@
-import type { Severity } from '../finding.js';
 import type { ProbeId } from '../probe.js';
+import type { Severity } from '../severity.js';
 
 /** One numbered check. Codes are never reused or renumbered (a test pins them). */
 export interface CheckDefinition {

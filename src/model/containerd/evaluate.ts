@@ -16,6 +16,7 @@ const FAILURE_CODES: Readonly<Record<NodeFailureKind, CheckCode>> = {
   'file-missing': 'CTRD-106',
   timeout: 'CTRD-107',
   'no-address': 'CTRD-108',
+  'too-large': 'CTRD-109',
 };
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import TOML from '@iarna/toml';
-import { secrets } from '../redact.js';
+import { secrets, stripUrlUserinfo, urlUserinfo } from '../../core/redact.js';
 import type { ConfigProblem, ConfigVersion, CredentialRecord, SkipVerifyRecord } from './types.js';
 
 /**
@@ -121,10 +121,33 @@ function readHeaders(headers: Table): string[] {
   return names;
 }
 
-/** The host[:port] of a URL or bare host (`https://gcr.io/v2` -> `gcr.io`). */
+/** The host[:port] of a URL or bare host (`https://gcr.io/v2` -> `gcr.io`), never its userinfo. */
 export function hostOfUrl(url: string): string {
-  const withoutScheme = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const withoutScheme = stripUrlUserinfo(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   return (withoutScheme.split('/')[0] ?? '').toLowerCase();
+}
+
+/**
+ * A URL as the config names it, its userinfo (`robot:PW@`) registered as a secret and removed: the
+ * host is judged without it, and `credentials` records where it was (never the value).
+ */
+function credentialFreeUrl(
+  url: string,
+  file: string,
+  location: (clean: string) => string,
+  credentials: CredentialRecord[],
+): string {
+  const userinfo = urlUserinfo(url);
+  if (!userinfo) return url;
+  secrets.add(userinfo);
+  const clean = stripUrlUserinfo(url);
+  credentials.push({
+    file,
+    location: location(clean),
+    host: hostOfUrl(clean),
+    fields: [userinfo.includes(':') ? 'url password' : 'url user'],
+  });
+  return clean;
 }
 
 /** Adds the https scheme containerd assumes when an endpoint has none. */
@@ -187,14 +210,16 @@ export function parseContainerdConfig(
     version === 3 ? asString(asTable(cri.pinned_images)?.sandbox) : asString(cri.sandbox_image);
   const configPathRaw = asString(registry.config_path);
 
+  const credentials: CredentialRecord[] = [];
   const mirrors: Record<string, string[]> = {};
   for (const [host, value] of Object.entries(asTable(registry.mirrors) ?? {})) {
-    const endpoints = asStringList(asTable(value)?.endpoint);
+    const endpoints = asStringList(asTable(value)?.endpoint).map((e) =>
+      credentialFreeUrl(e, file, () => `registry.mirrors."${host}".endpoint`, credentials),
+    );
     mirrors[host.toLowerCase()] = endpoints;
   }
 
   const tls: Record<string, LegacyTls> = {};
-  const credentials: CredentialRecord[] = [];
   const skipVerify: SkipVerifyRecord[] = [];
   for (const [hostKey, value] of Object.entries(asTable(registry.configs) ?? {})) {
     const host = hostKey.toLowerCase();
@@ -219,7 +244,8 @@ export function parseContainerdConfig(
         credentials.push({ file, location: `registry.configs."${hostKey}".auth`, host, fields });
     }
   }
-  for (const [url, value] of Object.entries(asTable(registry.auths) ?? {})) {
+  for (const [rawUrl, value] of Object.entries(asTable(registry.auths) ?? {})) {
+    const url = credentialFreeUrl(rawUrl, file, (u) => `registry.auths."${u}"`, credentials);
     const fields = readAuthTable(asTable(value) ?? {});
     if (fields.length > 0)
       credentials.push({ file, location: `registry.auths."${url}"`, host: hostOfUrl(url), fields });
@@ -354,7 +380,9 @@ export function parseHostsToml(text: string, file: string, dirName: string): Par
   const fileDir = dirOf(file);
   const credentials: CredentialRecord[] = [];
   const skipVerify: SkipVerifyRecord[] = [];
-  const serverUrl = asString(root.server);
+  const rawServer = asString(root.server);
+  const serverUrl =
+    rawServer === undefined ? undefined : credentialFreeUrl(rawServer, file, () => 'server', credentials);
   const hasServerSettings =
     serverUrl !== undefined || root.ca !== undefined || root.skip_verify !== undefined;
   const server = hasServerSettings
@@ -365,7 +393,8 @@ export function parseHostsToml(text: string, file: string, dirName: string): Par
   if (topHeaders.length > 0)
     credentials.push({ file, location: 'header', host: dirName, fields: topHeaders });
   const hosts: HostsEntry[] = [];
-  for (const [url, value] of Object.entries(asTable(root.host) ?? {})) {
+  for (const [rawUrl, value] of Object.entries(asTable(root.host) ?? {})) {
+    const url = credentialFreeUrl(rawUrl, file, (u) => `host."${u}"`, credentials);
     const table = asTable(value) ?? {};
     const entry = readHostsEntry(table, normalizeEndpointUrl(url), fileDir);
     hosts.push(entry);

@@ -15,7 +15,8 @@ export type NodeFailureKind =
   | 'permission-denied'
   | 'file-missing'
   | 'timeout'
-  | 'no-address';
+  | 'no-address'
+  | 'too-large';
 
 export interface NodeFailure {
   readonly kind: NodeFailureKind;

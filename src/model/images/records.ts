@@ -74,69 +74,143 @@ export interface SlimPod extends Omit<PodRecord, 'workload'> {
   readonly templateHash?: string;
 }
 
-function controllerOf(meta: ObjectMeta | undefined): OwnerLink | undefined {
-  const refs = meta?.ownerReferences ?? [];
-  const ref = refs.find((r) => r.controller) ?? refs[0];
-  if (!ref?.kind || !ref.name) return undefined;
-  return { kind: ref.kind, name: ref.name, uid: ref.uid };
+/**
+ * The API server validates what it stores, but a dump, a webhook-mutated object or a broken
+ * aggregated API can still serve `ownerReferences: [null]` or `containers: "x"`. Readers take what
+ * has the right type and note the rest, so one bad object is one finding, not a failed probe.
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The objects of a list field; what is not a list or not an object is noted in `problems`. */
+function objectsOf<T>(value: unknown, field: string, problems: string[]): T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`${field} is ${describeType(value)}, not a list`);
+    return [];
+  }
+  const out: T[] = [];
+  value.forEach((item, i) => {
+    if (isRecord(item)) out.push(item as T);
+    else problems.push(`${field}[${i}] is ${describeType(item)}`);
+  });
+  return out;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function controllerOf(meta: ObjectMeta | undefined, problems: string[] = []): OwnerLink | undefined {
+  const refs = objectsOf<OwnerReference>(meta?.ownerReferences, 'metadata.ownerReferences', problems);
+  const ref = refs.find((r) => r.controller === true) ?? refs[0];
+  const kind = stringOr(ref?.kind);
+  const name = stringOr(ref?.name);
+  if (!kind || !name) return undefined;
+  return { kind, name, uid: stringOr(ref?.uid) };
 }
 
 export function ownerRecordOf(obj: { metadata?: ObjectMeta }): OwnerRecord | undefined {
-  const m = obj.metadata;
-  if (!m?.name) return undefined;
+  const m = isRecord(obj?.metadata) ? (obj.metadata as ObjectMeta) : undefined;
+  const name = stringOr(m?.name);
+  if (!m || !name) return undefined;
+  const namespace = stringOr(m.namespace) ?? '';
   return {
-    uid: m.uid ?? `${m.namespace ?? ''}/${m.name}`,
-    namespace: m.namespace ?? '',
-    name: m.name,
+    uid: stringOr(m.uid) ?? `${namespace}/${name}`,
+    namespace,
+    name,
     owner: controllerOf(m),
   };
 }
 
+const FIELD: Readonly<Record<ContainerKind, { spec: string; status: string }>> = {
+  initContainer: { spec: 'spec.initContainers', status: 'status.initContainerStatuses' },
+  container: { spec: 'spec.containers', status: 'status.containerStatuses' },
+  ephemeralContainer: { spec: 'spec.ephemeralContainers', status: 'status.ephemeralContainerStatuses' },
+};
+
 function containersOf(
   kind: ContainerKind,
-  specs: readonly ContainerSpec[] | undefined,
-  statuses: readonly ContainerStatus[] | undefined,
+  rawSpecs: unknown,
+  rawStatuses: unknown,
+  problems: string[],
 ): ContainerRecord[] {
-  if (!specs?.length) return [];
+  const specs = objectsOf<ContainerSpec>(rawSpecs, FIELD[kind].spec, problems);
+  const statuses = objectsOf<ContainerStatus>(rawStatuses, FIELD[kind].status, problems);
+  if (!specs.length) return [];
   const byName = new Map<string, ContainerStatus>();
-  for (const s of statuses ?? []) if (s.name) byName.set(s.name, s);
-  return specs.map((spec) => {
-    const name = spec.name ?? '';
+  for (const s of statuses) {
+    const name = stringOr(s.name);
+    if (name) byName.set(name, s);
+  }
+  const out: ContainerRecord[] = [];
+  specs.forEach((spec, i) => {
+    const name = stringOr(spec.name) ?? '';
+    const image = stringOr(spec.image);
+    if (spec.image !== undefined && image === undefined)
+      problems.push(`${FIELD[kind].spec}[${i}].image is ${describeType(spec.image)}`);
     const status = byName.get(name);
-    const waiting = status?.state?.waiting;
+    const state = isRecord(status?.state) ? status.state : undefined;
+    const waiting = isRecord(state?.waiting) ? state.waiting : undefined;
     const record: {
       -readonly [K in keyof ContainerRecord]: ContainerRecord[K];
-    } = { name, kind, image: spec.image ?? '' };
-    if (status?.imageID) record.imageID = status.imageID;
-    if (status?.image) record.statusImage = status.image;
-    if (waiting?.reason) record.waitingReason = waiting.reason;
-    if (waiting?.message) record.waitingMessage = waiting.message;
-    if (status?.ready !== undefined) record.ready = status.ready;
-    return record;
+    } = { name, kind, image: image ?? '' };
+    const imageID = stringOr(status?.imageID);
+    const statusImage = stringOr(status?.image);
+    const reason = stringOr(waiting?.reason);
+    const message = stringOr(waiting?.message);
+    if (imageID) record.imageID = imageID;
+    if (statusImage) record.statusImage = statusImage;
+    if (reason) record.waitingReason = reason;
+    if (message) record.waitingMessage = message;
+    if (typeof status?.ready === 'boolean') record.ready = status.ready;
+    out.push(record);
   });
+  return out;
 }
 
 /** Pod → slim record (no secrets: env, volumes and pull secrets are never read). */
 export function slimPodOf(pod: PodObject): SlimPod | undefined {
-  const m = pod.metadata;
-  if (!m?.name) return undefined;
-  const spec = pod.spec ?? {};
-  const status = pod.status ?? {};
-  return {
-    uid: m.uid ?? `${m.namespace ?? ''}/${m.name}`,
-    namespace: m.namespace ?? '',
-    name: m.name,
-    nodeName: spec.nodeName || undefined,
-    phase: status.phase,
-    createdAt: m.creationTimestamp,
-    owner: controllerOf(m),
-    templateHash: m.labels?.['pod-template-hash'],
+  const m = isRecord(pod?.metadata) ? (pod.metadata as ObjectMeta) : undefined;
+  const name = stringOr(m?.name);
+  // Without a name there is nothing to point at (and the API server never serves such a pod).
+  if (!m || !name) return undefined;
+  const problems: string[] = [];
+  const spec = isRecord(pod.spec) ? (pod.spec as NonNullable<PodObject['spec']>) : {};
+  if (pod.spec !== undefined && !isRecord(pod.spec)) problems.push(`spec is ${describeType(pod.spec)}`);
+  const status = isRecord(pod.status) ? (pod.status as NonNullable<PodObject['status']>) : {};
+  if (pod.status !== undefined && !isRecord(pod.status))
+    problems.push(`status is ${describeType(pod.status)}`);
+  const namespace = stringOr(m.namespace) ?? '';
+  const labels = isRecord(m.labels) ? m.labels : undefined;
+  const record: SlimPod = {
+    uid: stringOr(m.uid) ?? `${namespace}/${name}`,
+    namespace,
+    name,
+    nodeName: stringOr(spec.nodeName) || undefined,
+    phase: stringOr(status.phase),
+    createdAt: stringOr(m.creationTimestamp),
+    owner: controllerOf(m, problems),
+    templateHash: stringOr(labels?.['pod-template-hash']),
     containers: [
-      ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses),
-      ...containersOf('container', spec.containers, status.containerStatuses),
-      ...containersOf('ephemeralContainer', spec.ephemeralContainers, status.ephemeralContainerStatuses),
+      ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses, problems),
+      ...containersOf('container', spec.containers, status.containerStatuses, problems),
+      ...containersOf(
+        'ephemeralContainer',
+        spec.ephemeralContainers,
+        status.ephemeralContainerStatuses,
+        problems,
+      ),
     ],
   };
+  return problems.length ? { ...record, malformed: problems } : record;
 }
 
 /** Lookup of ReplicaSets and Jobs by uid (and by namespace/name when a uid is missing). */
@@ -200,6 +274,8 @@ export function imagesDataFromObjects(
   const jobs: OwnerRecord[] = [];
   const events: PullFailureEvent[] = [];
   for (const obj of objects) {
+    // A null or non-object entry (a broken dump) is skipped, not a crash.
+    if (!isRecord(obj)) continue;
     if (obj.kind === 'Event') {
       const e = pullFailureOf(obj as EventObject);
       if (e) events.push(e);
@@ -247,9 +323,9 @@ interface EventObject {
 
 /** Event (core/v1) → pull failure, or undefined for every other event. */
 export function pullFailureOf(obj: EventObject): PullFailureEvent | undefined {
-  const involved = obj.involvedObject;
+  const involved = isRecord(obj?.involvedObject) ? obj.involvedObject : undefined;
   if (obj.reason !== 'Failed' || involved?.kind !== 'Pod' || !involved.name) return undefined;
-  if (!obj.message?.startsWith('Failed to pull image')) return undefined;
+  if (typeof obj.message !== 'string' || !obj.message.startsWith('Failed to pull image')) return undefined;
   // fieldPath is spec.containers{NAME}, spec.initContainers{NAME} or spec.ephemeralContainers{NAME}.
   const container = /\{([^}]+)\}/.exec(involved.fieldPath ?? '')?.[1];
   if (!container) return undefined;

@@ -41,8 +41,22 @@ export interface PodRecord {
   readonly workload: WorkloadRef;
   readonly containers: readonly ContainerRecord[];
   readonly createdAt?: string;
+  /**
+   * Fields that could not be read (wrong type, null entries): the rest of the pod is judged, and
+   * IMG-012 says what was skipped.
+   */
+  readonly malformed?: readonly string[];
+}
+
+/** A collection the probe could not read (RBAC, outage), so part of the verdict rests on less. */
+export interface UnreadableSource {
+  /** e.g. "replicasets.apps", "jobs.batch", "events". */
+  readonly resource: string;
+  readonly reason: string;
 }
 
 export interface ImagesData {
   readonly pods: readonly PodRecord[];
+  /** ReplicaSets, Jobs or Events that could not be read: owners and pull reasons are then incomplete. */
+  readonly unreadable?: readonly UnreadableSource[];
 }

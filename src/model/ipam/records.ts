@@ -63,7 +63,7 @@ function meta(o: Json): {
   deleting: boolean;
   deletionTimestamp?: string;
 } {
-  const m = obj(o.metadata);
+  const m = obj(obj(o).metadata);
   return {
     name: str(m.name) ?? '',
     namespace: str(m.namespace) ?? '',
@@ -280,6 +280,8 @@ export function ipamDataFromObjects(
     pools: [],
   };
   for (const o of objects) {
+    // A null or non-object entry (a broken dump) is skipped, not a crash.
+    if (!o || typeof o !== 'object' || Array.isArray(o)) continue;
     switch (o.kind) {
       case 'Cluster':
         data.clusters.push(toCluster(o));

@@ -53,6 +53,7 @@ export function isTopologyLabel(key: string): boolean {
 }
 
 export function toNodeRecord(raw: Raw): NodeRecord | undefined {
+  raw = obj(raw);
   const meta = obj(raw.metadata);
   const name = str(meta.name);
   if (!name) return undefined;
@@ -86,6 +87,7 @@ export function toNodeRecord(raw: Raw): NodeRecord | undefined {
 }
 
 export function toCsiNodeRecord(raw: Raw): CsiNodeRecord | undefined {
+  raw = obj(raw);
   const name = str(obj(raw.metadata).name);
   if (!name) return undefined;
   const drivers = arr(obj(raw.spec).drivers)
@@ -105,6 +107,7 @@ export function toCsiNodeRecord(raw: Raw): CsiNodeRecord | undefined {
 }
 
 export function toMachineRecord(raw: Raw): MachineRecord | undefined {
+  raw = obj(raw);
   const meta = obj(raw.metadata);
   const name = str(meta.name);
   if (!name) return undefined;
@@ -153,6 +156,7 @@ export function conditionsOf(status: Raw): ConditionRecord[] {
 }
 
 export function toDeploymentZoneRecord(raw: Raw): DeploymentZoneRecord | undefined {
+  raw = obj(raw);
   const name = str(obj(raw.metadata).name);
   if (!name) return undefined;
   const spec = obj(raw.spec);
@@ -173,6 +177,7 @@ function level(value: unknown): FailureDomainLevel {
 }
 
 export function toFailureDomainRecord(raw: Raw): FailureDomainRecord | undefined {
+  raw = obj(raw);
   const name = str(obj(raw.metadata).name);
   if (!name) return undefined;
   const spec = obj(raw.spec);
@@ -192,7 +197,8 @@ export function topologyDataFromObjects(
   objects: readonly Raw[],
   options: { signals?: TopologyData['signals']; live?: boolean; observedSince?: string } = {},
 ): TopologyData {
-  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  // A null or non-object entry (a broken dump) is skipped, not a crash.
+  const byKind = (kind: string) => objects.filter((o) => obj(o).kind === kind);
   const some = <T>(list: Raw[], transform: (raw: Raw) => T | undefined): T[] =>
     list.flatMap((o) => {
       const r = transform(o);

@@ -46,6 +46,10 @@ function mainFileFailure(err: NodeFileError, where: string): NodeFailure {
         message: `reading ${CONTAINERD_CONFIG} did not finish within the read timeout.`,
         path: CONTAINERD_CONFIG,
       };
+    case 'outside':
+      return { kind: 'permission-denied', message: `${err.message}.`, path: CONTAINERD_CONFIG };
+    case 'too-large':
+      return { kind: 'too-large', message: `${err.message}.`, path: CONTAINERD_CONFIG };
     default:
       return { kind: 'permission-denied', message: err.message, path: CONTAINERD_CONFIG };
   }

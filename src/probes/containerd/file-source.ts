@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { errorMessage } from '../../core/errors.js';
@@ -7,7 +7,12 @@ import { errorMessage } from '../../core/errors.js';
  * Where a node's files come from: SFTP on a live node, or a directory of a support bundle
  * (`report --from-dump DIR` reads `DIR/nodes/<node>/etc/containerd/...`). Read-only by construction.
  */
-export type FileErrorKind = 'missing' | 'permission' | 'timeout' | 'other';
+export type FileErrorKind = 'missing' | 'permission' | 'outside' | 'timeout' | 'too-large' | 'other';
+
+/** containerd files are a few KiB; anything bigger is refused rather than held in memory. */
+export const MAX_NODE_FILE_BYTES = 1024 * 1024;
+/** One read request: a typical config file is one round trip. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 export class NodeFileError extends Error {
   override readonly name = 'NodeFileError';
@@ -39,8 +44,44 @@ export function safeNodeDirName(node: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(node) && !node.includes('..') ? node : undefined;
 }
 
+export function tooLargeError(path: string, maxBytes: number): NodeFileError {
+  return new NodeFileError(
+    'too-large',
+    path,
+    `${path}: larger than the ${formatBytes(maxBytes)} read cap, not read`,
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * Reads chunks until EOF or one byte past the cap: the cap holds whatever `stat` said (a link to
+ * /dev/zero or a FIFO reports size 0 and never ends).
+ */
+async function readCapped(
+  path: string,
+  maxBytes: number,
+  readChunk: (buffer: Buffer, position: number) => Promise<number>,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total <= maxBytes) {
+    const buffer = Buffer.alloc(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+    const n = await readChunk(buffer, total);
+    if (n === 0) break;
+    chunks.push(buffer.subarray(0, n));
+    total += n;
+  }
+  if (total > maxBytes) throw tooLargeError(path, maxBytes);
+  return Buffer.concat(chunks, total);
+}
+
 function fsError(err: unknown, path: string): NodeFileError {
   const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP')
+    return new NodeFileError('other', path, `${path}: symbolic link loop (too many levels of links)`);
   if (code === 'ENOENT' || code === 'ENOTDIR')
     return new NodeFileError('missing', path, `${path}: no such file or directory`);
   if (code === 'EACCES' || code === 'EPERM')
@@ -48,27 +89,52 @@ function fsError(err: unknown, path: string): NodeFileError {
   return new NodeFileError('other', path, `${path}: ${errorMessage(err)}`);
 }
 
-/** Files of one node inside a support bundle: node paths map below `root`, never outside it. */
+/** True when `full` is `root` or below it. */
+export function isInside(root: string, full: string): boolean {
+  return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Files of one node inside a support bundle: node paths map below `root`, never outside it, and a
+ * symbolic link is followed only while its target stays inside the node's directory.
+ */
 export class DirectoryFileSource implements NodeFileSource {
   readonly description: string;
   private readonly root: string;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly maxFileBytes = MAX_NODE_FILE_BYTES,
+  ) {
     this.root = resolve(root);
     this.description = `dump:${this.root}`;
   }
 
-  private local(path: string): string {
+  private async local(path: string): Promise<string> {
+    const outside = () =>
+      new NodeFileError('outside', path, `${path}: outside the node's dump directory, not followed`);
     const full = resolve(this.root, `.${path.startsWith('/') ? path : `/${path}`}`);
-    if (full !== this.root && !full.startsWith(this.root + sep)) {
-      throw new NodeFileError('permission', path, `${path}: outside the node's dump directory`);
-    }
-    return full;
+    if (!isInside(this.root, full)) throw outside();
+    // Links are resolved before anything is opened: a link to /etc/shadow or /dev/zero is refused.
+    const [realRoot, real] = await Promise.all([realpath(this.root), realpath(full)]);
+    if (!isInside(realRoot, real)) throw outside();
+    return real;
   }
 
   async readFile(path: string): Promise<Buffer> {
     try {
-      return await readFile(this.local(path));
+      const handle = await open(await this.local(path), 'r');
+      try {
+        if ((await handle.stat()).isDirectory())
+          throw new NodeFileError('other', path, `${path}: is a directory`);
+        return await readCapped(
+          path,
+          this.maxFileBytes,
+          async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead,
+        );
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       if (err instanceof NodeFileError) throw err;
       throw fsError(err, path);
@@ -77,7 +143,7 @@ export class DirectoryFileSource implements NodeFileSource {
 
   async readDir(path: string): Promise<DirEntry[]> {
     try {
-      const entries = await readdir(this.local(path), { withFileTypes: true });
+      const entries = await readdir(await this.local(path), { withFileTypes: true });
       return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
     } catch (err) {
       if (err instanceof NodeFileError) throw err;
@@ -112,7 +178,7 @@ export class SftpFileSource implements NodeFileSource {
     readonly description: string,
     readTimeoutMs: number,
     private readonly onClose: () => void,
-    private readonly maxFileBytes = 1024 * 1024,
+    private readonly maxFileBytes = MAX_NODE_FILE_BYTES,
   ) {
     this.deadline = Date.now() + readTimeoutMs;
   }
@@ -141,12 +207,19 @@ export class SftpFileSource implements NodeFileSource {
       this.sftp.stat(path, (err, s) => done(err, s)),
     );
     if (stats.isDirectory()) throw new NodeFileError('other', path, `${path}: is a directory`);
-    if ((stats.size ?? 0) > this.maxFileBytes) {
-      throw new NodeFileError('other', path, `${path}: larger than ${this.maxFileBytes} bytes, not read`);
-    }
-    return this.withDeadline<Buffer>(path, (done) =>
-      this.sftp.readFile(path, (err, data) => done(err, data)),
+    if ((stats.size ?? 0) > this.maxFileBytes) throw tooLargeError(path, this.maxFileBytes);
+    const handle = await this.withDeadline<Buffer>(path, (done) =>
+      this.sftp.open(path, 'r', (err, h) => done(err, h)),
     );
+    try {
+      return await readCapped(path, this.maxFileBytes, (buffer, position) =>
+        this.withDeadline<number>(path, (done) =>
+          this.sftp.read(handle, buffer, 0, buffer.length, position, (err, n) => done(err, n)),
+        ),
+      );
+    } finally {
+      this.sftp.close(handle, () => {});
+    }
   }
 
   async readDir(path: string): Promise<DirEntry[]> {

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import { errorMessage } from '../../core/errors.js';
-import type { SshConfig } from '../../model/config.js';
+import { jumpHostProblem, type SshConfig } from '../../model/config.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../model/containerd/types.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { collectNode } from './collect.js';
@@ -216,6 +216,10 @@ export async function openSweepEnvironment(
   const knownHosts = new KnownHosts(knownHostsFile, extra);
   const env: SweepEnvironment = { ssh, auth, knownHosts, resolve, signal };
   if (!ssh.jumpHost) return { env };
+  // The config reader refuses these; a config built otherwise must not reach a DNS lookup either.
+  const jumpProblem = jumpHostProblem(ssh.jumpHost);
+  if (jumpProblem)
+    return { env, jumpFailure: { kind: 'unreachable', message: `[ssh] jump_host ${jumpProblem}.` } };
   const jumpEndpoint = parseJumpHost(ssh.jumpHost, ssh.user);
   try {
     const session = await connectSsh(jumpEndpoint, {
@@ -253,6 +257,8 @@ export async function sweepNodes(
   if (options.signal?.aborted) sweepAbort.abort();
   options.signal?.addEventListener('abort', relay, { once: true });
   const { env, jumpFailure } = await openSweepEnvironment(ssh, options.resolve, sweepAbort.signal);
+  for (const warning of env.auth.warnings) options.log?.warn(warning);
+  const jumpLabel = ssh.jumpHost && !jumpHostProblem(ssh.jumpHost) ? ssh.jumpHost : 'jump host';
   let done = 0;
   let failed = 0;
   options.onProgress?.(0, targets.length, 0);
@@ -261,7 +267,7 @@ export async function sweepNodes(
       const record: NodeContainerdRecord = jumpFailure
         ? {
             node: target.node,
-            target: `via ${ssh.jumpHost}`,
+            target: `via ${jumpLabel}`,
             failure: jumpFailure,
             problems: [],
             certificates: [],

@@ -99,7 +99,12 @@ export function knownTypesFor(entries: readonly KnownHostEntry[], token: string)
   return [...new Set(entries.filter((e) => !e.marker && entryMatches(e, token)).map((e) => e.keyType))];
 }
 
-/** Decides a presented key as ssh does: revoked, matching, a different key of a known type, or unknown. */
+/**
+ * Decides a presented key as ssh does: revoked, matching, different from what known_hosts records for
+ * the host, or unknown. A key of another type than the recorded ones is a changed key too: OpenSSH
+ * (accept-new included) refuses it as "REMOTE HOST IDENTIFICATION HAS CHANGED", naming the old line,
+ * so a node that suddenly offers ed25519 where ECDSA was recorded is never trusted on first use.
+ */
 export function checkHostKey(entries: readonly KnownHostEntry[], token: string, key: Buffer): HostKeyCheck {
   const forHost = entries.filter((e) => e.marker !== 'cert-authority' && entryMatches(e, token));
   const type = keyTypeOf(key);
@@ -114,7 +119,8 @@ export function checkHostKey(entries: readonly KnownHostEntry[], token: string, 
   const plain = forHost.filter((e) => !e.marker);
   if (plain.some((e) => e.key.equals(key))) return { status: 'match', knownTypes, lines: [] };
   const sameType = plain.filter((e) => e.keyType === type || keyTypeOf(e.key) === type);
-  if (sameType.length > 0) return { status: 'mismatch', knownTypes, lines: sameType.map((e) => e.line) };
+  const offending = sameType.length > 0 ? sameType : plain;
+  if (offending.length > 0) return { status: 'mismatch', knownTypes, lines: offending.map((e) => e.line) };
   return { status: 'unknown', knownTypes, lines: [] };
 }
 

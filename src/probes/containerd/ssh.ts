@@ -1,17 +1,18 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { errorMessage } from '../../core/errors.js';
+import { secrets } from '../../core/redact.js';
 import type { NodeFailure } from '../../model/containerd/types.js';
-import { secrets } from '../../model/redact.js';
 import { SftpFileSource } from './file-source.js';
 import {
   checkHostKey,
   fingerprint,
   hostToken,
   type KnownHostEntry,
+  keyTypeOf,
   knownHostsLine,
   knownTypesFor,
   parseKnownHosts,
@@ -94,11 +95,31 @@ export interface SshAuth {
   readonly agent?: string;
   /** Why no key could be used, for the auth-refused message. */
   readonly notes: readonly string[];
+  /** What the operator must hear even if the login works (an unprotected key file), for stderr/log. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * OpenSSH's rule (sshkey_perm_ok): a private key file of ours that group or others can access is
+ * "UNPROTECTED PRIVATE KEY FILE" and ignored. Returns the warning, or undefined when the file is fine.
+ */
+export function unprotectedKeyWarning(path: string): string | undefined {
+  let mode: number;
+  let uid: number;
+  try {
+    ({ mode, uid } = statSync(path));
+  } catch {
+    return undefined; // the read below reports a missing or unreadable file
+  }
+  if (uid !== process.getuid?.() || (mode & 0o077) === 0) return undefined;
+  const perms = (mode & 0o777).toString(8).padStart(4, '0');
+  return `WARNING: UNPROTECTED PRIVATE KEY FILE! Permissions ${perms} for '${path}' are too open: a private key must not be accessible by others (chmod 600 '${path}'). This private key will be ignored, as ssh does.`;
 }
 
 /** Keys from identity_file (else ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and ssh-agent; key material is a secret. */
 export function loadAuth(identityFile: string | undefined, agentSocket: string | undefined): SshAuth {
   const notes: string[] = [];
+  const warnings: string[] = [];
   const candidates = identityFile
     ? [expandHome(identityFile)]
     : ['id_ed25519', 'id_ecdsa', 'id_rsa']
@@ -106,6 +127,12 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
         .filter((p) => existsSync(p));
   let privateKey: Buffer | undefined;
   for (const path of candidates) {
+    const unprotected = unprotectedKeyWarning(path);
+    if (unprotected) {
+      warnings.push(unprotected);
+      notes.push(`identity_file ${path} is readable by others and was ignored (chmod 600 it)`);
+      continue;
+    }
     let data: Buffer;
     try {
       data = readFileSync(path);
@@ -127,7 +154,7 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
   const agent = agentSocket && existsSync(agentSocket) ? agentSocket : undefined;
   if (agentSocket && !agent) notes.push(`SSH_AUTH_SOCK ${agentSocket} does not exist`);
   if (!privateKey && !agent) notes.push('no key to offer: set [ssh] identity_file or start ssh-agent');
-  return { privateKey, agent, notes };
+  return { privateKey, agent, notes, warnings };
 }
 
 export interface ConnectOptions {
@@ -181,7 +208,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     }
   }
   const knownTypes = options.knownHosts.knownTypes(target.host, target.port);
-  let keyVerdict: { status: string; key: Buffer; lines: readonly number[] } | undefined;
+  let keyVerdict: KeyVerdict | undefined;
   let recordedKey: string | undefined;
   const config: ConnectConfig = {
     host: options.dialHost ?? target.host,
@@ -198,7 +225,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     },
     hostVerifier: (key: Buffer) => {
       const check = options.knownHosts.check(target.host, target.port, key);
-      keyVerdict = { status: check.status, key, lines: check.lines };
+      keyVerdict = { status: check.status, key, lines: check.lines, knownTypes: check.knownTypes };
       if (check.status === 'match') return true;
       if (check.status === 'unknown' && options.acceptNew) {
         options.knownHosts.record(target.host, target.port, key);
@@ -241,10 +268,25 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
   });
 }
 
+interface KeyVerdict {
+  readonly status: string;
+  readonly key: Buffer;
+  readonly lines: readonly number[];
+  readonly knownTypes: readonly string[];
+}
+
+/** What known_hosts records instead of the presented key (a changed key type is named as such). */
+function recordedInstead(verdict: KeyVerdict): string {
+  if (verdict.status === 'revoked') return 'key (this one is revoked)';
+  const type = keyTypeOf(verdict.key);
+  if (verdict.knownTypes.length === 0 || verdict.knownTypes.includes(type)) return 'key';
+  return `key (${verdict.knownTypes.join(', ')}; the node now offers ${type}: the key type changed)`;
+}
+
 function classify(
   err: Error & { level?: string; code?: string },
   where: string,
-  verdict: { status: string; key: Buffer; lines: readonly number[] } | undefined,
+  verdict: KeyVerdict | undefined,
   options: ConnectOptions,
 ): NodeFailure {
   if (verdict && verdict.status !== 'match' && !(verdict.status === 'unknown' && options.acceptNew)) {
@@ -257,7 +299,7 @@ function classify(
     }
     return {
       kind: 'host-key-mismatch',
-      message: `${where} presented host key ${fp}, but ${options.knownHosts.file} line ${verdict.lines.join(', ')} records a different ${verdict.status === 'revoked' ? 'key (this one is revoked)' : 'key'}; not connected.`,
+      message: `${where} presented host key ${fp}, but ${options.knownHosts.file} line ${verdict.lines.join(', ')} records a different ${recordedInstead(verdict)}; not connected.`,
     };
   }
   if (err.level === 'client-authentication') {

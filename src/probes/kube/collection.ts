@@ -1,5 +1,8 @@
 import { errorMessage } from '../../core/errors.js';
-import { KubeApiError, type KubeConnection } from './connection.js';
+import type { LiveState } from '../../model/probe.js';
+import type { KubeConnection, RawWatchEvent } from './connection.js';
+import { KubeApiError } from './errors.js';
+import { Backoff, isAbort, isTransient, retryDelayMs, sleep } from './retry.js';
 
 /** The minimal shape every Kubernetes object has. */
 export interface KubeObject {
@@ -17,6 +20,19 @@ export interface KubeObject {
 
 export type CollectionEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** How a collection retries and when it calls its data stale; the session sets it, tests shrink it. */
+export interface KubeTuning {
+  /** A watch down this long makes the data stale (default 30 s). */
+  readonly staleAfterMs?: number;
+  /** A watch open this long was healthy: the backoff starts again from its shortest wait (default 10 s). */
+  readonly healthyAfterMs?: number;
+  /** First and longest backoff wait (default 500 ms doubling to 30 s, with jitter). */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** One-shot mode (report): tries per list before the collection is in error (default 5). */
+  readonly listAttempts?: number;
+}
+
 export interface CollectionSpec<T> {
   /** Collection path, e.g. `/api/v1/pods` or `/apis/ipam.cluster.x-k8s.io/v1beta1/ipaddressclaims`. */
   readonly path: string;
@@ -30,37 +46,43 @@ export interface CollectionSpec<T> {
   readonly coalesceMs?: number;
   /** Sees every applied event with the old and new slim record (for live signals such as flapping). */
   readonly onEvent?: (type: CollectionEventType, next: T | undefined, previous: T | undefined) => void;
+  readonly tuning?: KubeTuning;
 }
 
 export type CollectionStatus = 'loading' | 'ready' | 'error' | 'not-found';
 
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: KubeObject & { code?: number; message?: string };
-}
+/** The server answered 410 Gone (to a watch or a continue token): the collection must be read again. */
+class Expired extends Error {}
 
 /**
  * A live, consistent cache of one collection: list (paged), then watch from that resourceVersion,
- * applying each event keyed by uid. A 410 Gone relists and replaces the cache; any other error or a
- * closed stream re-watches after a backoff (client-node's ListWatch does not restart after those).
+ * applying each event keyed by uid. A 410 Gone relists and replaces the cache. Every restart, after
+ * an error or a clean close, waits one jittered backoff (a watch the server closes at once counts as
+ * a failure), so a broken server is never hammered; 429/5xx honour Retry-After (bounded).
  */
 export class Collection<T> {
   readonly items = new Map<string, T>();
   status: CollectionStatus = 'loading';
   /** Why the last list/watch failed, in words a person can act on. */
   error: string | undefined;
-  /** "watching", "reconnecting in 4s: ..." */
-  live = 'listing';
+  live: LiveState = { state: 'listing' };
+  /** The last successful list or event: never moved by a reconnect attempt. */
   updatedAt: Date | undefined;
+  /** Objects read so far by the list under way (progress, and the timeout message). */
+  listed = 0;
   /** Counters for tests and the bench. */
-  readonly stats = { lists: 0, watches: 0, events: 0, relistsAfterGone: 0 };
+  readonly stats = { lists: 0, watches: 0, events: 0, relistsAfterGone: 0, retries: 0 };
 
   private resourceVersion = '';
   private readonly listeners = new Set<() => void>();
   private notifyTimer: NodeJS.Timeout | undefined;
-  private abortWatch: AbortController | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
+  private healthyTimer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
   private stopped = false;
-  private backoffMs = 0;
+  private readonly backoff: Backoff;
+  /** When the source went away (first failure since the last success); undefined while healthy. */
+  private downSince: Date | undefined;
   private firstSyncResolve!: () => void;
   /** Resolves when the first list finished (ready, error or not-found). */
   readonly firstSync: Promise<void>;
@@ -72,6 +94,14 @@ export class Collection<T> {
     this.firstSync = new Promise((resolve) => {
       this.firstSyncResolve = resolve;
     });
+    this.backoff = new Backoff({
+      initialMs: spec.tuning?.backoffInitialMs,
+      maxMs: spec.tuning?.backoffMaxMs,
+    });
+  }
+
+  get path(): string {
+    return this.spec.path;
   }
 
   onChange(listener: () => void): () => void {
@@ -81,126 +111,225 @@ export class Collection<T> {
 
   /** Lists then watches until `stop()`. With `watch: false` it stops after the first list. */
   start(options: { watch: boolean } = { watch: true }): void {
-    void this.relist(options.watch);
+    const run = options.watch ? this.runLive() : this.runOnce();
+    run.catch((err: unknown) => {
+      // Only an aborted wait gets here; anything else would be a bug, shown as this collection's error.
+      if (!isAbort(err) && !this.stopped) this.fail(err);
+      this.firstSyncResolve();
+    });
   }
 
+  /** Stops for good: aborts the request or watch in flight and every wait. */
   stop(): void {
     this.stopped = true;
-    this.abortWatch?.abort();
-    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.abort.abort();
+    for (const t of [this.notifyTimer, this.staleTimer, this.healthyTimer]) if (t) clearTimeout(t);
+    this.firstSyncResolve();
   }
 
   values(): T[] {
     return [...this.items.values()];
   }
 
-  private async relist(thenWatch: boolean): Promise<void> {
-    if (this.stopped) return;
-    this.live = 'listing';
-    try {
-      const fresh = new Map<string, T>();
-      let continueToken: string | undefined;
-      let rv = '';
-      do {
-        const query = new URLSearchParams();
-        query.set('limit', String(this.spec.pageSize ?? 500));
-        if (continueToken) query.set('continue', continueToken);
-        if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
-        if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
-        const page = await this.conn.getJson<{
-          items?: KubeObject[];
-          metadata?: { continue?: string; resourceVersion?: string };
-        }>(`${this.spec.path}?${query}`);
-        this.stats.lists += 1;
-        for (const obj of page.items ?? []) {
-          const slim = this.spec.transform(obj);
-          if (slim !== undefined) fresh.set(keyOf(obj), slim);
-        }
-        continueToken = page.metadata?.continue || undefined;
-        rv = page.metadata?.resourceVersion ?? rv;
-      } while (continueToken && !this.stopped);
-      this.replaceAll(fresh);
-      this.resourceVersion = rv;
-      this.status = 'ready';
-      this.error = undefined;
-      this.backoffMs = 0;
-      this.updatedAt = new Date();
-      this.notify(true);
-      this.firstSyncResolve();
-      if (thenWatch) this.startWatch();
-    } catch (err) {
-      if (err instanceof KubeApiError && err.statusCode === 404) {
-        this.status = 'not-found';
-        this.error = `${this.spec.path} is not served by this API server`;
-        this.notify(true);
+  private get staleAfterMs(): number {
+    return this.spec.tuning?.staleAfterMs ?? 30_000;
+  }
+
+  /** Report mode: one list, retried on transient failures a few times, then ready or error. */
+  private async runOnce(): Promise<void> {
+    const attempts = this.spec.tuning?.listAttempts ?? 5;
+    for (let attempt = 1; !this.stopped; attempt += 1) {
+      try {
+        await this.list(attempts);
         this.firstSyncResolve();
         return;
+      } catch (err) {
+        if (this.stopped || isAbort(err)) return;
+        if (this.notFound(err)) {
+          this.firstSyncResolve();
+          return;
+        }
+        // Pages already retried transient failures; an expired continue token reads again from the start.
+        if (!(err instanceof Expired) || attempt >= attempts) {
+          this.fail(err);
+          this.firstSyncResolve();
+          return;
+        }
+        this.stats.retries += 1;
+        await sleep(retryDelayMs(err, this.backoff), this.abort.signal);
       }
-      this.status = this.items.size > 0 ? this.status : 'error';
-      this.error = describeListError(err, this.spec.path);
-      this.notify(true);
-      this.firstSyncResolve();
-      if (thenWatch) this.retryLater(() => this.relist(true), err);
     }
   }
 
-  private startWatch(): void {
+  /** TUI mode: list, watch, and come back after every failure or close, through one backoff. */
+  private async runLive(): Promise<void> {
+    let needList = true;
+    while (!this.stopped) {
+      let failure: unknown;
+      try {
+        if (needList) {
+          await this.list(this.spec.tuning?.listAttempts ?? 5);
+          this.firstSyncResolve();
+          needList = false;
+        }
+        const outcome = await this.watchOnce();
+        if (outcome === 'healthy-close') {
+          // A watch that lived its time: resume at once, from where it was.
+          this.backoff.reset();
+          continue;
+        }
+        failure = outcome === 'early-close' ? new Error('the server closed the watch right away') : undefined;
+      } catch (err) {
+        if (this.stopped || isAbort(err)) return;
+        failure = err;
+      }
+      if (failure instanceof Expired) {
+        needList = true;
+        this.stats.relistsAfterGone += 1;
+        this.setLive({ state: 'relisting', detail: 'the watch expired (410 Gone)' });
+      } else {
+        if (needList && this.notFound(failure)) {
+          this.firstSyncResolve();
+          return;
+        }
+        if (needList) this.fail(failure);
+        else this.error = describeListError(failure, this.spec.path, 'watch');
+        this.markDown(failure);
+        if (needList) this.firstSyncResolve();
+      }
+      this.stats.retries += 1;
+      await sleep(retryDelayMs(failure, this.backoff), this.abort.signal);
+    }
+  }
+
+  /**
+   * Reads the whole collection, page by page. A transient failure of one page retries that page
+   * with the same continue token; a 410 on a continue token (it expired) throws Expired, so the
+   * caller reads again from the start.
+   */
+  private async list(attemptsPerPage: number): Promise<void> {
+    // While the source is down the state stays reconnecting/stale until a list succeeds.
+    if (!this.downSince) this.setLive(this.live.state === 'relisting' ? this.live : { state: 'listing' });
+    const fresh = new Map<string, T>();
+    let continueToken: string | undefined;
+    let rv = '';
+    this.listed = 0;
+    do {
+      const query = new URLSearchParams();
+      query.set('limit', String(this.spec.pageSize ?? 500));
+      if (continueToken) query.set('continue', continueToken);
+      if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
+      if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
+      const page = await this.page(
+        `${this.spec.path}?${query}`,
+        attemptsPerPage,
+        continueToken !== undefined,
+      );
+      this.stats.lists += 1;
+      for (const obj of page.items ?? []) {
+        const slim = this.spec.transform(obj);
+        if (slim !== undefined) fresh.set(keyOf(obj), slim);
+      }
+      this.listed += page.items?.length ?? 0;
+      continueToken = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? rv;
+      if (continueToken && this.status === 'loading') this.notify(false);
+    } while (continueToken && !this.stopped);
     if (this.stopped) return;
-    this.live = 'watching';
+    this.replaceAll(fresh);
+    this.resourceVersion = rv;
+    this.status = 'ready';
+    this.error = undefined;
+    this.updatedAt = new Date();
+    this.markUp();
+    this.setLive({ state: 'listing' }, false);
+    this.notify(true);
+  }
+
+  private async page(
+    path: string,
+    attempts: number,
+    continued: boolean,
+  ): Promise<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.conn.getJson(path, this.abort.signal);
+      } catch (err) {
+        if (continued && err instanceof KubeApiError && err.statusCode === 410)
+          throw new Expired(err.message);
+        if (this.stopped || isAbort(err) || !isTransient(err) || attempt >= attempts) throw err;
+        this.stats.retries += 1;
+        this.markDown(err);
+        await sleep(retryDelayMs(err, this.backoff), this.abort.signal);
+      }
+    }
+  }
+
+  /**
+   * One watch from the last resourceVersion. 'healthy-close': the server ended a stream that had
+   * stayed open a while (normal); 'early-close': it ended it at once, which counts as a failure.
+   */
+  private async watchOnce(): Promise<'healthy-close' | 'early-close'> {
+    const healthyAfterMs = this.spec.tuning?.healthyAfterMs ?? 10_000;
+    const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
     const query: Record<string, string> = {
       allowWatchBookmarks: 'true',
       resourceVersion: this.resourceVersion,
       // Servers close watches after a while anyway; a jittered timeout spreads reconnects.
-      timeoutSeconds: String(240 + Math.floor(Math.random() * 120)),
+      timeoutSeconds: String(timeoutSeconds),
     };
     if (this.spec.labelSelector) query.labelSelector = this.spec.labelSelector;
     if (this.spec.fieldSelector) query.fieldSelector = this.spec.fieldSelector;
     this.stats.watches += 1;
-    let gone = false;
-    this.conn.watch
-      .watch(
+    let openedAt = 0;
+    let gone: string | undefined;
+    try {
+      await this.conn.watch(
         this.spec.path,
         query,
-        (type: string, object: WatchEvent['object']) => {
-          if (gone) return;
-          if (type === 'ERROR') {
-            gone = object.code === 410;
-            if (!gone) this.error = `watch error: ${object.message ?? 'unknown'}`;
-            return;
-          }
-          this.apply({ type: type as WatchEvent['type'], object });
+        {
+          onOpen: () => {
+            openedAt = Date.now();
+            if (this.status === 'ready') this.error = undefined;
+            // Reconnected: say so at once, not at the next event.
+            this.setLive({ state: 'watching' });
+            this.healthyTimer = setTimeout(() => {
+              this.backoff.reset();
+              this.markUp();
+            }, healthyAfterMs);
+            this.healthyTimer.unref();
+          },
+          onEvent: (event) => {
+            if (gone !== undefined) return;
+            if (event.type === 'ERROR') {
+              if (event.object.code === 410) gone = event.object.message ?? '410 Gone';
+              else this.error = `watch error: ${event.object.message ?? 'unknown'}`;
+              return;
+            }
+            this.markUp();
+            this.apply(event);
+          },
         },
-        (err: unknown) => {
-          this.abortWatch = undefined;
-          if (this.stopped) return;
-          const status = (err as { statusCode?: number } | null)?.statusCode;
-          if (gone || status === 410) {
-            this.stats.relistsAfterGone += 1;
-            this.live = 'relisting (watch expired)';
-            this.notify(false);
-            void this.relist(true);
-            return;
-          }
-          if (err) {
-            this.retryLater(() => this.startWatch(), err);
-            return;
-          }
-          // The server closed a healthy stream: carry on from where we were.
-          this.startWatch();
-        },
-      )
-      .then((controller) => {
-        if (this.stopped) controller.abort();
-        else this.abortWatch = controller;
-      })
-      .catch((err: unknown) => this.retryLater(() => this.startWatch(), err));
+        this.abort.signal,
+        (timeoutSeconds + 30) * 1000,
+      );
+    } catch (err) {
+      if (err instanceof KubeApiError && err.statusCode === 410) throw new Expired(err.message);
+      throw err;
+    } finally {
+      if (this.healthyTimer) clearTimeout(this.healthyTimer);
+      this.healthyTimer = undefined;
+    }
+    if (gone !== undefined) throw new Expired(gone);
+    return Date.now() - openedAt >= healthyAfterMs ? 'healthy-close' : 'early-close';
   }
 
-  private apply(event: WatchEvent): void {
-    const obj = event.object;
+  private apply(event: RawWatchEvent): void {
+    const obj = event.object as KubeObject;
     const rv = obj.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
+    if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return;
     this.stats.events += 1;
     const key = keyOf(obj);
     const previous = this.items.get(key);
@@ -211,7 +340,7 @@ export class Collection<T> {
       const slim = this.spec.transform(obj);
       if (slim === undefined) this.items.delete(key);
       else this.items.set(key, slim);
-      this.spec.onEvent?.(event.type as CollectionEventType, slim, previous);
+      this.spec.onEvent?.(event.type, slim, previous);
     }
     this.updatedAt = new Date();
     this.notify(false);
@@ -231,19 +360,60 @@ export class Collection<T> {
     for (const [key, value] of fresh) this.items.set(key, value);
   }
 
-  private retryLater(action: () => void, err: unknown): void {
-    if (this.stopped) return;
-    const retryAfter = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
-    this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 500);
-    const wait = retryAfter !== undefined ? Math.max(retryAfter * 1000, 100) : this.backoffMs;
+  /** 404 on the first list: the server does not serve this collection (not an outage). */
+  private notFound(err: unknown): boolean {
+    if (!(err instanceof KubeApiError && err.statusCode === 404) || this.status !== 'loading') return false;
+    this.status = 'not-found';
+    this.error = `${this.spec.path} is not served by this API server`;
+    this.notify(true);
+    return true;
+  }
+
+  private fail(err: unknown): void {
+    // Data already read stays (marked by the live state); a first list that failed is an error.
+    if (this.items.size === 0 && this.status !== 'ready') this.status = 'error';
+    this.error = describeListError(err, this.spec.path, 'list');
+    this.notify(true);
+  }
+
+  /** The source answered: the outage, if any, is over. */
+  private markUp(): void {
+    this.downSince = undefined;
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+  }
+
+  /** The source failed: reconnecting now, stale once it has been down longer than the threshold. */
+  private markDown(err: unknown): void {
+    this.downSince ??= new Date();
     const reason = errorMessage(err);
-    this.live = `reconnecting in ${Math.ceil(wait / 1000)}s: ${reason}`;
-    this.notify(false);
-    const timer = setTimeout(action, wait);
-    timer.unref();
+    const since = this.downSince.toISOString();
+    const downMs = Date.now() - this.downSince.getTime();
+    if (downMs >= this.staleAfterMs) {
+      this.setLive({ state: 'stale', detail: reason, since });
+      return;
+    }
+    this.setLive({ state: 'reconnecting', detail: reason, since });
+    if (!this.staleTimer) {
+      this.staleTimer = setTimeout(() => {
+        this.staleTimer = undefined;
+        if (this.downSince && this.live.state !== 'watching')
+          this.setLive({ state: 'stale', detail: this.live.detail, since: this.downSince.toISOString() });
+      }, this.staleAfterMs - downMs);
+      this.staleTimer.unref();
+    }
+  }
+
+  /** Every change of the live state is a notification: the screen must not wait for the next event. */
+  private setLive(live: LiveState, notify = true): void {
+    const same =
+      live.state === this.live.state && live.detail === this.live.detail && live.since === this.live.since;
+    this.live = live;
+    if (!same && notify) this.notify(true);
   }
 
   private notify(immediate: boolean): void {
+    if (this.stopped) return;
     if (immediate) {
       if (this.notifyTimer) clearTimeout(this.notifyTimer);
       this.notifyTimer = undefined;
@@ -263,12 +433,12 @@ function keyOf(obj: KubeObject): string {
   return m?.uid ?? `${m?.namespace ?? ''}/${m?.name ?? ''}`;
 }
 
-function describeListError(err: unknown, path: string): string {
+function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): string {
   if (err instanceof KubeApiError) {
     if (err.statusCode === 401)
       return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
     if (err.statusCode === 403)
-      return `forbidden to list ${path}: the user needs list and watch on it (RBAC)`;
+      return `forbidden to ${verb} ${path}: the user needs list and watch on it (RBAC)`;
     return err.message;
   }
   return errorMessage(err);

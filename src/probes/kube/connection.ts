@@ -3,21 +3,21 @@ import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { createInterface } from 'node:readline';
+import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, UserFacingError } from '../../core/errors.js';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
+import { TOOL_VERSION } from '../../core/version.js';
+import { KubeApiError, KubeNetworkError } from './errors.js';
+import { Backoff, withRetries } from './retry.js';
 
-/** An HTTP error from the API server, with its Status object's reason when there is one. */
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
+export { KubeApiError, KubeNetworkError };
+
+/** Every request says who it is, so an API server's audit log and its rate limits can tell us apart. */
+export const USER_AGENT = `airgap-top/${TOOL_VERSION}`;
+
+/** Discovery documents are retried this often on 429/5xx/resets before the probe gives up. */
+const DISCOVERY_ATTEMPTS = 4;
 
 export interface KubeOptions {
   readonly kubeconfig?: string;
@@ -37,24 +37,41 @@ export interface GroupDiscovery {
   readonly versions: readonly string[];
 }
 
+/** One watch event as the API server sends it (a line of JSON). */
+export interface RawWatchEvent {
+  readonly type: string;
+  readonly object: { readonly code?: number; readonly message?: string; readonly [key: string]: unknown };
+}
+
+export interface WatchHandlers {
+  /** The server accepted the watch (200): the stream is open. */
+  onOpen(): void;
+  onEvent(event: RawWatchEvent): void;
+}
+
 /** One API server connection: raw JSON GETs, watches, discovery. Read-only by construction. */
 export class KubeConnection {
-  readonly watch: Watch;
   private agent: https.Agent | undefined;
   private groupsCache: Promise<Map<string, GroupDiscovery>> | undefined;
+  private readonly versionCache = new Map<string, Promise<{ resources: ApiResourceInfo[] } | undefined>>();
 
   constructor(
     readonly kc: KubeConfig,
     readonly contextName: string,
     readonly server: string,
-  ) {
-    this.watch = new Watch(kc);
-  }
+  ) {}
 
-  /** GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. */
-  async getJson<T = unknown>(path: string, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+  /** A GET with our headers, credentials and TLS settings; resolves with the response head. */
+  private async open(
+    path: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
     const url = new URL(this.server.replace(/\/$/, '') + path);
-    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    const options: https.RequestOptions = {
+      method: 'GET',
+      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
+    };
     await this.kc.applyToHTTPSOptions(options);
     const isHttps = url.protocol === 'https:';
     if (isHttps) {
@@ -68,44 +85,104 @@ export class KubeConnection {
       options.agent = this.agent;
     }
     const transport = isHttps ? https : http;
-    return new Promise<T>((resolve, reject) => {
-      const req = transport.request(url, { ...options, signal, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve(JSON.parse(body) as T);
-            } catch {
-              reject(
-                new KubeApiError(status, `${path}: the API server answered with something that is not JSON`),
-              );
-            }
-            return;
-          }
-          let message = `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
-          try {
-            const parsed = JSON.parse(body) as { message?: string };
-            if (parsed.message) message = `${message}: ${parsed.message}`;
-          } catch {
-            /* not a Status object */
-          }
-          const retryAfter = Number(res.headers['retry-after']);
-          reject(
-            new KubeApiError(
-              status,
-              `GET ${path}: ${message}`,
-              Number.isFinite(retryAfter) ? retryAfter : undefined,
-            ),
-          );
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs / 1000}s`)));
+    return new Promise((resolve, reject) => {
+      const req = transport.request(url, { ...options, signal, timeout: timeoutMs }, (res) =>
+        resolve({ res, req }),
+      );
+      req.on('timeout', () =>
+        req.destroy(
+          new KubeNetworkError(
+            `GET ${path}: no answer within ${Math.round(timeoutMs / 1000)} s`,
+            'ETIMEDOUT',
+          ),
+        ),
+      );
       req.on('error', (err) => reject(describeNetworkError(err, this.server)));
       req.end();
+    });
+  }
+
+  /** GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. */
+  async getJson<T = unknown>(path: string, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+    const { res } = await this.open(path, signal, timeoutMs);
+    const body = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err) => reject(describeNetworkError(err, this.server)));
+      res.on('aborted', () =>
+        reject(new KubeNetworkError(`GET ${path}: the answer was cut off`, 'ECONNRESET')),
+      );
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) {
+      try {
+        return JSON.parse(body) as T;
+      } catch {
+        throw new KubeApiError(status, `${path}: the API server answered with something that is not JSON`);
+      }
+    }
+    throw apiError(`GET ${path}`, status, body, res.headers['retry-after']);
+  }
+
+  /**
+   * Watches a collection: calls onOpen when the server accepts, onEvent per line, and resolves when
+   * the server closes the stream. Rejects with KubeApiError on a non-200 answer, with a network error
+   * when the connection breaks, and with an AbortError when `signal` aborts.
+   */
+  async watch(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    handlers: WatchHandlers,
+    signal: AbortSignal,
+    idleTimeoutMs: number,
+  ): Promise<void> {
+    const params = new URLSearchParams({ ...query, watch: 'true' });
+    const { res, req } = await this.open(`${path}?${params}`, signal, idleTimeoutMs);
+    const status = res.statusCode ?? 0;
+    if (status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      throw apiError(
+        `WATCH ${path}`,
+        status,
+        Buffer.concat(chunks).toString('utf8'),
+        res.headers['retry-after'],
+      );
+    }
+    handlers.onOpen();
+    await new Promise<void>((resolve, reject) => {
+      let failed: unknown;
+      res.on('aborted', () => {
+        failed ??= new KubeNetworkError(`WATCH ${path}: the stream was cut`, 'ECONNRESET');
+      });
+      res.on('error', (err) => {
+        failed ??= describeNetworkError(err, this.server);
+      });
+      req.on('error', (err) => {
+        failed ??= describeNetworkError(err, this.server);
+      });
+      const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+      // readline re-emits the stream's errors (a cut, an abort): recorded, the close below settles.
+      lines.on('error', (err) => {
+        failed ??= describeNetworkError(err, this.server);
+      });
+      lines.on('line', (line) => {
+        if (line.trim() === '') return;
+        let event: RawWatchEvent;
+        try {
+          event = JSON.parse(line) as RawWatchEvent;
+        } catch {
+          return; // a torn line at a cut: the relist or resume covers it
+        }
+        handlers.onEvent(event);
+      });
+      lines.on('close', () => {
+        if (signal.aborted) reject(abortErrorOf(signal));
+        else if (failed !== undefined || !res.complete)
+          reject(failed ?? new KubeNetworkError(`WATCH ${path}: the stream was cut`, 'ECONNRESET'));
+        else resolve();
+      });
     });
   }
 
@@ -114,11 +191,15 @@ export class KubeConnection {
     return this.getJson('/version', signal, 10_000);
   }
 
-  /** API groups with their preferred versions, from `/apis` (cached for the connection's life). */
-  async groups(): Promise<Map<string, GroupDiscovery>> {
-    this.groupsCache ??= this.getJson<{
-      groups: { name: string; versions: { version: string }[]; preferredVersion?: { version: string } }[];
-    }>('/apis').then(
+  /** API groups with their preferred versions, from `/apis` (cached for the connection's life once read). */
+  async groups(signal?: AbortSignal): Promise<Map<string, GroupDiscovery>> {
+    this.groupsCache ??= withRetries(
+      () =>
+        this.getJson<{
+          groups: { name: string; versions: { version: string }[]; preferredVersion?: { version: string } }[];
+        }>('/apis', signal),
+      { attempts: DISCOVERY_ATTEMPTS, signal, backoff: new Backoff() },
+    ).then(
       (list) =>
         new Map(
           list.groups.map((g) => [
@@ -137,25 +218,48 @@ export class KubeConnection {
     return this.groupsCache;
   }
 
+  /** The resource list of one group version; undefined when the server answers 404 (not served). */
+  private groupVersion(
+    group: string,
+    version: string,
+    signal?: AbortSignal,
+  ): Promise<{ resources: ApiResourceInfo[] } | undefined> {
+    const key = `${group}/${version}`;
+    let cached = this.versionCache.get(key);
+    if (!cached) {
+      cached = withRetries(
+        () => this.getJson<{ resources: ApiResourceInfo[] }>(`/apis/${group}/${version}`, signal),
+        { attempts: DISCOVERY_ATTEMPTS, signal, backoff: new Backoff() },
+      ).catch((err: unknown) => {
+        if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
+        throw err;
+      });
+      this.versionCache.set(key, cached);
+      cached.catch(() => this.versionCache.delete(key));
+    }
+    return cached;
+  }
+
   /**
    * Picks the version to read a resource at: the server's preferred version of the group if it
-   * serves the resource there, else the first of `acceptable` it serves. Undefined = not installed.
+   * serves the resource there, else the first of `acceptable` it serves. Undefined = not installed,
+   * which only a successful discovery document (or a 404) can say: any other failure (503, reset,
+   * timeout) rejects, so a probe never takes "could not ask" for "not there".
    */
   async resolveResource(
     group: string,
     resource: string,
     acceptable: readonly string[],
+    signal?: AbortSignal,
   ): Promise<{ version: string; info: ApiResourceInfo } | undefined> {
-    const groups = await this.groups();
+    const groups = await this.groups(signal);
     const g = groups.get(group);
     if (!g) return undefined;
     const order = [g.preferredVersion, ...acceptable.filter((v) => v !== g.preferredVersion)].filter(
       (v) => acceptable.includes(v) && g.versions.includes(v),
     );
     for (const version of order) {
-      const list = await this.getJson<{ resources: ApiResourceInfo[] }>(`/apis/${group}/${version}`).catch(
-        () => undefined,
-      );
+      const list = await this.groupVersion(group, version, signal);
       const info = list?.resources.find((r) => r.name === resource);
       if (info) return { version, info };
     }
@@ -165,6 +269,35 @@ export class KubeConnection {
   close(): void {
     this.agent?.destroy();
   }
+}
+
+function apiError(
+  what: string,
+  status: number,
+  body: string,
+  retryAfterHeader: string | string[] | undefined,
+) {
+  let message = `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    if (parsed.message) message = `${message}: ${parsed.message}`;
+  } catch {
+    /* not a Status object */
+  }
+  const retryAfter = Number(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader);
+  return new KubeApiError(
+    status,
+    `${what}: ${message}`,
+    retryAfterHeader !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
+  );
+}
+
+function abortErrorOf(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const err = new Error('aborted');
+  err.name = 'AbortError';
+  return err;
 }
 
 /** Loads a kubeconfig as kubectl does: --kubeconfig, then $KUBECONFIG, then ~/.kube/config. */
@@ -212,26 +345,30 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
 
 export function describeNetworkError(err: unknown, server: string): Error {
   const e = err as NodeJS.ErrnoException;
+  if (err instanceof KubeNetworkError || e?.name === 'AbortError') return err as Error;
   switch (e.code) {
     case 'ECONNREFUSED':
-      return new UserFacingError(
+      return new KubeNetworkError(
         `API server ${server} refused the connection (is the cluster up, the port right?)`,
+        e.code,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new UserFacingError(`API server ${server}: host name does not resolve`);
+      return new KubeNetworkError(`API server ${server}: host name does not resolve`, e.code);
     case 'ETIMEDOUT':
     case 'ECONNRESET':
+    case 'EPIPE':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new UserFacingError(`API server ${server} is unreachable (${e.code})`);
+      return new KubeNetworkError(`API server ${server} is unreachable (${e.code})`, e.code);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new UserFacingError(
+      return new KubeNetworkError(
         `API server ${server}: TLS verification failed (${e.code}); check certificate-authority-data`,
+        e.code,
       );
     default:
       return err instanceof Error ? err : new Error(String(err));

@@ -73,9 +73,10 @@ export async function readClusterNetworkUse(ctx: ProbeContext): Promise<ClusterN
       windowsNodes: nodes.values(),
     };
   }
-  const ns = ctx.namespace ? `/namespaces/${encodeURIComponent(ctx.namespace)}` : '';
+  // Every VSphereVM, whatever -n says: a portgroup is shared by the whole cluster, and a Windows VM
+  // in another namespace still makes its portgroup a FAIL.
   const vms = new Collection<ClusterVmRecord>(ctx.kube, {
-    path: `/apis/${CAPV_GROUP}/${resource.version}${ns}/vspherevms`,
+    path: `/apis/${CAPV_GROUP}/${resource.version}/vspherevms`,
     transform: toClusterVm,
   });
   vms.start({ watch: false });

@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { errorMessage } from '../../core/errors.js';
+import { secrets } from '../../core/redact.js';
 import type { VsphereConfig } from '../../model/config.js';
 import { toPortgroupRecord, toSwitchRecord } from '../../model/portgroups/records.js';
 import { overridesAllowed } from '../../model/portgroups/resolve.js';
@@ -13,7 +14,6 @@ import type {
   PortRecord,
   VsphereInventory,
 } from '../../model/portgroups/types.js';
-import { secrets } from '../../model/redact.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { readClusterNetworkUse } from './cluster.js';
 import { InventoryFileError, parseGovcInventory } from './govc.js';
@@ -35,15 +35,17 @@ import { SoapTransport, VimFault, VimTransportError } from './soap.js';
  * Windows nodes of the cluster. One-shot: `r` in the TUI reads again.
  */
 
-/** Tunables, for tests (small pages) and the bench. */
+/** Tunables, for tests (small pages) and the bench: passed to `createPortgroupsProbe`, never mutated. */
 export interface VsphereProbeOptions {
   /** RetrievePropertiesEx options.maxObjects. */
-  maxObjects: number;
+  readonly maxObjects: number;
   /** Per-call timeout. */
-  timeoutMs: number;
+  readonly timeoutMs: number;
+  /** Told the counters of each live read when it ends (tests check paging with them). */
+  readonly onLiveRead?: (stats: LiveReadStats) => void;
 }
 
-export const vsphereProbeOptions: VsphereProbeOptions = { maxObjects: 500, timeoutMs: 30_000 };
+const DEFAULT_OPTIONS: VsphereProbeOptions = { maxObjects: 500, timeoutMs: 30_000 };
 
 type Plan =
   | { readonly kind: 'none'; readonly message: string }
@@ -67,13 +69,19 @@ export function planSource(ctx: Pick<ProbeContext, 'config' | 'dumpDir'>): Plan 
   };
 }
 
-export const portgroupsProbe: ProbeSource = {
-  id: 'portgroups',
-  start: (ctx) => runProbe(ctx),
-  rerun: (ctx) => runProbe(ctx),
-};
+/** The portgroups probe with its tunables (defaults: pages of 500 objects, 30 s per call). */
+export function createPortgroupsProbe(options: Partial<VsphereProbeOptions> = {}): ProbeSource {
+  const resolved: VsphereProbeOptions = { ...DEFAULT_OPTIONS, ...options };
+  return {
+    id: 'portgroups',
+    start: (ctx) => runProbe(ctx, resolved),
+    rerun: (ctx) => runProbe(ctx, resolved),
+  };
+}
 
-async function runProbe(ctx: ProbeContext): Promise<void> {
+export const portgroupsProbe: ProbeSource = createPortgroupsProbe();
+
+async function runProbe(ctx: ProbeContext, options: VsphereProbeOptions): Promise<void> {
   const plan = planSource(ctx);
   if (plan.kind === 'none') {
     ctx.store.set('portgroups', { status: 'not-applicable', message: plan.message });
@@ -100,7 +108,9 @@ async function runProbe(ctx: ProbeContext): Promise<void> {
   );
   try {
     const inventory =
-      plan.kind === 'file' ? readInventoryFile(plan.path) : await readVcenter(ctx, plan.config, cluster);
+      plan.kind === 'file'
+        ? readInventoryFile(plan.path)
+        : await readVcenter(ctx, plan.config, cluster, options);
     const data: PortgroupsData = { inventory, cluster: await cluster };
     const notes = [
       inventory.source.insecure ? 'TLS verification of vCenter is OFF (insecure)' : undefined,
@@ -289,18 +299,17 @@ function lookupVia(ctx: ProbeContext): LookupFunction {
   };
 }
 
+/** The counters of one live read. */
 export interface LiveReadStats {
-  calls: number;
-  pages: number;
+  readonly calls: number;
+  readonly pages: number;
 }
-
-/** The last live read's counters (tests check paging with them). */
-export const lastLiveRead: LiveReadStats = { calls: 0, pages: 0 };
 
 async function readVcenter(
   ctx: ProbeContext,
   vs: VsphereConfig & { server: string },
   clusterUse: Promise<ClusterNetworkUse>,
+  options: VsphereProbeOptions,
 ): Promise<VsphereInventory> {
   const url = sdkUrl(vs.server);
   const username = vs.username;
@@ -311,7 +320,7 @@ async function readVcenter(
     url,
     ca: vs.insecure ? undefined : trustedCas(vs.caFile),
     insecure: vs.insecure,
-    timeoutMs: vsphereProbeOptions.timeoutMs,
+    timeoutMs: options.timeoutMs,
     signal: ctx.signal,
     lookup: lookupVia(ctx),
   });
@@ -332,7 +341,7 @@ async function readVcenter(
     ctx.store.patch('portgroups', {
       progress: { done: 0, total: 1, failed: 0, label: 'reading switches and portgroups' },
     });
-    const objects = await retrieveSwitchesAndPortgroups(soap, sc, vsphereProbeOptions.maxObjects, stats);
+    const objects = await retrieveSwitchesAndPortgroups(soap, sc, options.maxObjects, stats);
     const switchObjects = objects.filter((o) => (SWITCH_TYPES as readonly string[]).includes(o.type));
     const switchType = new Map(switchObjects.map((o) => [o.moid, o.type]));
     const switches = switchObjects.map(toSwitchRecord);
@@ -372,8 +381,7 @@ async function readVcenter(
       };
     }
   } finally {
-    lastLiveRead.calls = soap.stats.calls;
-    lastLiveRead.pages = stats.pages;
+    options.onLiveRead?.({ calls: soap.stats.calls, pages: stats.pages });
     await logout(soap, sc).catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@ import { request } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { errorMessage } from '../../core/errors.js';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
 
 /**
  * A small vim25 SOAP transport: one POST per call to https://SERVER/sdk, the session cookie resent,

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
 import { clip, type Line } from '../format.js';
 import { toneColour, useTheme } from '../theme.js';
 

@@ -53,7 +53,12 @@ export function SecretPrompt(props: SecretPromptProps) {
   );
   const accent = theme.colour ? 'yellow' : undefined;
   return (
-    <Box flexDirection="column" width={props.width} borderStyle="round" borderColor={accent}>
+    <Box
+      flexDirection="column"
+      width={props.width}
+      borderStyle={theme.ascii ? 'classic' : 'round'}
+      borderColor={accent}
+    >
       <Text bold color={accent} wrap="truncate">
         {clip(`${props.probe} asks: ${props.label}`, props.width - 2)}
       </Text>

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { secrets } from '../../model/redact.js';
+import { secrets } from '../../core/redact.js';
 import type { ViewRow, ViewTable } from '../../views/types.js';
 import { tableChrome } from '../derive.js';
 import { clip, columnWidths, formatCells, formatHeader, naturalWidths } from '../format.js';

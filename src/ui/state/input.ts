@@ -3,7 +3,7 @@ import type { Finding } from '../../model/finding.js';
 import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
 import type { ViewRow } from '../../views/types.js';
 import type { Screen } from '../derive.js';
-import { findingsByKey } from '../screen-model.js';
+import { findingsByKey, type ScreenMemo } from '../screen-model.js';
 import { completeCommand, PROBE_COMMANDS } from './commands.js';
 import { type CommandId, type KeyPress, resolveKey, type ViewKind } from './keys.js';
 import { type Action, drillFromRow, INITIAL_TABLE, type UiState } from './navigation.js';
@@ -18,6 +18,8 @@ export interface InputContext {
   readonly screen: Screen;
   readonly results: readonly ProbeResult[];
   readonly exportFormats: readonly string[];
+  /** The App's memo, so a key press does not re-index 10,000 findings; without it they are indexed afresh. */
+  readonly memo?: ScreenMemo;
 }
 
 export function viewKind(screen: Screen): ViewKind {
@@ -125,6 +127,8 @@ function normalKey(state: UiState, press: KeyPress, ctx: InputContext): Action[]
 /** `enter`: from the overview into a probe or a top finding; from a row into its finding(s) or object. */
 function drill(state: UiState, ctx: InputContext): Action[] {
   const { screen, results } = ctx;
+  const byKey = (findings: readonly Finding[]) =>
+    ctx.memo?.findingsByKey(findings) ?? findingsByKey(findings);
   if (screen.kind === 'overview') {
     const index =
       screen.probes.cursor >= 0 ? screen.probes.cursor : screen.probes.rows.length + screen.failures.cursor;
@@ -133,7 +137,7 @@ function drill(state: UiState, ctx: InputContext): Action[] {
     if (key.startsWith('probe:')) return [{ type: 'goto', probe: key.slice('probe:'.length) as ProbeId }];
     if (key.startsWith('group:')) return drillGroup(screen.failures.rows, key);
     const fk = key.slice('finding:'.length);
-    const finding = findFinding(results, fk);
+    const finding = findFinding(results, fk, byKey);
     if (!finding) return [];
     return [
       {
@@ -152,7 +156,7 @@ function drill(state: UiState, ctx: InputContext): Action[] {
   const row = screen.pane.rows[screen.pane.cursor];
   if (!row) return [];
   const result = results.find((r) => r.id === screen.probe);
-  const drilled = drillFromRow(screen.probe, screen.pane.table, row, findingsByKey(result?.findings ?? []));
+  const drilled = drillFromRow(screen.probe, screen.pane.table, row, byKey(result?.findings ?? []));
   if ('message' in drilled) return [{ type: 'message', message: drilled.message }];
   const parent = state.stack[state.stack.length - 1];
   let frame = drilled.frame;
@@ -182,9 +186,13 @@ function drillGroup(rows: readonly ViewRow[], key: string): Action[] {
   ];
 }
 
-function findFinding(results: readonly ProbeResult[], key: string): Finding | undefined {
+function findFinding(
+  results: readonly ProbeResult[],
+  key: string,
+  byKey: (findings: readonly Finding[]) => ReadonlyMap<string, Finding>,
+): Finding | undefined {
   for (const r of results) {
-    const f = findingsByKey(r.findings).get(key);
+    const f = byKey(r.findings).get(key);
     if (f) return f;
   }
   return undefined;

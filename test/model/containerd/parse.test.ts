@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { secrets } from '../../../src/core/redact.js';
 import { buildContainerdView, endpointsFor } from '../../../src/model/containerd/node-view.js';
 import type { ConfigFragment } from '../../../src/model/containerd/parse.js';
 import {
@@ -9,7 +10,6 @@ import {
   parseHostsToml,
   resolveImportPath,
 } from '../../../src/model/containerd/parse.js';
-import { secrets } from '../../../src/model/redact.js';
 
 function fragment(text: string, file = '/etc/containerd/config.toml', inherited?: 1 | 2 | 3): ConfigFragment {
   const r = parseContainerdConfig(text, file, inherited);

@@ -1,4 +1,5 @@
-import { compareFindings, type Finding, subjectLabel } from '../../../src/model/finding.js';
+import { type Finding, subjectLabel } from '../../../src/model/finding.js';
+import { compareFindings } from '../../../src/model/finding-order.js';
 
 /** `code severity subject` per finding, in report order: the form the fixture expectations use. */
 export function triples(findings: readonly Finding[]): string[] {

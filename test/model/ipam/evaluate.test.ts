@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { compareFindings, type Finding } from '../../../src/model/finding.js';
-import { addressRelease, analyzeIpam, poolSpaceOf } from '../../../src/model/ipam/analyze.js';
-import { evaluateIpam, explainReason, GRACE_MS, ipamSettings } from '../../../src/model/ipam/evaluate.js';
+import type { Finding } from '../../../src/model/finding.js';
+import { compareFindings } from '../../../src/model/finding-order.js';
+import { analyzeIpam, IpamAnalyzer } from '../../../src/model/ipam/analyze.js';
+import { evaluateIpam, IpamChecker } from '../../../src/model/ipam/evaluate.js';
+import { addressRelease, poolSpaceOf } from '../../../src/model/ipam/pool-space.js';
+import { explainReason } from '../../../src/model/ipam/reasons.js';
 import { ipamDataFromObjects, toClaim, toPool } from '../../../src/model/ipam/records.js';
+import { GRACE_MS, ipamSettings } from '../../../src/model/ipam/settings.js';
 import type { IpamData } from '../../../src/model/ipam/types.js';
 import { IPAM_SCENARIO_FINDINGS, summary } from './expected.js';
 
@@ -560,9 +564,12 @@ describe('IPAM rules one by one', () => {
 
   it('caches pool interval sets on the pool record identity', () => {
     const data = ipamDataFromObjects([pool('p', { addresses: ['10.0.0.0/16'], prefix: 16 })]);
-    const a = poolSpaceOf(data.pools[0]!);
-    expect(poolSpaceOf(data.pools[0]!)).toBe(a);
-    expect(poolSpaceOf({ ...data.pools[0]! })).not.toBe(a);
+    const analyzer = new IpamAnalyzer();
+    const a = analyzer.poolSpace(data.pools[0]!);
+    expect(analyzer.poolSpace(data.pools[0]!)).toBe(a);
+    expect(analyzer.poolSpace({ ...data.pools[0]! })).not.toBe(a);
+    // Another analyzer (another session) keeps caches of its own.
+    expect(new IpamAnalyzer().poolSpace(data.pools[0]!)).not.toBe(a);
   });
 
   it('does not compare a global pool with its provider status when only one namespace was read (-n)', () => {
@@ -850,7 +857,8 @@ describe('address reuse grace and claims stuck deleting', () => {
 describe('incremental evaluation', () => {
   it('gives the same findings after a change as a cold evaluation of copied records', () => {
     const data = ipamDataFromObjects(scenarioObjects(), UNRESOLVED);
-    evaluateIpam(data, NOW); // warm every cache
+    const checker = new IpamChecker();
+    checker.evaluate(data, NOW); // warm every cache
     // One watch event: the pending claim got its address, everything else is the same objects.
     const claims = data.claims.map((c) =>
       c.name === 'wc-2-md-0-b-0-0' ? { ...c, addressName: 'wc-2-md-0-b-0-0' } : c,
@@ -862,7 +870,7 @@ describe('incremental evaluation', () => {
       address: '10.30.0.12',
     };
     const changed: IpamData = { ...data, claims, addresses: [...data.addresses, address] };
-    const warm = evaluateIpam(changed, NOW);
+    const warm = checker.evaluate(changed, NOW);
     const copy = <T extends object>(list: readonly T[]) => list.map((x) => structuredClone(x));
     const cold = evaluateIpam(
       {

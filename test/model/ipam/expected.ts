@@ -1,4 +1,5 @@
-import { compareFindings, type Finding, subjectKey } from '../../../src/model/finding.js';
+import { type Finding, subjectKey } from '../../../src/model/finding.js';
+import { compareFindings } from '../../../src/model/finding-order.js';
 
 /** `severity code subject-key` per finding, in report order: the form the fixture expectations use. */
 export function summary(findings: readonly Finding[]): string[] {

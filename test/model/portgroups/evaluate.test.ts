@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { Evaluation } from '../../../src/model/evaluate.js';
-import { EVALUATORS } from '../../../src/model/evaluators.js';
+import { createEvaluators } from '../../../src/model/evaluators.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { evaluatePortgroups } from '../../../src/model/portgroups/evaluate.js';
 import type {
@@ -181,7 +181,7 @@ describe('evaluatePortgroups', () => {
 
   it('is memoised on the data object by the shared Evaluation', () => {
     const d = data([pg('a', mm(true, false, false))], { vms: [vm('l', 'a')] });
-    const evaluation = new Evaluation(EVALUATORS);
+    const evaluation = new Evaluation(createEvaluators());
     const snapshot = { portgroups: { status: 'ready' as const, data: d } };
     const first = evaluation.run(snapshot, DEFAULT_CONFIG).find((r) => r.id === 'portgroups');
     const again = evaluation.run({ ...snapshot }, DEFAULT_CONFIG).find((r) => r.id === 'portgroups');

@@ -6,7 +6,7 @@ import { Session } from '../../../src/app/session.js';
 import { Logger } from '../../../src/core/log.js';
 import { parseConfig } from '../../../src/model/config.js';
 import type { SecretRequest } from '../../../src/probes/types.js';
-import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
 import { exportFormats, exportReport } from '../../../src/ui/export.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { sec, startVcsim, type Vcsim } from './vcsim.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { macmgmt, sec, startVcsim, type Vcsim } from './vcsim.js';

@@ -9,8 +9,9 @@ import type { Finding } from '../../../src/model/finding.js';
 import { camelCaseKeys } from '../../../src/model/portgroups/records.js';
 import type { PortgroupsData } from '../../../src/model/portgroups/types.js';
 import type { ProbeId } from '../../../src/model/probe.js';
-import { lastLiveRead, vsphereProbeOptions } from '../../../src/probes/vsphere/index.js';
-import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server.js';
+import type { ProbeSource } from '../../../src/probes/types.js';
+import { createPortgroupsProbe, type LiveReadStats } from '../../../src/probes/vsphere/index.js';
+import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { inheritAll, macmgmt, sec, startVcsim, type Vcsim, type VcsimSpec } from './vcsim.js';
 
@@ -117,6 +118,7 @@ async function run(
   password: string | null = PASSWORD,
   probes: ProbeId[] = ['portgroups'],
   resolve?: (host: string) => Promise<string[]>,
+  sources?: readonly ProbeSource[],
 ): Promise<Run> {
   const configPath = join(dir, 'airgap-top.toml');
   const logFile = join(dir, `log-${Math.random().toString(36).slice(2)}.log`);
@@ -131,6 +133,7 @@ async function run(
     live: false,
     probes,
     resolve,
+    sources,
   });
   try {
     await session.start();
@@ -163,17 +166,14 @@ const summary = (findings: readonly Finding[]) =>
 
 describe('portgroups probe against govmomi vcsim (TLS, 127.0.0.1)', () => {
   it('reads every switch and portgroup page by page and judges the ones the cluster uses', async () => {
-    vsphereProbeOptions.maxObjects = 5;
-    try {
-      const r = await run(live());
-      expect(r.status).toBe('ready');
-      expect(summary(r.findings)).toEqual(EXPECTED);
-      // 2 switches + 27 portgroups + 2 uplink portgroups = 31 objects in pages of 5.
-      expect(r.data?.inventory.portgroups).toHaveLength(29);
-      expect(lastLiveRead.pages).toBe(7);
-    } finally {
-      vsphereProbeOptions.maxObjects = 500;
-    }
+    const reads: LiveReadStats[] = [];
+    const smallPages = createPortgroupsProbe({ maxObjects: 5, onLiveRead: (stats) => reads.push(stats) });
+    const r = await run(live(), PASSWORD, ['portgroups'], undefined, [smallPages]);
+    expect(r.status).toBe('ready');
+    expect(summary(r.findings)).toEqual(EXPECTED);
+    // 2 switches + 27 portgroups + 2 uplink portgroups = 31 objects in pages of 5.
+    expect(r.data?.inventory.portgroups).toHaveLength(29);
+    expect(reads.map((s) => s.pages)).toEqual([7]);
   });
 
   it('says where each Accept comes from: the portgroup, or the switch it inherits from', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, SecretRegistry } from '../../src/model/redact.js';
+import { REDACTED, SecretRegistry } from '../../src/core/redact.js';
 
 describe('SecretRegistry', () => {
   it('masks registered secrets in text and deep values, and secret-named keys whole', () => {

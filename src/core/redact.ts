@@ -6,6 +6,28 @@
  */
 export const REDACTED = '[redacted]';
 
+/**
+ * The userinfo of a URL (`https://robot:PW@host/...`): a credential wherever it appears, whether or
+ * not anyone registered it. Greedy up to the last `@` before the path, as URL parsers split it.
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]*(?:@[^\s/?#@"'<>`]*)*@/gi;
+
+/** The URL with its userinfo (user and password) replaced by [redacted]. */
+export function redactUrlUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, `$1${REDACTED}@`);
+}
+
+/** The `user:password` of a URL with userinfo, else undefined (for registering it as a secret). */
+export function urlUserinfo(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim());
+  return m?.[1] || undefined;
+}
+
+/** The URL without its userinfo: what the host is judged by (`https://registry.example.internal/v2`). */
+export function stripUrlUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
 const SECRET_KEY =
   /^(password|passwd|pass|auth|identitytoken|identity_token|token|bearer|secret|private_?key|client[-_]?key(-data)?|authorization|x-auth-token)$/i;
 
@@ -19,6 +41,18 @@ export class SecretRegistry {
     const trimmed = value.trim();
     if (trimmed.length < 4 || this.secrets.has(trimmed)) return;
     this.secrets.add(trimmed);
+    // A URL's `user:password`: the password alone is as secret (it may appear without the user).
+    const colon = trimmed.indexOf(':');
+    if (colon >= 0 && !/\s/.test(trimmed) && trimmed.length - colon - 1 >= 4)
+      this.add(trimmed.slice(colon + 1));
+    // Percent-encoded in a URL, decoded in a message: both forms are the secret.
+    if (/%[0-9a-f]{2}/i.test(trimmed)) {
+      try {
+        this.add(decodeURIComponent(trimmed));
+      } catch {
+        // not valid percent-encoding: the raw form is registered already
+      }
+    }
     // Multi-line material (PEM keys): each long line is a secret on its own too.
     for (const line of trimmed.split(/\r?\n/)) {
       if (line.trim().length >= 16 && !/^-----/.test(line.trim())) this.secrets.add(line.trim());
@@ -34,13 +68,18 @@ export class SecretRegistry {
     return this.secrets.size;
   }
 
+  /**
+   * Masks registered secrets (case-insensitively: a token upper-cased in a header dump is the same
+   * secret) and every URL's userinfo.
+   */
   redactText(text: string): string {
-    if (this.secrets.size === 0) return text;
+    const withoutUserinfo = redactUrlUserinfo(text);
+    if (this.secrets.size === 0) return withoutUserinfo;
     if (!this.pattern) {
       const sorted = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      this.pattern = new RegExp(sorted.join('|'), 'g');
+      this.pattern = new RegExp(sorted.join('|'), 'gi');
     }
-    return text.replace(this.pattern, REDACTED);
+    return withoutUserinfo.replace(this.pattern, REDACTED);
   }
 
   /** A deep copy with registered secrets masked in every string and secret-named keys masked whole. */
@@ -57,7 +96,8 @@ export class SecretRegistry {
     if (Array.isArray(value)) return value.map((v) => this.walk(v, undefined));
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.walk(v, k);
+      // Keys are data too: `[host."https://robot:PW@..."]` is a key in evidence.
+      for (const [k, v] of Object.entries(value)) out[this.redactText(k)] = this.walk(v, k);
       return out;
     }
     return value;

@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 
-/** schema/report.schema.json, beside src/ and dist/ alike (the package ships it). */
-const SCHEMA_PATH = join(import.meta.dirname, '../../schema/report.schema.json');
+/** Set by the bundler (scripts/package.mjs): the bundle file sits at the package root. */
+declare const AIRGAP_TOP_BUNDLE: boolean | undefined;
+
+/**
+ * schema/report.schema.json, beside src/ and dist/ alike (the package ships it); the bundle sits at
+ * the package root. Resolved when first needed (import.meta.dirname is not set in a bundle), so a
+ * run without --diff never touches it.
+ */
+function schemaPath(): string {
+  const relative = typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? './' : '../../';
+  return fileURLToPath(new URL(`${relative}schema/report.schema.json`, import.meta.url));
+}
 
 /** RFC 3339 date-time, as Date#toISOString writes it (ajv-formats is not a dependency for one format). */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -17,7 +27,7 @@ export function compileReportSchema(): ReportValidator {
     type: 'string',
     validate: (value: string) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
   });
-  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
   return (value) => (validate(value) ? [] : (validate.errors ?? []));
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -8,6 +8,10 @@ import { basename, dirname, join } from 'node:path';
  * Content may be a string or chunks (a generator that may throw: the target is left untouched).
  */
 export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
+  if (isSpecialFile(path)) {
+    writeInPlace(path, content);
+    return;
+  }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
   try {
@@ -21,5 +25,28 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * A device, FIFO or socket (`--output-file /dev/null`, `/dev/stdout`, a named pipe): renaming a
+ * temporary file over it would replace the device node itself with a regular file, so it is
+ * written in place. Atomicity means nothing for a stream anyway.
+ */
+function isSpecialFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function writeInPlace(path: string, content: string | Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of typeof content === 'string' ? [content] : content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
   }
 }

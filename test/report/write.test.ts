@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,24 @@ function freshDir(): string {
 }
 
 describe('atomic report writing', () => {
+  it('a FIFO target is written through, not replaced by a regular file (as /dev/null would be)', async () => {
+    const dir = freshDir();
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The reader holds the other end open so the writer's open() returns.
+    const reader = spawn('cat', [fifo]);
+    let received = '';
+    reader.stdout.on('data', (d: Buffer) => {
+      received += d.toString();
+    });
+    const done = new Promise<void>((resolve) => reader.on('close', () => resolve()));
+    writeFileAtomic(fifo, ['{"a":', '1}\n']);
+    await done;
+    expect(received).toBe('{"a":1}\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
   it('a content source that throws mid-way leaves the good report and no temporary file', () => {
     const dir = freshDir();
     const path = join(dir, 'report.json');

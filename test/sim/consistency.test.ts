@@ -110,6 +110,9 @@ describe('caches stay consistent through watch faults', () => {
     collection = new Collection<Slim>(conn, {
       path: '/api/v1/pods',
       pageSize: 4,
+      // This suite is about never losing or replaying an event; the restart backoff (proven in
+      // test/probes/kube-faults.test.ts) is shrunk so the cuts below happen many times.
+      tuning: { backoffInitialMs: 1, backoffMaxMs: 20, healthyAfterMs: 200 },
       transform: (o) => ({
         uid: String(o.metadata?.uid),
         name: String(o.metadata?.name),

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { errorMessage } from '../../core/errors.js';
 import { ApiError, statusObject } from '../api.js';
 import type { KObject } from '../store.js';
-import { parseYamlDocument } from '../yaml.js';
 
 /** Accept headers that ask for a Table, a PartialObjectMetadataList or one PartialObjectMetadata. */
 export const TABLE_MEDIA = /as=Table/;
@@ -79,7 +79,9 @@ export function readBody(req: IncomingMessage): Promise<string> {
 
 export function parseObjectBody(text: string, contentType: string): KObject {
   try {
-    const value = contentType.includes('yaml') ? parseYamlDocument(text) : (JSON.parse(text) as unknown);
+    const value = contentType.includes('yaml')
+      ? (loadYaml(text, { schema: CORE_SCHEMA }) as unknown)
+      : (JSON.parse(text) as unknown);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as KObject;
   } catch (err) {

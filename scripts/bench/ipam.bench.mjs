@@ -24,7 +24,7 @@ async function load() {
     import(new URL('ipam/records.js', base).href),
     import(new URL('ipam/analyze.js', base).href),
     import(new URL('ipam/evaluate.js', base).href),
-    import(new URL('ipam/view.js', base).href),
+    import(new URL('../views/ipam.js', base).href),
     import(new URL('config.js', base).href),
   ]);
   return { ...records, ...analyze, ...evaluate, ...view, DEFAULT_CONFIG: config.DEFAULT_CONFIG };
@@ -145,7 +145,7 @@ async function liveLatency(ctx, events) {
       import(dist('probes/ipam.js')),
       import(dist('probes/kube/connection.js')),
       import(dist('model/store.js')),
-      import(dist('app/log.js')),
+      import(dist('core/log.js')),
       import(dist('model/ipam/evaluate.js')),
     ]);
   const own = !ctx.handle;

@@ -100,7 +100,7 @@ async function watchLatency(ctx, dir, iterations) {
   const dist = (p) => pathToFileURL(join(ctx.root, 'dist', p)).href;
   const [{ Session }, { Logger }, { parseConfig }] = await Promise.all([
     import(dist('app/session.js')),
-    import(dist('app/log.js')),
+    import(dist('core/log.js')),
     import(dist('model/config.js')),
   ]);
   const { config } = parseConfig(CONFIG, join(dir, 'bench.toml'));

@@ -85,7 +85,7 @@ export default async function tuiBench(ctx = {}) {
   const [{ Session }, { Logger }, { DEFAULT_CONFIG }, { App }, { sessionSource }, React, { render }] =
     await Promise.all([
       imp('app/session.js'),
-      imp('app/log.js'),
+      imp('core/log.js'),
       imp('model/config.js'),
       imp('ui/App.js'),
       imp('ui/source.js'),

@@ -1,4 +1,7 @@
 import { lookup } from 'node:dns/promises';
+import { errorMessage, UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { TOOL_VERSION } from '../core/version.js';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
 import { createEvaluators } from '../model/evaluators.js';
@@ -7,8 +10,6 @@ import type { ProbeId, ProbeSnapshot } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
 import { createSharedAnalysis } from '../model/shared-analysis.js';
 import { Store, type StoreSnapshot } from '../model/store.js';
-import type { ViewBuilder } from '../model/view.js';
-import { createViews } from '../model/views.js';
 import { PROBES } from '../probes/index.js';
 import type { KubeTuning } from '../probes/kube/collection.js';
 import {
@@ -16,14 +17,11 @@ import {
   type KubeConnection,
   KubeNetworkError,
   loadKubeConnection,
-  UserFacingError,
 } from '../probes/kube/connection.js';
 import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
-import type { Logger } from './log.js';
-import { TOOL_VERSION } from './version.js';
-
-export { TOOL_VERSION } from './version.js';
+import { createViews } from '../views/index.js';
+import type { ViewBuilder } from '../views/types.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;
@@ -92,14 +90,12 @@ export class Session {
         backoff: new Backoff({ initialMs: options.kubeTuning?.backoffInitialMs }),
         retryable: retryableAtStart,
         onRetry: (err, waitMs) =>
-          options.log.warn(
-            `/version: ${err instanceof Error ? err.message : String(err)}; retrying in ${(waitMs / 1000).toFixed(1)} s`,
-          ),
+          options.log.warn(`/version: ${errorMessage(err)}; retrying in ${(waitMs / 1000).toFixed(1)} s`),
       });
     } catch (err) {
       kube.close();
       if (err instanceof UserFacingError) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new UserFacingError(`API server ${kube.server} did not answer /version: ${reason}`);
     }
     return new Session(kube, options);
@@ -133,7 +129,7 @@ export class Session {
       selected.map((p) =>
         p.start(ctx).catch((err: unknown) => {
           // A probe must never reject; if one does, it is a bug shown on that probe only.
-          const reason = err instanceof Error ? err.message : String(err);
+          const reason = errorMessage(err);
           this.options.log.error(`probe ${p.id} crashed: ${reason}`);
           this.store.set(p.id, {
             status: 'error',

@@ -1,6 +1,6 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UserFacingError } from '../app/errors.js';
+import { UserFacingError } from '../core/errors.js';
 import { REPORT_FORMATS } from '../report/index.js';
 
 /**

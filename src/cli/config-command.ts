@@ -1,12 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Logger } from '../app/log.js';
 import { Session } from '../app/session.js';
+import { UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { DEFAULT_CONFIG, parseConfig } from '../model/config.js';
 import { type ClusterFacts, renderStartingConfig } from '../model/config-init.js';
 import type { ImagesData } from '../model/images/types.js';
 import type { TopologyData } from '../model/topology/types.js';
-import { UserFacingError } from '../probes/kube/connection.js';
 import type { ParsedOptions } from './args.js';
 
 const INIT_TIMEOUT_MS = 60_000;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UserFacingError } from '../app/errors.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
 import { type Config, DEFAULT_CONFIG, DEFAULT_SSH, DEFAULT_VSPHERE, parseConfig } from '../model/config.js';
 import type { ParsedOptions } from './args.js';
 
@@ -21,7 +21,7 @@ export function loadConfigFile(explicit: string | undefined): LoadedConfig {
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new UserFacingError(`config ${path} cannot be read: ${(err as Error).message}`);
+      throw new UserFacingError(`config ${path} cannot be read: ${errorMessage(err)}`);
     }
     return parseConfig(text, path);
   }

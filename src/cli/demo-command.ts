@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { Logger } from '../app/log.js';
 import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { DEMO_ASSET_DIR, demoFiles, PACKAGE_ROOT } from '../demo/assets.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
@@ -12,7 +13,6 @@ import { loadConfigFile } from './config-file.js';
 
 /** The built-in demo: an air-gapped TKG cluster in mid-rollout (see fixtures/demo/scenario/). */
 export const DEMO_SCENARIO = join(PACKAGE_ROOT, DEMO_ASSET_DIR, 'scenario/');
-export const DEMO_CONFIG = join(PACKAGE_ROOT, DEMO_ASSET_DIR, 'airgap-top.toml');
 
 export interface DemoContext {
   readonly sim: SimulatorHandleExtended;
@@ -90,7 +90,7 @@ export async function openDemo(options: {
       try {
         await cleanup();
       } catch (err) {
-        options.log.warn(`demo cleanup failed: ${(err as Error).message}`);
+        options.log.warn(`demo cleanup failed: ${errorMessage(err)}`);
       }
     }
     await sim.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { UserFacingError } from '../app/errors.js';
-import type { Logger } from '../app/log.js';
+import { UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { collectDump } from '../dump/collect.js';
 import type { Config } from '../model/config.js';
 import { loadKubeConnection } from '../probes/kube/connection.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { UserFacingError } from '../app/errors.js';
-import { Logger } from '../app/log.js';
-import { TOOL_VERSION } from '../app/version.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
+import { Logger } from '../core/log.js';
 import { escapeControls } from '../core/sanitize.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { ConfigError } from '../model/config.js';
 import {
   type CommandLine,
@@ -21,7 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
-    process.stderr.write(`airgap-top: ${errorText(err)}\n`);
+    process.stderr.write(`airgap-top: ${errorMessage(err)}\n`);
     return 2;
   }
   const { command, args, values: flags } = parsed;
@@ -123,19 +123,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof UserFacingError || err instanceof ConfigError) {
       // The message may quote the API server or a file: its control characters are shown, not obeyed.
       process.stderr.write(`airgap-top: ${escapeControls(err.message, { keepLines: true })}\n`);
+      if (err instanceof UserFacingError && err.nextStep) {
+        process.stderr.write(`  next: ${escapeControls(err.nextStep, { keepLines: true })}\n`);
+      }
       return 2;
     }
     const reason = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(`unexpected: ${reason}`);
     process.stderr.write(
-      `airgap-top: internal error (a bug, please report it): ${escapeControls(err instanceof Error ? err.message : String(err), { keepLines: true })}\n`,
+      `airgap-top: internal error (a bug, please report it): ${escapeControls(errorMessage(err), { keepLines: true })}\n`,
     );
     return 2;
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 main(process.argv.slice(2)).then(

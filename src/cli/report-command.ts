@@ -1,12 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../app/log.js';
 import { Session } from '../app/session.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
-import { UserFacingError } from '../probes/kube/connection.js';
-import { diffReports, parseRecordedReport, type RecordedReport, renderDiff } from '../report/diff.js';
+import { diffReports, type RecordedReport } from '../model/report-diff.js';
+import { renderDiff } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 
@@ -73,13 +75,13 @@ function readPreviousReport(path: string): RecordedReport {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UserFacingError(
-      `--diff ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      `--diff ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`,
     );
   }
   try {
     return parseRecordedReport(text);
   } catch (err) {
-    throw new UserFacingError(`--diff ${path}: not an airgap-top JSON report: ${(err as Error).message}`);
+    throw new UserFacingError(`--diff ${path}: not an airgap-top JSON report: ${errorMessage(err)}`);
   }
 }
 

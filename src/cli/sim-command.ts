@@ -1,5 +1,5 @@
-import type { Logger } from '../app/log.js';
-import { UserFacingError } from '../probes/kube/connection.js';
+import { UserFacingError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { ParsedOptions } from './args.js';
 
 /**

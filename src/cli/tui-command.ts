@@ -1,6 +1,6 @@
-import type { Logger } from '../app/log.js';
 import { SecretPrompts } from '../app/secret-prompts.js';
 import { Session } from '../app/session.js';
+import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { runTui, terminalProblem } from '../ui/run.js';
 import type { ParsedOptions } from './args.js';

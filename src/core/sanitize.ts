@@ -51,7 +51,6 @@ export function escapeControls(text: string, options: EscapeOptions = {}): strin
  * bidi controls, line separators), as \uXXXX escapes: the same JSON value, inert when `cat`ed.
  * Only for JSON text (it would be wrong anywhere else).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: DEL and C1 are the point.
 const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeJsonControls(json: string): string {

@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, mkdirSync, renameSync, writeFileSync } from 'n
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { dump as toYaml } from 'js-yaml';
-import { UserFacingError } from '../app/errors.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { SshConfig } from '../model/config.js';
 import { NodeFileError, type NodeFileSource, safeNodeDirName } from '../probes/containerd/file-source.js';
 import {
@@ -97,7 +97,7 @@ export async function collectDump(options: DumpOptions): Promise<DumpResult> {
   try {
     await kube.version(options.signal);
   } catch (err) {
-    throw err instanceof UserFacingError ? err : new UserFacingError(`dump: ${(err as Error).message}`);
+    throw err instanceof UserFacingError ? err : new UserFacingError(`dump: ${errorMessage(err)}`);
   }
   writePrivate(
     join(dir, 'cluster.json'),
@@ -128,8 +128,8 @@ export async function collectDump(options: DumpOptions): Promise<DumpResult> {
       progress(`dump: kube/${name}.yaml (${kept.length} objects)`);
       return kept;
     } catch (err) {
-      failures.push(`${name}: ${(err as Error).message}`);
-      progress(`dump: skipped ${name}: ${(err as Error).message}`);
+      failures.push(`${name}: ${errorMessage(err)}`);
+      progress(`dump: skipped ${name}: ${errorMessage(err)}`);
       return [];
     }
   };
@@ -162,8 +162,8 @@ export async function collectDump(options: DumpOptions): Promise<DumpResult> {
       chmodSync(join(dir, 'vsphere', 'inventory.json'), 0o600);
       progress('dump: vsphere/inventory.json');
     } catch (err) {
-      failures.push(`vsphere inventory ${options.vsphereInventory}: ${(err as Error).message}`);
-      progress(`dump: could not copy ${options.vsphereInventory}: ${(err as Error).message}`);
+      failures.push(`vsphere inventory ${options.vsphereInventory}: ${errorMessage(err)}`);
+      progress(`dump: could not copy ${options.vsphereInventory}: ${errorMessage(err)}`);
     }
   }
   return { resources, objects, nodes: nodeCount, failures };
@@ -269,7 +269,7 @@ async function dumpNodes(
           source.close();
         }
       } catch (err) {
-        const message = err instanceof SshConnectError ? err.failure.message : (err as Error).message;
+        const message = err instanceof SshConnectError ? err.failure.message : errorMessage(err);
         failures.push(`node ${target.node}: ${message}`);
         options.progress(`dump: could not read ${CONTAINERD_DIR} on ${target.node} (${label}): ${message}`);
       }

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { UserFacingError } from '../probes/kube/connection.js';
+import { errorMessage, UserFacingError } from '../core/errors.js';
 import { parseDocuments, scenarioFromDocuments } from '../sim/scenario.js';
 import { startSimulator } from '../sim/server/index.js';
 
@@ -101,7 +101,7 @@ export function loadDumpObjects(dir: string): { files: string[]; documents: unkn
       documents.push(...parseDocuments(readFileSync(file, 'utf8')));
     } catch (err) {
       throw new UserFacingError(
-        `--from-dump: ${relative(dir, file)} is not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`,
+        `--from-dump: ${relative(dir, file)} is not valid YAML/JSON: ${errorMessage(err).split('\n')[0]}`,
       );
     }
   }
@@ -109,7 +109,7 @@ export function loadDumpObjects(dir: string): { files: string[]; documents: unkn
     // Validates the shapes now, so a broken bundle is one line, not a simulator error later.
     scenarioFromDocuments(documents);
   } catch (err) {
-    throw new UserFacingError(`--from-dump ${dir}: ${(err as Error).message}`);
+    throw new UserFacingError(`--from-dump ${dir}: ${errorMessage(err)}`);
   }
   return { files, documents };
 }
@@ -123,7 +123,7 @@ function readClusterInfo(dir: string): Pick<DumpInfo, 'context' | 'server' | 'co
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
     return { context: str(value.context), server: str(value.server), collectedAt: str(value.collectedAt) };
   } catch (err) {
-    throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${(err as Error).message}`);
+    throw new UserFacingError(`--from-dump: cluster.json is not valid JSON: ${errorMessage(err)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import type { Config } from './config.js';
 import { countBySeverity, type Finding, type SeverityCounts } from './finding.js';
 import { compareFindings } from './finding-order.js';
@@ -100,7 +101,7 @@ export class Evaluation {
         const findings = evaluator.evaluate({ snapshot, config, now }).sort(compareFindings);
         entry = { deps, config, findings, at: now.getTime() };
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = errorMessage(err);
         entry = { deps, config, findings: [], bug: reason, at: now.getTime() };
       }
       this.cache.set(id, entry);

@@ -52,7 +52,3 @@ export interface LiveState {
   /** ISO time: when the watch went down (reconnecting, stale). */
   readonly since?: string;
 }
-
-export function isProbeId(value: string): value is ProbeId {
-  return (PROBE_IDS as readonly string[]).includes(value);
-}

@@ -110,7 +110,3 @@ export function reportExitCode(report: Report, failOn: FailOn): 0 | 1 {
   if (failOn === 'warn' && report.summary.warn > 0) return 1;
   return 0;
 }
-
-export function allFindings(report: Report): Finding[] {
-  return report.probes.flatMap((p) => [...p.findings]);
-}

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import { isIp } from '../model/ipam/ip.js';
 import {
   endpointNames,
@@ -115,7 +116,7 @@ async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Discovered
     };
   } catch (err) {
     if (isAbort(err)) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     return { error: `${spec.resource}.${spec.group}: ${reason}` };
   }
 }

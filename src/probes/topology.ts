@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors.js';
 import {
   toCsiNodeRecord,
   toDeploymentZoneRecord,
@@ -92,7 +93,7 @@ async function optionalPaths(ctx: ProbeContext): Promise<(string | undefined)[] 
       ]);
     } catch (err) {
       if (isAbort(err) || ctx.signal.aborted) return undefined;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       const message = `API discovery of the CAPI/CAPV groups failed (${reason}), so it is unknown whether Machines and vSphere failure domains exist: the topology probe cannot judge TOPO-201–203. It retries; check the API server if this persists.`;
       ctx.log.warn(`topology: ${message}`);
       ctx.store.set('topology', {

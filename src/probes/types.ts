@@ -1,4 +1,4 @@
-import type { Logger } from '../app/log.js';
+import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Store } from '../model/store.js';

@@ -7,7 +7,6 @@ import { renderProm } from './prom.js';
 import type { RenderOptions } from './types.js';
 
 export type { RenderOptions } from './types.js';
-export { DEFAULT_RENDER_OPTIONS } from './types.js';
 
 /**
  * Every format renders the same Report; none has logic of its own. Each redacts through the one

@@ -1,6 +1,7 @@
 import { secrets } from '../core/redact.js';
 import { type Finding, subjectKey, subjectLabel } from '../model/finding.js';
 import type { Report, ReportProbe } from '../model/report.js';
+import { PROBE_STATUS_WORDS } from '../views/probe-status.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types.js';
 import { xmlAttr, xmlText } from './xml.js';
 
@@ -73,8 +74,8 @@ function testCases(probe: ReportProbe, options: RenderOptions): TestCase[] {
       failures: [],
       error:
         probe.status === 'loading'
-          ? 'the probe did not finish its first sync in time'
-          : (probe.error ?? 'error'),
+          ? PROBE_STATUS_WORDS.loading.notRun
+          : (probe.error ?? PROBE_STATUS_WORDS.error.notRun),
       out: [],
     });
   } else if (probe.status === 'not-applicable') {
@@ -82,7 +83,7 @@ function testCases(probe: ReportProbe, options: RenderOptions): TestCase[] {
       name: `${probe.title}: probe run`,
       classname,
       failures: [],
-      skipped: probe.error ?? 'not applicable',
+      skipped: probe.error ?? PROBE_STATUS_WORDS['not-applicable'].notRun,
       out: [],
     });
   }

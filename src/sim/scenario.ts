@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { errorMessage } from '../core/errors.js';
 import type { FaultSpec } from './faults.js';
 import type { KObject } from './store.js';
 
@@ -56,7 +57,7 @@ export function loadScenarioPath(path: string): Scenario {
   try {
     files = statSync(path).isDirectory() ? listFiles(path) : [path];
   } catch (err) {
-    throw new ScenarioError(`scenario ${path}: ${(err as Error).message}`);
+    throw new ScenarioError(`scenario ${path}: ${errorMessage(err)}`);
   }
   const documents: unknown[] = [];
   for (const file of files) {
@@ -66,7 +67,7 @@ export function loadScenarioPath(path: string): Scenario {
         ...(extname(file).toLowerCase() === '.json' ? [JSON.parse(text) as unknown] : parseDocuments(text)),
       );
     } catch (err) {
-      throw new ScenarioError(`scenario file ${file}: ${(err as Error).message}`);
+      throw new ScenarioError(`scenario file ${file}: ${errorMessage(err)}`);
     }
   }
   return scenarioFromDocuments(documents);

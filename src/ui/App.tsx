@@ -1,12 +1,13 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
+import { errorMessage } from '../core/errors.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { isStale, liveWords } from '../model/live.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
-import type { ViewBuilder } from '../model/view.js';
-import { createViews } from '../model/views.js';
+import { createViews } from '../views/index.js';
+import type { ViewBuilder } from '../views/types.js';
 import { DetailScreen } from './components/DetailScreen.js';
 import { ExportChooser } from './components/ExportChooser.js';
 import { FindingsScreen } from './components/FindingsScreen.js';
@@ -201,7 +202,7 @@ export function App(props: AppProps) {
         } catch (err) {
           act({
             type: 'message',
-            message: { text: `export failed: ${(err as Error).message}`, tone: 'error' },
+            message: { text: `export failed: ${errorMessage(err)}`, tone: 'error' },
           });
         }
         return;
@@ -378,6 +379,6 @@ function rerun(
         tone: 'info',
       });
     },
-    (err: unknown) => report({ text: `re-run failed: ${(err as Error).message}`, tone: 'error' }),
+    (err: unknown) => report({ text: `re-run failed: ${errorMessage(err)}`, tone: 'error' }),
   );
 }

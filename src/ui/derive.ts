@@ -4,8 +4,9 @@ import type { Finding } from '../model/finding.js';
 import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import type { ViewRow, ViewTable } from '../model/view.js';
-import { createViews, findingsTable } from '../model/views.js';
+import { createViews, findingsTable } from '../views/index.js';
+import { PROBE_STATUS_WORDS } from '../views/probe-status.js';
+import type { ViewRow, ViewTable } from '../views/types.js';
 import { findingDetailLines, type Line, objectDetailLines, wrapLine } from './format.js';
 import { liveObject, objectForFinding, type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import { PROBE_COMMANDS } from './state/commands.js';
@@ -287,14 +288,7 @@ function deriveFrame(
       const height = Math.max(4, layout.bodyHeight - allStatus.length - tabsLine);
       const t = activeTable(frame) ?? INITIAL_TABLE;
       const table = active ?? findingsTable([]);
-      const emptyText =
-        result?.status === 'loading'
-          ? 'waiting for the first sync…'
-          : result?.status === 'error'
-            ? 'no data: see the error above'
-            : result?.status === 'not-applicable'
-              ? 'not applicable on this cluster'
-              : undefined;
+      const emptyText = result ? PROBE_STATUS_WORDS[result.status].empty : undefined;
       const pane = paneFor(table, t, severity, height, emptyText);
       return {
         kind: 'probe',

@@ -1,8 +1,9 @@
+import stringWidth from 'string-width';
 import { stringify } from 'yaml';
 import { secrets } from '../core/redact.js';
 import { escapeControls } from '../core/sanitize.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
-import type { ViewColumn } from '../model/view.js';
+import type { ViewColumn } from '../views/types.js';
 import { SEVERITY_WORD } from './screen-model.js';
 
 /**
@@ -19,17 +20,64 @@ export function clip(
 ): string {
   if (width <= 0) return '';
   const flat = escapeControls(text.replace(/[\r\n\t]+/g, ' '));
-  if (flat.length > width) {
+  const columns = textWidth(flat);
+  if (columns > width) {
     if (width === 1) return '…';
     if (truncate === 'middle' && width >= 5) {
       // Keep more of the end: that is where generated suffixes tell machines apart.
       const head = Math.floor(((width - 1) * 2) / 5);
       const tail = width - 1 - head;
-      return `${flat.slice(0, head)}…${flat.slice(flat.length - tail)}`;
+      return pad(`${takeColumns(flat, head)}…${takeLastColumns(flat, tail)}`, width, align);
     }
-    return `${flat.slice(0, width - 1)}…`;
+    return pad(`${takeColumns(flat, width - 1)}…`, width, align);
   }
-  return align === 'right' ? flat.padStart(width) : flat.padEnd(width);
+  const fill = ' '.repeat(width - columns);
+  return align === 'right' ? fill + flat : flat + fill;
+}
+
+/** Terminal columns of a text: wide (CJK, emoji) characters take two, combining marks none. */
+export function textWidth(text: string): number {
+  return PLAIN.test(text) ? text.length : stringWidth(text);
+}
+
+/** Printable ASCII: one column per character, measured without segmenting. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The longest start of `text` that fits in `columns` (never splitting a character). */
+function takeColumns(text: string, columns: number): string {
+  if (PLAIN.test(text)) return text.slice(0, columns);
+  let used = 0;
+  let end = 0;
+  for (const { segment, index } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
+    if (used + w > columns) break;
+    used += w;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/** The longest end of `text` that fits in `columns`. */
+function takeLastColumns(text: string, columns: number): string {
+  if (PLAIN.test(text)) return columns > 0 ? text.slice(text.length - columns) : '';
+  const parts = [...graphemes.segment(text)].map((g) => g.segment);
+  let used = 0;
+  let start = parts.length;
+  while (start > 0) {
+    const w = stringWidth(parts[start - 1] as string);
+    if (used + w > columns) break;
+    used += w;
+    start -= 1;
+  }
+  return parts.slice(start).join('');
+}
+
+/** Pads to `width` columns (a wide character cut at the edge leaves one column to fill). */
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, width - textWidth(text)));
+  return align === 'right' ? fill + text : text + fill;
 }
 
 const naturalCache = new WeakMap<object, number[]>();
@@ -45,11 +93,11 @@ export function naturalWidths(
 ): number[] {
   const cached = naturalCache.get(rows);
   if (cached && cached.length === columns.length) return cached;
-  const widths = columns.map((c) => c.title.length);
+  const widths = columns.map((c) => textWidth(c.title));
   for (const row of rows) {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as ViewColumn;
-      const length = (row.cells[c.key]?.length ?? 0) + (i === 0 ? 2 * (row.depth ?? 0) : 0);
+      const length = textWidth(row.cells[c.key] ?? '') + (i === 0 ? 2 * (row.depth ?? 0) : 0);
       if (length > (widths[i] ?? 0)) widths[i] = length;
     }
   }
@@ -140,25 +188,32 @@ export function formatHeader(columns: readonly ViewColumn[], widths: readonly nu
 
 /** Hard-wraps a line to `width`, continuing with the line's own indentation. */
 export function wrapLine(text: string, width: number): string[] {
-  if (width <= 4 || text.length <= width) return [text];
+  if (width <= 4 || textWidth(text) <= width) return [text];
   const indent = (/^\s*/.exec(text)?.[0] ?? '').slice(0, Math.floor(width / 2));
   const out: string[] = [];
   let rest = text;
   let first = true;
   while (rest.length > 0) {
     const room = first ? width : width - indent.length - 2;
-    if (rest.length <= room) {
+    if (textWidth(rest) <= room) {
       out.push(first ? rest : `${indent}  ${rest}`);
       break;
     }
-    let cut = rest.lastIndexOf(' ', room);
-    if (cut <= room / 2) cut = room;
+    // `room` columns as an index into `rest`; at least one character, so a line always moves on.
+    const fits = Math.max(takeColumns(rest, room).length, firstCharacterLength(rest));
+    let cut = rest.lastIndexOf(' ', fits);
+    if (cut <= fits / 2) cut = fits;
     const piece = rest.slice(0, cut);
     out.push(first ? piece : `${indent}  ${piece}`);
     rest = rest.slice(cut).replace(/^ /, '');
     first = false;
   }
   return out;
+}
+
+function firstCharacterLength(text: string): number {
+  for (const { segment } of graphemes.segment(text)) return segment.length;
+  return 0;
 }
 
 export type LineTone = 'heading' | 'dim' | 'fail' | 'warn' | 'info' | 'pass' | 'plain' | 'error';

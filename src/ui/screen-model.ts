@@ -1,11 +1,14 @@
+import { errorMessage } from '../core/errors.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
-import { type Finding, findingKey, type Severity, subjectLabel, worstSeverity } from '../model/finding.js';
+import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
+import { groupFailures, groupSubjectLabel } from '../model/finding-groups.js';
 import { isStale, liveWords } from '../model/live.js';
 import type { ProbeId } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../model/view.js';
-import { findingsTable } from '../model/views.js';
+import { findingsTable } from '../views/index.js';
+import { statusText } from '../views/probe-status.js';
+import type { ViewBuilder, ViewRow, ViewTable } from '../views/types.js';
 import { PROBE_COMMANDS } from './state/commands.js';
 
 /**
@@ -37,7 +40,7 @@ export function probeTables(
   } catch (err) {
     return {
       ok: false,
-      error: `the ${probe} view failed (a bug in airgap-top, please report it): ${(err as Error).message}`,
+      error: `the ${probe} view failed (a bug in airgap-top, please report it): ${errorMessage(err)}`,
       tables: findingsOnly,
     };
   }
@@ -93,23 +96,6 @@ export const SEVERITY_SYMBOL: Readonly<Record<Severity, string>> = {
   pass: '✓',
 };
 
-export function statusText(result: ProbeResult): string {
-  if (result.bug) return 'BUG';
-  switch (result.status) {
-    case 'loading': {
-      const p = result.progress;
-      if (p && p.total > 0) return `loading ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}`;
-      return p?.label ? `loading: ${p.label}` : 'loading…';
-    }
-    case 'ready':
-      return 'ready';
-    case 'error':
-      return 'ERROR';
-    case 'not-applicable':
-      return 'n/a';
-  }
-}
-
 export function clockTime(iso: string | undefined): string {
   if (!iso) return '-';
   const d = new Date(iso);
@@ -123,67 +109,6 @@ export function topFailures(results: readonly ProbeResult[]): Finding[] {
     r.findings.filter((f) => f.severity === 'fail' || f.severity === 'warn'),
   );
   return notable.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'fail' ? -1 : 1));
-}
-
-/** Findings that share one overview row (one finding alone is a group of one). */
-export interface FailureGroup {
-  /** Row key: `finding:KEY` for a single finding, `group:PROBE:…` for several. */
-  readonly key: string;
-  readonly findings: readonly Finding[];
-}
-
-/**
- * What makes two findings one problem to an SRE: the same check with the same title on pods of one
- * namespace running the same image (and of the same workload when the finding names it). A
- * DaemonSet's 300 pods pulling a public image are one row, not 300 that push everything else off the
- * screen. Findings on other subjects (nodes, pools, portgroups) never merge.
- */
-export function failureGroupKey(f: Finding): string | undefined {
-  if (f.subject.kind !== 'Pod') return undefined;
-  const image = f.evidence.image;
-  if (typeof image !== 'string' || image === '') return undefined;
-  const workload = typeof f.evidence.workload === 'string' ? f.evidence.workload : '';
-  return [f.code, f.severity, f.title, f.subject.namespace ?? '', workload, image].join('\u0000');
-}
-
-/** Groups findings in their order; a group sits where its first finding was. */
-export function groupFailures(findings: readonly Finding[]): FailureGroup[] {
-  const groups: { key: string; findings: Finding[] }[] = [];
-  const byKey = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const shared = failureGroupKey(f);
-    const key = shared === undefined ? undefined : `group:${f.probe}:${shared}`;
-    const existing = key === undefined ? undefined : byKey.get(key);
-    if (existing) {
-      existing.push(f);
-      continue;
-    }
-    const list = [f];
-    if (key !== undefined) byKey.set(key, list);
-    groups.push({ key: key ?? `finding:${findingKey(f)}`, findings: list });
-  }
-  // A group that stayed a single finding keeps the plain finding key (enter opens it directly).
-  return groups.map((g) =>
-    g.findings.length === 1 && g.key.startsWith('group:')
-      ? { key: `finding:${findingKey(g.findings[0] as Finding)}`, findings: g.findings }
-      : g,
-  );
-}
-
-/** The subject cell of a group row: what the pods share, then how many (the count must survive truncation less than the name). */
-export function groupSubjectLabel(findings: readonly Finding[]): string {
-  const first = findings[0];
-  if (!first) return '';
-  if (findings.length === 1) return subjectLabel(first.subject);
-  const ns = first.subject.namespace ?? '';
-  const workload = typeof first.evidence.workload === 'string' ? first.evidence.workload : '';
-  // evidence.workload is KIND/NAME; shown as kubectl names it: KIND NAMESPACE/NAME.
-  const slash = workload.indexOf('/');
-  const owner =
-    slash > 0 ? `${workload.slice(0, slash)} ${ns}/${workload.slice(slash + 1)}` : `${ns}/${workload}`;
-  return workload
-    ? `${owner} (${findings.length} pods)`
-    : `${ns}: ${String(first.evidence.image)} (${findings.length} pods)`;
 }
 
 export const OVERVIEW_PROBES_TABLE = 'probes';

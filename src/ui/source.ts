@@ -5,7 +5,7 @@ import type { ProbeResult } from '../model/evaluate.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Report } from '../model/report.js';
 import type { Store } from '../model/store.js';
-import type { ViewBuilder } from '../model/view.js';
+import type { ViewBuilder } from '../views/types.js';
 
 /**
  * What the TUI reads: the subset of a Session it needs, so screens are tested over a plain Store and

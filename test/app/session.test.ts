@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
 import { Session } from '../../src/app/session.js';
+import { Logger } from '../../src/core/log.js';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
 import type { SimulatorHandle } from '../../src/sim/handle.js';
 import { startTestSimulator } from '../helpers/simulator.js';

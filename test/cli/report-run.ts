@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { Logger } from '../../src/app/log.js';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { applyFlags, loadConfigFile } from '../../src/cli/config-file.js';
 import { runReport } from '../../src/cli/report-command.js';
+import { UserFacingError } from '../../src/core/errors.js';
+import { Logger } from '../../src/core/log.js';
 import { ConfigError } from '../../src/model/config.js';
-import { UserFacingError } from '../../src/probes/kube/connection.js';
 import { parseDocuments } from '../../src/sim/scenario.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Report, reportExitCode } from '../../src/model/report.js';
+import { runCli } from '../helpers/cli.js';
 import { validateReport } from '../helpers/report-schema.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
 import { Chromium } from '../report/chromium.js';
@@ -287,27 +288,9 @@ describe('--from-dump', () => {
 });
 
 describe('the built CLI (dist/cli/main.js)', () => {
-  const CLI = join(ROOT, 'dist/cli/main.js');
-
-  /** Spawned asynchronously: the simulator answers from this process. */
-  async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [CLI, 'report', ...args], {
-      cwd: dir,
-      env: { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(timer);
-    return { code, stdout, stderr };
+  /** Asynchronous: the simulator answers from this process. */
+  function cli(args: string[]) {
+    return runCli(['report', ...args], { cwd: dir, env: { KUBECONFIG: join(dir, 'no-kubeconfig') } });
   }
 
   it('exit 1 with failures, 0 when only passing/info subjects are left, 2 when it cannot run', {

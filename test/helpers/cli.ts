@@ -1,29 +1,59 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
 export const CLI_PATH = join(ROOT, 'dist/cli/main.js');
 
 export interface CliResult {
-  readonly code: number;
+  /** The exit code; null when the process was killed (timeout). */
+  readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs the built CLI (build dist first) as a user would, without colour; `env` adds or overrides variables. */
-export function runCli(
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI_PATH, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 2) : 0;
-        resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
-      },
-    );
+export interface CliOptions {
+  /** Added to (or overriding) this process's environment; `undefined` removes a variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Working folder; the repository root unless set. */
+  readonly cwd?: string;
+  /** Written to standard input, which is then closed (else standard input is empty). */
+  readonly stdin?: string;
+  /** Killed with SIGKILL after this long (the result's code is then null). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs the built CLI (build dist first) as a user would, without colour, asynchronously: a
+ * simulator or sshd in this process keeps answering while it runs.
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+    if (v !== undefined) env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdin.end(options.stdin ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

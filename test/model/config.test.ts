@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/core/errors.js';
 import { ConfigError, parseConfig } from '../../src/model/config.js';
 
 const FULL = `
@@ -143,7 +144,7 @@ describe('parseConfig', () => {
       parseConfig('[vsphere]\nserver = "https://vc/sdk"\npassword = "hunter22"\n', 'c.toml');
       expect.unreachable();
     } catch (err) {
-      expect((err as Error).message).not.toContain('hunter22');
+      expect(errorMessage(err)).not.toContain('hunter22');
     }
   });
 

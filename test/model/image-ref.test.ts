@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/core/errors.js';
 import {
   familiarString,
   ImageRefError,
@@ -180,7 +181,7 @@ describe('parseReference agrees with upstream Parse (reference_test.go)', () => 
         parseReference(tc.input);
       } catch (err) {
         expect((err as ImageRefError).kind).toBe(tc.err);
-        expect((err as Error).message).not.toBe('');
+        expect(errorMessage(err)).not.toBe('');
       }
       return;
     }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Logger } from '../../src/app/log.js';
 import { Session } from '../../src/app/session.js';
+import { Logger } from '../../src/core/log.js';
 import { parseConfig } from '../../src/model/config.js';
 import type { ImagesData } from '../../src/model/images/types.js';
 import type { Report } from '../../src/model/report.js';
@@ -72,7 +72,7 @@ describe('airgap-top report against the simulator (images)', () => {
   it('flags exactly the right containers with the right severities, exits 1, and only reads', async () => {
     const { code, stdout, stderr } = await runCli(
       ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
-      { KUBECONFIG: '' },
+      { env: { KUBECONFIG: '' } },
     );
     expect(code, stderr).toBe(1);
     const report = JSON.parse(stdout) as Report;
@@ -108,7 +108,7 @@ describe('airgap-top report against the simulator (images)', () => {
   it('-n limits the reads and the findings to one namespace', async () => {
     const { stdout, stderr } = await runCli(
       ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG, '-n', 'apps'],
-      { KUBECONFIG: '' },
+      { env: { KUBECONFIG: '' } },
     );
     const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
     expect(triples(images?.findings ?? []), stderr).toEqual([
@@ -138,7 +138,7 @@ describe('airgap-top report with every image private', () => {
     try {
       const { code, stdout, stderr } = await runCli(
         ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
-        { KUBECONFIG: '' },
+        { env: { KUBECONFIG: '' } },
       );
       const report = JSON.parse(stdout) as Report;
       const images = report.probes.find((p) => p.id === 'images');
@@ -370,7 +370,7 @@ describe('report config without a private registry', () => {
       writeFileSync(config, '[registry]\nprofile = "tkg"\n');
       const { code, stdout } = await runCli(
         ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', config],
-        { KUBECONFIG: '' },
+        { env: { KUBECONFIG: '' } },
       );
       expect(code).toBe(1);
       const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
@@ -407,8 +407,10 @@ describe('podsErrorMessage', () => {
 
 describe('one bad object is one bad object', () => {
   it('pods with ownerReferences: [null], containerStatuses: [null] or containers: "x" are one IMG-012 each; the rest is judged', async () => {
-    const bad = (name: string, patch: (pod: Record<string, any>) => void): Record<string, unknown> => {
-      const pod = privatePod(name, 'docker.io/library/nginx:1.25') as Record<string, any>;
+    // biome-ignore lint/suspicious/noExplicitAny: each patch reaches into arbitrary pod fields
+    type Loose = Record<string, any>;
+    const bad = (name: string, patch: (pod: Loose) => void): Record<string, unknown> => {
+      const pod = privatePod(name, 'docker.io/library/nginx:1.25') as Loose;
       patch(pod);
       return pod;
     };
@@ -427,7 +429,7 @@ describe('one bad object is one bad object', () => {
     try {
       const { stdout, stderr } = await runCli(
         ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
-        { KUBECONFIG: '' },
+        { env: { KUBECONFIG: '' } },
       );
       const report = JSON.parse(stdout) as Report;
       const images = report.probes.find((p) => p.id === 'images');

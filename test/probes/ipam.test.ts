@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { Logger } from '../../src/app/log.js';
+import { Logger } from '../../src/core/log.js';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
 import type { Finding } from '../../src/model/finding.js';
 import { evaluateIpam } from '../../src/model/ipam/evaluate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
+import { Logger } from '../../src/core/log.js';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
 import { Store } from '../../src/model/store.js';
 import type { TopologyData } from '../../src/model/topology/types.js';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/core/errors.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { buildReport } from '../../src/model/report.js';
-import { diffReports, parseRecordedReport, renderDiff } from '../../src/report/diff.js';
+import { diffReports } from '../../src/model/report-diff.js';
+import { renderDiff } from '../../src/report/diff.js';
 import { renderJson } from '../../src/report/json.js';
+import { parseRecordedReport } from '../../src/report/recorded.js';
 import { finding, probeResult, SAMPLE_META } from './sample.js';
 
 const pod = (name: string) => ({ kind: 'Pod', namespace: 'ns', name, container: 'c' });
@@ -108,7 +111,19 @@ describe('parseRecordedReport', () => {
     try {
       parseRecordedReport(text);
     } catch (err) {
-      expect((err as Error).message).not.toContain('\n');
+      expect(errorMessage(err)).not.toContain('\n');
     }
+  });
+
+  it('validates with the report schema and names the field in its own words', () => {
+    const good = JSON.parse(renderJson(reportOf([['IMG-002', 'fail', 'a']]))) as {
+      probes: { status: string }[];
+    };
+    expect(() => parseRecordedReport(JSON.stringify(good))).not.toThrow();
+    const first = good.probes[0];
+    if (first) first.status = 'bogus';
+    expect(() => parseRecordedReport(JSON.stringify(good))).toThrow(
+      /^probes\[0\]\.status is not a probe status$/,
+    );
   });
 });

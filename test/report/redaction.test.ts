@@ -2,12 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
+import { Logger } from '../../src/core/log.js';
 import { secrets } from '../../src/core/redact.js';
 import { buildReport } from '../../src/model/report.js';
+import { diffReports } from '../../src/model/report-diff.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
-import { diffReports, parseRecordedReport, renderDiff } from '../../src/report/diff.js';
+import { renderDiff } from '../../src/report/diff.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/index.js';
+import { parseRecordedReport } from '../../src/report/recorded.js';
 import { finding, probeResult, SAMPLE_META } from './sample.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-top-redact-'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
 import { type DemoEnvironment, openDemo } from '../../src/cli/demo-command.js';
+import { Logger } from '../../src/core/log.js';
 
 /** `airgap-top demo` without the screen: simulator + demo config + extensions + live Session. */
 describe('openDemo', () => {

@@ -34,6 +34,29 @@ describe('clip', () => {
   });
 });
 
+describe('clip measures terminal columns, not UTF-16 units', () => {
+  test.each([
+    // Each CJK character takes two columns.
+    ['日本語', 6, 'left', '日本語'],
+    ['日本語', 8, 'left', '日本語  '],
+    ['日本語', 8, 'right', '  日本語'],
+    ['日本語テキスト', 7, 'left', '日本語…'],
+    // A wide character cut at the edge leaves one column of padding, never half a character.
+    ['日本語テキスト', 6, 'left', '日本… '],
+    // Combining marks take no column: "é" as e + U+0301 is one column, and stays whole.
+    ['cafe\u0301s', 5, 'left', 'cafe\u0301s'],
+    ['cafe\u0301s', 6, 'left', 'cafe\u0301s '],
+    ['cafe\u0301-bar', 5, 'left', 'cafe\u0301…'],
+    // An emoji is two columns.
+    ['ok ✅ done', 7, 'left', 'ok ✅ …'],
+  ] as const)('clip(%j, %i, %s) = %j', (text, width, align, expected) => {
+    expect(clip(text, width, align)).toBe(expected);
+  });
+  test('middle truncation keeps whole characters at both ends', () => {
+    expect(clip('名前空間/ワークロード', 11, 'left', 'middle')).toBe('名前…ロード');
+  });
+});
+
 describe('columnWidths', () => {
   const cols = [
     { key: 'a', title: 'A', width: 10 },
@@ -94,6 +117,16 @@ describe('wrapLine', () => {
       `  ${'x'.repeat(8)}`,
       `  ${'x'.repeat(7)}`,
     ]);
+  });
+});
+
+describe('wrapLine measures terminal columns', () => {
+  test('wide characters wrap at the column width', () => {
+    expect(wrapLine('日本語のテキスト', 8)).toEqual(['日本語の', '  テキス', '  ト']);
+  });
+  test('combining marks do not count as columns', () => {
+    const text = 'cafe\u0301 cafe\u0301';
+    expect(wrapLine(text, 9)).toEqual([text]);
   });
 });
 

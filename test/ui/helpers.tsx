@@ -8,9 +8,9 @@ import { compareFindings } from '../../src/model/finding-order.js';
 import { PROBE_IDS, PROBE_TITLES, type ProbeId, type ProbeSnapshot } from '../../src/model/probe.js';
 import { buildReport } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
-import type { ViewBuilder } from '../../src/model/view.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import type { TuiSource } from '../../src/ui/source.js';
+import type { ViewBuilder } from '../../src/views/types.js';
 
 export function fakeFinding(
   probe: ProbeId,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
-import { groupFailures, groupSubjectLabel } from '../../src/ui/screen-model.js';
+import { groupFailures, groupSubjectLabel } from '../../src/model/finding-groups.js';
 import { fakeFinding } from './helpers.js';
 
 /** A pod of a DaemonSet pulling a public image, as the images probe reports it. */

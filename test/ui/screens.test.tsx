@@ -5,8 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { secrets } from '../../src/core/redact.js';
 import { findingKey } from '../../src/model/finding.js';
 import { PROBE_IDS, type ProbeSnapshot } from '../../src/model/probe.js';
-import type { ViewBuilder } from '../../src/model/view.js';
 import { colourFromEnv } from '../../src/ui/theme.js';
+import type { ViewBuilder } from '../../src/views/types.js';
 import { fakeFinding, fakeSource, KEYS, NO_VIEWS, READY, renderApp, tick } from './helpers.js';
 
 const nginx = fakeFinding('images', 'IMG-002', 'fail', 'nginx');
@@ -591,7 +591,7 @@ describe('live and fast', () => {
 });
 
 test('tables of every probe builder of createViews render without throwing on empty data', async () => {
-  const { createViews } = await import('../../src/model/views.js');
+  const { createViews } = await import('../../src/views/index.js');
   const app = renderApp(fakeSource(ALL_READY, {}), {
     views: createViews() as Record<string, ViewBuilder> as typeof NO_VIEWS,
   });

@@ -2,7 +2,7 @@ import type { Evidence, Finding, Subject } from '../finding.js';
 import type { Severity } from '../severity.js';
 import { type CheckCode, checkDefinition } from './registry.js';
 
-export { CHECKS, type CheckCode, checkDefinition, isCheckCode } from './registry.js';
+export { CHECKS, type CheckCode, isCheckCode } from './registry.js';
 export type { CheckDefinition } from './types.js';
 
 export interface FindingInput {

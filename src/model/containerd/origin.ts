@@ -1,10 +1,4 @@
-import {
-  type ImageRef,
-  matchesPrefix,
-  parseRegistryPrefix,
-  type RegistryPrefix,
-  tryParseImageRef,
-} from '../image-ref.js';
+import { type ImageRef, matchesPrefix, parseRegistryPrefix, type RegistryPrefix } from '../image-ref.js';
 import { endpointsFor } from './node-view.js';
 import type { ContainerdView, EndpointView } from './types.js';
 
@@ -56,17 +50,6 @@ export function criDisabled(view: ContainerdView): boolean {
 
 function describeEndpoint(e: EndpointView): string {
   return e.url;
-}
-
-/** The effective origin of one reference on one node; undefined when the reference does not parse. */
-export function effectiveOrigin(
-  image: string,
-  view: ContainerdView,
-  prefixes: readonly RegistryPrefix[],
-): Origin | undefined {
-  const ref = tryParseImageRef(image);
-  if (ref instanceof Error) return undefined;
-  return originOfRef(ref, view, prefixes);
 }
 
 export function originOfRef(

@@ -126,10 +126,6 @@ export function formatIp(family: IpFamily, value: bigint): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
-export function formatAddr(addr: IpAddr): string {
-  return formatIp(addr.family, addr.value);
-}
-
 export interface IpPrefix {
   readonly family: IpFamily;
   /** The masked network address. */

@@ -151,11 +151,6 @@ export function verdictCode(verdict: RegistryVerdict): (typeof VERDICT_CODES)[Re
   return VERDICT_CODES[verdict.kind];
 }
 
-/** True when the verdict answers the question "is it there?" (present, absent or mismatched). */
-export function isConclusive(verdict: RegistryVerdict): boolean {
-  return verdict.kind === 'present' || verdict.kind === 'absent' || verdict.kind === 'digest-mismatch';
-}
-
 /** A sentence for the verdict (detail of a finding, drill-down line). */
 export function describeVerdict(verdict: RegistryVerdict): string {
   switch (verdict.kind) {

@@ -184,5 +184,3 @@ export type RegistryVerdict =
     }
   | { readonly kind: 'public-not-contacted'; readonly host: string }
   | { readonly kind: 'unexpected'; readonly status: number; readonly errorCodes?: readonly string[] };
-
-export type RegistryVerdictKind = RegistryVerdict['kind'];

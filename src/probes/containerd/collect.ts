@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { errorMessage } from '../../core/errors.js';
 import { buildContainerdView, type HostDirEntry } from '../../model/containerd/node-view.js';
 import {
   type ConfigFragment,
@@ -63,7 +64,7 @@ function problemFor(err: unknown, file: string): ConfigProblem {
   rethrowTimeout(err);
   if (err instanceof NodeFileError && err.kind === 'missing')
     return { kind: 'missing-file', file, message: `${file} does not exist` };
-  return { kind: 'unreadable-file', file, message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'unreadable-file', file, message: errorMessage(err) };
 }
 
 async function expandImport(source: NodeFileSource, path: string): Promise<string[]> {
@@ -113,7 +114,7 @@ async function readCertificateFile(
       path,
       namedBy,
       status: kind,
-      message: err instanceof Error ? err.message : String(err),
+      message: errorMessage(err),
       certificates: [],
     };
   }
@@ -124,7 +125,7 @@ async function readCertificateFile(
       path,
       namedBy,
       status: 'invalid',
-      message: `not a PEM or DER certificate (${(err as Error).message})`,
+      message: `not a PEM or DER certificate (${errorMessage(err)})`,
       certificates: [],
     };
   }

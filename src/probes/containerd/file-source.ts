@@ -1,6 +1,7 @@
 import { open, readdir, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
+import { errorMessage } from '../../core/errors.js';
 
 /**
  * Where a node's files come from: SFTP on a live node, or a directory of a support bundle
@@ -85,7 +86,7 @@ function fsError(err: unknown, path: string): NodeFileError {
     return new NodeFileError('missing', path, `${path}: no such file or directory`);
   if (code === 'EACCES' || code === 'EPERM')
     return new NodeFileError('permission', path, `${path}: permission denied`);
-  return new NodeFileError('other', path, `${path}: ${(err as Error).message}`);
+  return new NodeFileError('other', path, `${path}: ${errorMessage(err)}`);
 }
 
 /** True when `full` is `root` or below it. */
@@ -162,7 +163,7 @@ function sftpError(err: unknown, path: string): NodeFileError {
     return new NodeFileError('missing', path, `${path}: no such file or directory`);
   if (code === SFTP_PERMISSION_DENIED)
     return new NodeFileError('permission', path, `${path}: permission denied`);
-  return new NodeFileError('other', path, `${path}: ${(err as Error).message}`);
+  return new NodeFileError('other', path, `${path}: ${errorMessage(err)}`);
 }
 
 /**

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'ssh2';
+import { errorMessage } from '../../core/errors.js';
 import { jumpHostProblem, type SshConfig } from '../../model/config.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../model/containerd/types.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
@@ -145,7 +146,7 @@ export async function readNodeOverSsh(
         target: label,
         failure: {
           kind: 'unreachable',
-          message: `${target.host} does not resolve: ${(err as Error).message}`,
+          message: `${target.host} does not resolve: ${errorMessage(err)}`,
         },
         problems: [],
         certificates: [],
@@ -159,7 +160,7 @@ export async function readNodeOverSsh(
     const failure =
       err instanceof SshConnectError
         ? err.failure
-        : { kind: 'unreachable' as const, message: (err as Error).message };
+        : { kind: 'unreachable' as const, message: errorMessage(err) };
     return { node: target.node, target: label, failure, problems: [], certificates: [] };
   }
   try {
@@ -176,7 +177,7 @@ export async function readNodeOverSsh(
       target: label,
       failure: {
         kind: 'permission-denied',
-        message: `SFTP is not available for ${target.user}: ${(err as Error).message}`,
+        message: `SFTP is not available for ${target.user}: ${errorMessage(err)}`,
       },
       problems: [],
       certificates: [],
@@ -353,7 +354,7 @@ async function sweep(ctx: ProbeContext): Promise<void> {
     ctx.store.set('containerd', {
       ...(previous?.data ? previous : {}),
       status: 'error',
-      message: `cannot list nodes to read over SSH: ${(err as Error).message}`,
+      message: `cannot list nodes to read over SSH: ${errorMessage(err)}`,
     });
     return;
   }
@@ -378,7 +379,7 @@ export const containerdProbe: ProbeSource = {
     } catch (err) {
       ctx.store.set('containerd', {
         status: 'error',
-        message: `SSH sweep failed: ${(err as Error).message}`,
+        message: `SSH sweep failed: ${errorMessage(err)}`,
       });
     }
   },
@@ -388,7 +389,7 @@ export const containerdProbe: ProbeSource = {
     } catch (err) {
       ctx.store.set('containerd', {
         status: 'error',
-        message: `SSH sweep failed: ${(err as Error).message}`,
+        message: `SSH sweep failed: ${errorMessage(err)}`,
       });
     }
   },

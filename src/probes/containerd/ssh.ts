@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import { errorMessage } from '../../core/errors.js';
 import { secrets } from '../../core/redact.js';
 import type { NodeFailure } from '../../model/containerd/types.js';
 import { SftpFileSource } from './file-source.js';
@@ -137,7 +138,7 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
       data = readFileSync(path);
     } catch (err) {
       notes.push(
-        `identity_file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `identity_file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`,
       );
       continue;
     }
@@ -202,7 +203,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     } catch (err) {
       throw new SshConnectError({
         kind: 'unreachable',
-        message: `the jump host could not reach ${hostToken(target.host, target.port)}: ${(err as Error).message}`,
+        message: `the jump host could not reach ${hostToken(target.host, target.port)}: ${errorMessage(err)}`,
       });
     }
   }
@@ -262,7 +263,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
     try {
       client.connect(config);
     } catch (err) {
-      fail(new SshConnectError({ kind: 'auth-refused', message: `${where}: ${(err as Error).message}` }));
+      fail(new SshConnectError({ kind: 'auth-refused', message: `${where}: ${errorMessage(err)}` }));
     }
   });
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import type { LiveState } from '../../model/probe.js';
 import type { KubeConnection, RawWatchEvent } from './connection.js';
 import { KubeApiError } from './errors.js';
@@ -385,7 +386,7 @@ export class Collection<T> {
   /** The source failed: reconnecting now, stale once it has been down longer than the threshold. */
   private markDown(err: unknown): void {
     this.downSince ??= new Date();
-    const reason = errorText(err);
+    const reason = errorMessage(err);
     const since = this.downSince.toISOString();
     const downMs = Date.now() - this.downSince.getTime();
     if (downMs >= this.staleAfterMs) {
@@ -432,10 +433,6 @@ function keyOf(obj: KubeObject): string {
   return m?.uid ?? `${m?.namespace ?? ''}/${m?.name ?? ''}`;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): string {
   if (err instanceof KubeApiError) {
     if (err.statusCode === 401)
@@ -444,5 +441,5 @@ function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): 
       return `forbidden to ${verb} ${path}: the user needs list and watch on it (RBAC)`;
     return err.message;
   }
-  return errorText(err);
+  return errorMessage(err);
 }

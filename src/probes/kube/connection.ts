@@ -5,13 +5,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
-import { UserFacingError } from '../../app/errors.js';
-import { TOOL_VERSION } from '../../app/version.js';
+import { errorMessage, UserFacingError } from '../../core/errors.js';
 import { secrets } from '../../core/redact.js';
+import { TOOL_VERSION } from '../../core/version.js';
 import { KubeApiError, KubeNetworkError } from './errors.js';
 import { Backoff, withRetries } from './retry.js';
 
-export { KubeApiError, KubeNetworkError, UserFacingError };
+export { KubeApiError, KubeNetworkError };
 
 /** Every request says who it is, so an API server's audit log and its rate limits can tell us apart. */
 export const USER_AGENT = `airgap-top/${TOOL_VERSION}`;
@@ -317,7 +317,7 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
     if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const reason = errorMessage(err).split('\n')[0];
     throw new UserFacingError(`kubeconfig ${options.kubeconfig ?? path} is not valid: ${reason}`);
   }
   if (options.context) {

@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../app/errors.js';
+import { UserFacingError } from '../../core/errors.js';
 
 /** An HTTP error from the API server, with its Status object's reason when there is one. */
 export class KubeApiError extends Error {

@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { errorMessage } from '../../core/errors.js';
 import {
   parseTokenResponse,
   parseWwwAuthenticate,
@@ -509,7 +510,7 @@ function transportAnswer(err: unknown): ManifestAnswer {
     return { kind: 'tls', failure: err.failure, message: err.message, ...(err.tls ? { tls: err.tls } : {}) };
   }
   if (err instanceof NetworkError) return { kind: 'network', failure: err.failure, message: err.message };
-  return { kind: 'network', failure: 'other', message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'network', failure: 'other', message: errorMessage(err) };
 }
 
 function header(res: ExchangeResponse, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import type { ClusterNetworkUse, ClusterVmRecord, WindowsNodeRecord } from '../../model/portgroups/types.js';
 import { Collection, type KubeObject } from '../kube/collection.js';
 import type { ProbeContext } from '../types.js';
@@ -51,7 +52,7 @@ export async function readClusterNetworkUse(ctx: ProbeContext): Promise<ClusterN
   } catch (err) {
     return {
       status: 'error',
-      message: `API discovery failed: ${(err as Error).message}`,
+      message: `API discovery failed: ${errorMessage(err)}`,
       vms: [],
       windowsNodes: [],
     };

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.js';
 import {
   camelCaseKeys,
   moidOf,
@@ -54,7 +55,7 @@ export function splitJsonDocuments(text: string): unknown[] {
         try {
           docs.push(JSON.parse(chunk));
         } catch (err) {
-          throw new InventoryFileError(`not valid JSON near offset ${start}: ${(err as Error).message}`);
+          throw new InventoryFileError(`not valid JSON near offset ${start}: ${errorMessage(err)}`);
         }
       }
     } else if (depth === 0 && !/\s/.test(ch ?? '')) {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { errorMessage } from '../../core/errors.js';
 import { secrets } from '../../core/redact.js';
 import type { VsphereConfig } from '../../model/config.js';
 import { toPortgroupRecord, toSwitchRecord } from '../../model/portgroups/records.js';
@@ -100,7 +101,7 @@ async function runProbe(ctx: ProbeContext, options: VsphereProbeOptions): Promis
   const cluster = readClusterNetworkUse(ctx).catch(
     (err: unknown): ClusterNetworkUse => ({
       status: 'error',
-      message: (err as Error).message,
+      message: errorMessage(err),
       vms: [],
       windowsNodes: [],
     }),
@@ -148,7 +149,7 @@ function describeFailure(err: unknown, plan: Plan): string {
   if (err instanceof VimFault || err instanceof VimTransportError || err instanceof InventoryFileError)
     return err.message;
   if (err instanceof UserError) return err.message;
-  return `vCenter read failed: ${err instanceof Error ? err.message : String(err)}`;
+  return `vCenter read failed: ${errorMessage(err)}`;
 }
 
 class UserError extends Error {}
@@ -226,14 +227,14 @@ export function readInventoryFile(path: string): VsphereInventory {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UserError(
-      `inventory file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `inventory file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`,
     );
   }
   let parsed: ReturnType<typeof parseGovcInventory>;
   try {
     parsed = parseGovcInventory(text);
   } catch (err) {
-    throw new InventoryFileError(`inventory file ${path}: ${(err as Error).message}`);
+    throw new InventoryFileError(`inventory file ${path}: ${errorMessage(err)}`);
   }
   if (parsed.inventory.portgroups.length === 0) {
     throw new InventoryFileError(
@@ -268,7 +269,7 @@ export function trustedCas(caFile: string | undefined): string[] {
       return [readFileSync(caFile, 'utf8')];
     } catch (err) {
       throw new UserError(
-        `[vsphere] ca_file ${caFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `[vsphere] ca_file ${caFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`,
       );
     }
   }
@@ -376,7 +377,7 @@ async function readVcenter(
       if (err instanceof VimTransportError) throw err;
       return {
         ...base,
-        ports: { status: 'unavailable', reason: `FetchDVPorts failed: ${(err as Error).message}`, items: [] },
+        ports: { status: 'unavailable', reason: `FetchDVPorts failed: ${errorMessage(err)}`, items: [] },
       };
     }
   } finally {

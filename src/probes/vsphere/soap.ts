@@ -1,6 +1,7 @@
 import { request } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { errorMessage } from '../../core/errors.js';
 import { secrets } from '../../core/redact.js';
 
 /**
@@ -205,7 +206,7 @@ export function readSoapResponse(method: string, text: string): Record<string, u
   } catch (err) {
     throw new VimFault(
       'ParseError',
-      `vCenter sent an answer to ${method} that is not XML: ${(err as Error).message}`,
+      `vCenter sent an answer to ${method} that is not XML: ${errorMessage(err)}`,
     );
   }
   const body = (doc.Envelope as Record<string, unknown> | undefined)?.Body as

@@ -11,7 +11,7 @@ import {
   teamNamespaceNames,
 } from './workloads.js';
 
-export { DEFAULT_GENERATE, type GenerateSpec, parseGenerateSpec } from './spec.js';
+export { type GenerateSpec, parseGenerateSpec } from './spec.js';
 
 /** Where the CAPI/CAPV/IPAM objects of the workload cluster live (as on a TKG management cluster). */
 const CAPI_NAMESPACE = 'tkg-workloads';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { errorMessage } from '../../core/errors.js';
 import { ApiError, statusObject } from '../api.js';
 import type { KObject } from '../store.js';
 
@@ -84,11 +85,7 @@ export function parseObjectBody(text: string, contentType: string): KObject {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as KObject;
   } catch (err) {
-    throw new ApiError(
-      400,
-      'BadRequest',
-      `the request body is not a valid object: ${(err as Error).message}`,
-    );
+    throw new ApiError(400, 'BadRequest', `the request body is not a valid object: ${errorMessage(err)}`);
   }
 }
 

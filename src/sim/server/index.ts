@@ -7,7 +7,6 @@ import type { KObject, ObjectStore } from '../store.js';
 import { Simulator } from './simulator.js';
 
 export { kubeVerb } from './route.js';
-export { Simulator } from './simulator.js';
 
 export interface SimulatorOptions {
   /** A file or folder of YAML/JSON, or the parsed documents. */

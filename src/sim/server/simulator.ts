@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { errorMessage } from '../../core/errors.js';
 import { ApiError, ApiObjects, DEFAULT_NAMESPACES } from '../api.js';
 import { mintServerCertificates } from '../certs.js';
 import { Faults } from '../faults.js';
@@ -65,7 +66,7 @@ export class Simulator implements SimContext {
         this.api.apply(obj);
       } catch (err) {
         const meta = (obj.metadata ?? {}) as KMetadata;
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = errorMessage(err);
         throw new Error(
           `cannot load ${obj.kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? '?'}: ${reason}`,
         );
@@ -89,7 +90,7 @@ export class Simulator implements SimContext {
           try {
             this.applyStep(step);
           } catch (err) {
-            const message = `timeline step at ${step.at}s: ${(err as Error).message}`;
+            const message = `timeline step at ${step.at}s: ${errorMessage(err)}`;
             this.timelineErrors.push(message);
             this.onTimelineError?.(message);
           }

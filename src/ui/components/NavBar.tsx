@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ProbeResult } from '../../model/evaluate.js';
 import type { ProbeId } from '../../model/probe.js';
+import { statusBadge } from '../../views/probe-status.js';
 import { clip } from '../format.js';
 import { PROBE_COMMANDS } from '../state/commands.js';
 import { useTheme } from '../theme.js';
@@ -20,16 +21,6 @@ const SHORT: Readonly<Record<ProbeId, string>> = {
   containerd: 'ctrd',
 };
 
-function badge(r: ProbeResult): string {
-  if (r.bug) return 'BUG';
-  if (r.status === 'error') return 'ERR';
-  if (r.status === 'loading') return '…';
-  if (r.status === 'not-applicable') return 'n/a';
-  if (r.summary.fail) return `✗${r.summary.fail}`;
-  if (r.summary.warn) return `!${r.summary.warn}`;
-  return '✓';
-}
-
 /** The screens one key away (0-5) with their worst state, and where you are (breadcrumb). */
 export function NavBar(props: NavBarProps) {
   const theme = useTheme();
@@ -37,7 +28,7 @@ export function NavBar(props: NavBarProps) {
     { id: undefined as ProbeId | undefined, text: '0 overview' },
     ...props.results.map((r, i) => ({
       id: r.id as ProbeId | undefined,
-      text: `${i + 1} ${PROBE_COMMANDS[r.id]} ${badge(r)}`,
+      text: `${i + 1} ${PROBE_COMMANDS[r.id]} ${statusBadge(r)}`,
     })),
   ];
   // On a narrow terminal every probe stays visible with a short name.
@@ -48,7 +39,7 @@ export function NavBar(props: NavBarProps) {
         { id: undefined as ProbeId | undefined, text: '0 home' },
         ...props.results.map((r, i) => ({
           id: r.id as ProbeId | undefined,
-          text: `${i + 1} ${SHORT[r.id]} ${badge(r)}`,
+          text: `${i + 1} ${SHORT[r.id]} ${statusBadge(r)}`,
         })),
       ];
   let used = 0;

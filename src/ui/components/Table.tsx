@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { secrets } from '../../core/redact.js';
-import type { ViewRow, ViewTable } from '../../model/view.js';
+import type { ViewRow, ViewTable } from '../../views/types.js';
 import { tableChrome } from '../derive.js';
 import { clip, columnWidths, formatCells, formatHeader, naturalWidths } from '../format.js';
 import { SEVERITY_SYMBOL } from '../screen-model.js';

@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../model/evaluate.js';
 import type { Finding } from '../../model/finding.js';
 import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
-import type { ViewRow } from '../../model/view.js';
+import type { ViewRow } from '../../views/types.js';
 import type { Screen } from '../derive.js';
 import { findingsByKey, type ScreenMemo } from '../screen-model.js';
 import { completeCommand, PROBE_COMMANDS } from './commands.js';

@@ -1,6 +1,6 @@
 import { type Finding, subjectLabel } from '../../model/finding.js';
 import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
-import type { ViewRow, ViewTable } from '../../model/view.js';
+import type { ViewRow, ViewTable } from '../../views/types.js';
 import { parseCommand } from './commands.js';
 import {
   type Cursor,
@@ -9,7 +9,6 @@ import {
   moveCursor,
   nextSeverityFilter,
   type SeverityFilter,
-  visibleScroll,
 } from './table.js';
 
 /**
@@ -356,17 +355,6 @@ export function scrollDetail(scroll: number, move: CursorMove, lines: number, he
       break;
   }
   return Math.max(0, Math.min(to, max));
-}
-
-/** The visible window of a table frame for its current rows (derived, never stored). */
-export function windowOf(
-  cursor: Cursor,
-  index: number,
-  height: number,
-  total: number,
-): { start: number; end: number } {
-  const start = visibleScroll(index, cursor.scroll, height, total);
-  return { start, end: Math.min(total, start + Math.max(1, height)) };
 }
 
 export type DrillResult = { readonly frame: Frame } | { readonly message: Message };

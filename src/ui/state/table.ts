@@ -1,5 +1,6 @@
+import { errorMessage } from '../../core/errors.js';
 import { type Severity, severityRank } from '../../model/finding.js';
-import type { ViewRow, ViewTable } from '../../model/view.js';
+import type { ViewRow, ViewTable } from '../../views/types.js';
 
 /**
  * Pure table logic behind every screen: filter, severity filter, sort, a cursor keyed by row key
@@ -35,7 +36,7 @@ export function compileFilter(text: string): TextFilter {
   } catch (err) {
     return {
       ok: false,
-      error: `invalid regex: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      error: `invalid regex: ${errorMessage(err).replace(/^Invalid regular expression: /, '')}`,
     };
   }
   return { ok: true, active: true, test: (t) => pattern.test(t) !== invert };

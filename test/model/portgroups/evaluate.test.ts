@@ -13,8 +13,8 @@ import type {
   PortSettingRecord,
   VsphereInventory,
 } from '../../../src/model/portgroups/types.js';
-import { buildPortgroupTables } from '../../../src/model/portgroups/view.js';
 import { parseGovcInventory } from '../../../src/probes/vsphere/govc.js';
+import { buildPortgroupTables } from '../../../src/views/portgroups.js';
 
 const mm = (p: boolean, m: boolean, f: boolean): PortSettingRecord => ({
   macManagementPolicy: { inherited: false, allowPromiscuous: p, macChanges: m, forgedTransmits: f },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/app/log.js';
 import { openDemo } from '../../../src/cli/demo-command.js';
+import { Logger } from '../../../src/core/log.js';
 import { DEMO_DRIFT_NODE } from '../../../src/demo/ssh-nodes.js';
 import type { ContainerdData } from '../../../src/model/containerd/types.js';
 

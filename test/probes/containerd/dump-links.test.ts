@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserFacingError } from '../../../src/core/errors.js';
 import { dumpObjectFiles, loadDumpObjects } from '../../../src/dump/index.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
-import { UserFacingError } from '../../../src/probes/kube/connection.js';
 
 /**
  * A support bundle comes from elsewhere: its links must not make `--from-dump` read the analyst's own

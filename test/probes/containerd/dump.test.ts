@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
-import { containerdView } from '../../../src/model/containerd/view.js';
 import type { ImagesData, PodRecord } from '../../../src/model/images/types.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
+import { containerdView } from '../../../src/views/containerd.js';
 
 /** The fixtures' certificates have fixed dates: the "expires soon" one is 18 days away from here. */
 const NOW = new Date('2026-11-22T00:00:00Z');

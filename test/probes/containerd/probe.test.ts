@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/app/log.js';
+import { Logger } from '../../../src/core/log.js';
 import {
   demoNodeTrees,
   type SimulatedSshNodes,
@@ -9,12 +9,12 @@ import {
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData } from '../../../src/model/containerd/types.js';
-import { containerdView } from '../../../src/model/containerd/view.js';
 import type { ProbeSnapshot } from '../../../src/model/probe.js';
 import { Store } from '../../../src/model/store.js';
 import { containerdProbe } from '../../../src/probes/containerd/index.js';
 import { loadKubeConnection } from '../../../src/probes/kube/connection.js';
 import type { ProbeContext } from '../../../src/probes/types.js';
+import { containerdView } from '../../../src/views/containerd.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../../helpers/simulator.js';
 
 const LINUX = ['cp-1', 'md-1', 'md-2'];

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../../helpers/simulator.js';
 import { sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
 
@@ -31,25 +31,6 @@ function pod(name: string, nodeName: string, image: string) {
     spec: { nodeName, containers: [{ name: 'main', image }] },
     status: { phase: 'Running' },
   };
-}
-
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, SSH_AUTH_SOCK: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 // Skips only on a developer machine without the peer; in CI a missing sshd or build must fail.
@@ -102,22 +83,24 @@ describe.skipIf(!process.env.CI && (!sshdAvailable() || !existsSync(CLI)))(
       const out = join(work, 'out');
       const log = join(work, 'airgap-top.log');
       // Not spawnSync: the simulator answers from this process's event loop.
-      const run = await runCli([
-        CLI,
-        'report',
-        '--kubeconfig',
-        sim.kubeconfigPath,
-        '--config',
-        config,
-        '-o',
-        'json,md',
-        '--output-dir',
-        out,
-        '--log',
-        log,
-        '-v',
-      ]);
-      expect(`${run.status}`, `${run.stderr}\n${run.stdout}`).toMatch(/^[01]$/);
+      const run = await runCli(
+        [
+          'report',
+          '--kubeconfig',
+          sim.kubeconfigPath,
+          '--config',
+          config,
+          '-o',
+          'json,md',
+          '--output-dir',
+          out,
+          '--log',
+          log,
+          '-v',
+        ],
+        { env: { SSH_AUTH_SOCK: '' } },
+      );
+      expect(`${run.code}`, `${run.stderr}\n${run.stdout}`).toMatch(/^[01]$/);
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
         probes: {
           id: string;

@@ -2,15 +2,17 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/app/log.js';
+import { Logger } from '../../../src/core/log.js';
 import { REDACTED, SecretRegistry, secrets } from '../../../src/core/redact.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData } from '../../../src/model/containerd/types.js';
 import type { ImagesData } from '../../../src/model/images/types.js';
 import { buildReport } from '../../../src/model/report.js';
+import { diffReports } from '../../../src/model/report-diff.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
-import { diffReports, parseRecordedReport, renderDiff } from '../../../src/report/diff.js';
+import { renderDiff } from '../../../src/report/diff.js';
 import { REPORT_FORMATS, renderReport } from '../../../src/report/index.js';
+import { parseRecordedReport } from '../../../src/report/recorded.js';
 import { formatCells } from '../../../src/ui/format.js';
 import { probeResult, SAMPLE_META } from '../../report/sample.js';
 

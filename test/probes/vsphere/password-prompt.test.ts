@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/app/log.js';
 import { Session } from '../../../src/app/session.js';
+import { Logger } from '../../../src/core/log.js';
 import { parseConfig } from '../../../src/model/config.js';
 import type { SecretRequest } from '../../../src/probes/types.js';
 import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandleExtended, startSimulator } from '../../../src/sim/server/index.js';
+import { runCli } from '../../helpers/cli.js';
 import { node, vsphereVm } from './cluster-objects.js';
 import { macmgmt, sec, startVcsim, type Vcsim } from './vcsim.js';
 
@@ -91,11 +91,7 @@ describe.skipIf(!process.env.CI && !existsSync(CLI))(
       const config = join(work, `${name}.toml`);
       writeFileSync(config, vsphere);
       const log = join(work, `${name}.log`);
-      const env = { ...process.env };
-      delete env[ENV];
-      if (password !== undefined) env[ENV] = password;
       const args = [
-        CLI,
         'report',
         '--kubeconfig',
         kube.kubeconfigPath,
@@ -106,16 +102,10 @@ describe.skipIf(!process.env.CI && !existsSync(CLI))(
         '--output-dir',
         dir,
       ];
-      const child = spawn(process.execPath, [...args, '--log', log, '-v', ...extra], { env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
+      // The password variable is set only when the case gives one (undefined removes it).
+      const { code, stdout, stderr } = await runCli([...args, '--log', log, '-v', ...extra], {
+        env: { [ENV]: password },
       });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       const files: Record<string, string> = {};
       if (existsSync(dir)) for (const f of readdirSync(dir)) files[f] = readFileSync(join(dir, f), 'utf8');
       return { code, stdout, stderr, log: existsSync(log) ? readFileSync(log, 'utf8') : '', files };

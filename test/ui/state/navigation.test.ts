@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Finding } from '../../../src/model/finding.js';
 import { findingKey } from '../../../src/model/finding.js';
-import type { ViewRow } from '../../../src/model/view.js';
 import {
   type Action,
   activeTable,
@@ -12,6 +11,7 @@ import {
   top,
   type UiState,
 } from '../../../src/ui/state/navigation.js';
+import type { ViewRow } from '../../../src/views/types.js';
 import { fakeFinding } from '../helpers.js';
 
 const run = (actions: Action[], from: UiState = INITIAL_STATE): UiState => actions.reduce(reduce, from);

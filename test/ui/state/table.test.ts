@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import type { ViewRow } from '../../../src/model/view.js';
 import {
   compileFilter,
   cursorIndex,
@@ -11,6 +10,7 @@ import {
   sortRows,
   visibleScroll,
 } from '../../../src/ui/state/table.js';
+import type { ViewRow } from '../../../src/views/types.js';
 
 const row = (key: string, name: string, extra: Partial<ViewRow> = {}): ViewRow => ({
   key,

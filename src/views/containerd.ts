@@ -1,10 +1,10 @@
-import { type Finding, findingKey, type Severity, worstSeverity } from '../finding.js';
-import { tryParseImageRef } from '../image-ref.js';
-import type { ImagesData } from '../images/types.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import { driftGroups } from './drift.js';
-import { type Origin, originOfRef, privatePrefixes } from './origin.js';
-import type { ContainerdData, NodeContainerdRecord } from './types.js';
+import { driftGroups } from '../model/containerd/drift.js';
+import { type Origin, originOfRef, privatePrefixes } from '../model/containerd/origin.js';
+import type { ContainerdData, NodeContainerdRecord } from '../model/containerd/types.js';
+import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
+import { tryParseImageRef } from '../model/image-ref.js';
+import type { ImagesData } from '../model/images/types.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 function findingsOfNode(findings: readonly Finding[], node: string): Finding[] {
   return findings.filter(

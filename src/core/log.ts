@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { secrets } from '../core/redact.js';
-import { escapeControls } from '../core/sanitize.js';
+import { secrets } from './redact.js';
+import { escapeControls } from './sanitize.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -43,7 +43,7 @@ export class Logger {
     const line: LogLine = {
       at: new Date().toISOString(),
       level,
-      message: escapeControls(secrets.redactText(raw)),
+      message: logText(raw),
     };
     this.recent.push(line);
     if (this.recent.length > this.capacity) this.recent.shift();

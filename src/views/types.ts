@@ -1,7 +1,7 @@
-import type { Config } from './config.js';
-import type { Finding, Severity } from './finding.js';
-import type { ProbeSnapshot } from './probe.js';
-import type { StoreSnapshot } from './store.js';
+import type { Config } from '../model/config.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { ProbeSnapshot } from '../model/probe.js';
+import type { StoreSnapshot } from '../model/store.js';
 
 /**
  * What a probe screen shows, built purely from the store: the TUI draws these tables generically,

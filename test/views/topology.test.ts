@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findingKey } from '../../../src/model/finding.js';
-import { evaluateTopology } from '../../../src/model/topology/evaluate.js';
-import type { TopologyData } from '../../../src/model/topology/types.js';
-import { topologyView } from '../../../src/model/topology/view.js';
-import { loadScenario, scenarioConfig } from './helpers.js';
+import { findingKey } from '../../src/model/finding.js';
+import { evaluateTopology } from '../../src/model/topology/evaluate.js';
+import type { TopologyData } from '../../src/model/topology/types.js';
+import { topologyView } from '../../src/views/topology.js';
+import { loadScenario, scenarioConfig } from '../model/topology/helpers.js';
 
 const NOW = new Date('2026-11-22T12:30:00Z');
 

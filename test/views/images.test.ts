@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findingKey } from '../../../src/model/finding.js';
-import { evaluateImages } from '../../../src/model/images/evaluate.js';
-import { buildImagesTables, imagesView } from '../../../src/model/images/view.js';
-import type { ViewTable } from '../../../src/model/view.js';
-import { fixtureConfig, fixtureData } from './fixture.js';
+import { findingKey } from '../../src/model/finding.js';
+import { evaluateImages } from '../../src/model/images/evaluate.js';
+import { buildImagesTables, imagesView } from '../../src/views/images.js';
+import type { ViewTable } from '../../src/views/types.js';
+import { fixtureConfig, fixtureData } from '../model/images/fixture.js';
 
 function tables(): ViewTable[] {
   const data = fixtureData();

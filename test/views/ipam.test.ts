@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { DEFAULT_CONFIG } from '../../../src/model/config.js';
-import { compareFindings } from '../../../src/model/finding-order.js';
-import { evaluateIpam } from '../../../src/model/ipam/evaluate.js';
-import { ipamDataFromObjects } from '../../../src/model/ipam/records.js';
-import { createIpamView, usageBar } from '../../../src/model/ipam/view.js';
+import { DEFAULT_CONFIG } from '../../src/model/config.js';
+import { compareFindings } from '../../src/model/finding-order.js';
+import { evaluateIpam } from '../../src/model/ipam/evaluate.js';
+import { ipamDataFromObjects } from '../../src/model/ipam/records.js';
+import { createIpamView, usageBar } from '../../src/views/ipam.js';
 
-const root = join(import.meta.dirname, '../../..');
+const root = join(import.meta.dirname, '../..');
 const NOW = new Date('2026-03-01T12:00:00Z');
 
 /** The IPAM tables for these objects at NOW, findings sorted worst first as the session hands them. */

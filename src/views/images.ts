@@ -5,10 +5,10 @@ import {
   type SeverityCounts,
   severityRank,
   subjectKey,
-} from '../finding.js';
-import { refString, tryParseImageRef } from '../image-ref.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import type { ImagesData } from './types.js';
+} from '../model/finding.js';
+import { refString, tryParseImageRef } from '../model/image-ref.js';
+import type { ImagesData } from '../model/images/types.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /** One container with what the screen groups on and the findings behind it. */
 interface ContainerFacts {

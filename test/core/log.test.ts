@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../src/app/log.js';
+import { Logger } from '../../src/core/log.js';
 
 describe('Logger: a server message never drives the terminal that tails the log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-top-log-'));

@@ -1,12 +1,12 @@
-import { containerdView } from './containerd/view.js';
-import { type Finding, findingKey, subjectLabel } from './finding.js';
-import { imagesView } from './images/view.js';
-import { createIpamView } from './ipam/view.js';
-import { portgroupsView } from './portgroups/view.js';
-import type { ProbeId } from './probe.js';
-import { createSharedAnalysis, type SharedAnalysis } from './shared-analysis.js';
-import { topologyView } from './topology/view.js';
-import type { ViewBuilder, ViewTable } from './view.js';
+import { type Finding, findingKey, subjectLabel } from '../model/finding.js';
+import type { ProbeId } from '../model/probe.js';
+import { createSharedAnalysis, type SharedAnalysis } from '../model/shared-analysis.js';
+import { containerdView } from './containerd.js';
+import { imagesView } from './images.js';
+import { createIpamView } from './ipam.js';
+import { portgroupsView } from './portgroups.js';
+import { topologyView } from './topology.js';
+import type { ViewBuilder, ViewTable } from './types.js';
 
 /** The generic table of findings: every probe has it, whatever its own tables are. */
 export function findingsTable(findings: readonly Finding[]): ViewTable {

@@ -1,10 +1,15 @@
-import { type Finding, findingKey, type Severity, severityRank, subjectKey } from '../finding.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import { portgroupSubject } from './evaluate.js';
-import { acceptingPortOverrides, describeOrigin, overridesAllowed, resolvePortgroup } from './resolve.js';
-import { computeScope, type PortgroupInScope } from './scope.js';
-import type { PortgroupRecord, PortgroupsData, SwitchRecord } from './types.js';
-import { SETTING_LABELS } from './types.js';
+import { type Finding, findingKey, type Severity, severityRank, subjectKey } from '../model/finding.js';
+import { portgroupSubject } from '../model/portgroups/evaluate.js';
+import {
+  acceptingPortOverrides,
+  describeOrigin,
+  overridesAllowed,
+  resolvePortgroup,
+} from '../model/portgroups/resolve.js';
+import { computeScope, type PortgroupInScope } from '../model/portgroups/scope.js';
+import type { PortgroupRecord, PortgroupsData, SwitchRecord } from '../model/portgroups/types.js';
+import { SETTING_LABELS } from '../model/portgroups/types.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /**
  * The portgroup screen: a checklist, one group per portgroup the cluster uses (Windows marked), one

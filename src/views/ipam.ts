@@ -1,14 +1,14 @@
-import { type Finding, findingKey, type Subject, subjectKey, worstSeverity } from '../finding.js';
-import { compareFindings } from '../finding-order.js';
-import { formatAge, timestampText } from '../time.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import type { ChainLink, IpamAnalysis, PoolAnalysis } from './analysis.js';
-import { IpamAnalyzer } from './analyze.js';
-import { chainDeps, sameDeps } from './chain.js';
-import { countToNumber, formatCount, formatPrefix, formatSet } from './ip.js';
-import { inReuseGrace } from './pool-space.js';
-import { poolSubject } from './subjects.js';
-import type { IpamData, VSphereVMRecord } from './types.js';
+import { type Finding, findingKey, type Subject, subjectKey, worstSeverity } from '../model/finding.js';
+import { compareFindings } from '../model/finding-order.js';
+import type { ChainLink, IpamAnalysis, PoolAnalysis } from '../model/ipam/analysis.js';
+import { IpamAnalyzer } from '../model/ipam/analyze.js';
+import { chainDeps, sameDeps } from '../model/ipam/chain.js';
+import { countToNumber, formatCount, formatPrefix, formatSet } from '../model/ipam/ip.js';
+import { inReuseGrace } from '../model/ipam/pool-space.js';
+import { poolSubject } from '../model/ipam/subjects.js';
+import type { IpamData, VSphereVMRecord } from '../model/ipam/types.js';
+import { formatAge, timestampText } from '../model/time.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /**
  * The IPAM screen: one row per VM device pool claim (the whole chain), and the pools with their

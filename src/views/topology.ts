@@ -1,7 +1,12 @@
-import { type Finding, findingKey, subjectKey, worstSeverity } from '../finding.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../view.js';
-import { analyzeTopology, NO_ZONE, type TopologyAnalysis, zoneDistribution } from './analysis.js';
-import type { TopologyData } from './types.js';
+import { type Finding, findingKey, subjectKey, worstSeverity } from '../model/finding.js';
+import {
+  analyzeTopology,
+  NO_ZONE,
+  type TopologyAnalysis,
+  zoneDistribution,
+} from '../model/topology/analysis.js';
+import type { TopologyData } from '../model/topology/types.js';
+import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /** The topology screen: nodes with their placement, the zone distribution, and CAPV failure domains. */
 export const topologyView: ViewBuilder = ({ data, findings, config, now }) => {

@@ -254,7 +254,7 @@ describe('keys', () => {
     await app.press('j', KEYS.enter);
     const second = await app.waitFor((x) => x.includes('Evidence'));
     expect(second).toContain('WARN  IMG-003');
-    expect(second).toContain('overview › images (Image origins) › docker.io 2 › IMG-003');
+    expect(second).toContain('overview › images (Image origins) › docker.io public › IMG-003');
     await app.press(KEYS.escape);
     const listAgain = await app.waitFor((x) => x.includes('Findings of docker.io'));
     expect(listAgain).toMatch(/> ! {2}WARN +IMG-003/);

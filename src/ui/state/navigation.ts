@@ -406,9 +406,13 @@ export function drillFromRow(
 }
 
 /** A short name for a row in the breadcrumb: its first non-empty cells. */
+/**
+ * What a drill-down is titled after: the row's first two text cells. Count cells are left out: the
+ * table title already says how many ("Findings of nginx:1.25.3 (2)", not "… 2 (2)").
+ */
 export function rowLabel(row: ViewRow): string {
   const text = Object.entries(row.cells)
-    .filter(([k, v]) => k !== 'severity' && v.trim() !== '')
+    .filter(([k, v]) => k !== 'severity' && v.trim() !== '' && !/^\d+$/.test(v.trim()))
     .slice(0, 2)
     .map(([, v]) => v.trim())
     .join(' ');

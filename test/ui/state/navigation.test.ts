@@ -8,6 +8,7 @@ import {
   INITIAL_STATE,
   probeFrame,
   reduce,
+  rowLabel,
   top,
   type UiState,
 } from '../../../src/ui/state/navigation.js';
@@ -257,5 +258,16 @@ describe('drillFromRow', () => {
   });
   test('probeFrame starts on the first table', () => {
     expect(probeFrame('ipam')).toEqual({ kind: 'probe', probe: 'ipam', active: '', tables: {} });
+  });
+});
+
+describe('drill-down labels', () => {
+  test('name a row by its text cells, never by its counts (the table title counts)', () => {
+    const row = (cells: Record<string, string>): ViewRow => ({ key: 'k', cells });
+    expect(rowLabel(row({ severity: '✗', image: 'docker.io/library/nginx:1.25.3', pods: '2' }))).toBe(
+      'docker.io/library/nginx:1.25.3',
+    );
+    expect(rowLabel(row({ node: 'wc-1-md-0-x', status: 'Ready', pods: '14' }))).toBe('wc-1-md-0-x Ready');
+    expect(rowLabel(row({ count: '3' }))).toBe('k');
   });
 });

@@ -6,12 +6,14 @@ import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { SshConfig } from '../model/config.js';
 import { NodeFileError, type NodeFileSource, safeNodeDirName } from '../probes/containerd/file-source.js';
 import {
+  connectSshAs,
   mapBounded,
+  type NodeTarget,
   nodeTarget,
   openSweepEnvironment,
   type SweepEnvironment,
 } from '../probes/containerd/index.js';
-import { connectSsh, openSftp, SshConnectError } from '../probes/containerd/ssh.js';
+import { openSftp, SshConnectError } from '../probes/containerd/ssh.js';
 import { KubeApiError, type KubeConnection } from '../probes/kube/connection.js';
 import type { Resolver } from '../probes/types.js';
 import { redactTomlCredentials } from './toml-credentials.js';
@@ -255,7 +257,7 @@ async function dumpNodes(
       try {
         if (jumpFailure) throw new Error(jumpFailure.message);
         if (!target.host) throw new Error('no InternalIP, ExternalIP or Hostname address');
-        const source = await openNode(target.host, target.port, target.user, label, env);
+        const source = await openNode({ ...target, host: target.host }, label, env);
         try {
           const files = await copyTree(
             source,
@@ -281,27 +283,14 @@ async function dumpNodes(
 }
 
 async function openNode(
-  host: string,
-  port: number,
-  user: string,
+  target: NodeTarget & { host: string },
   label: string,
   env: SweepEnvironment,
 ): Promise<NodeFileSource> {
   // known_hosts is checked under the name given, the address dialled is the resolved one (as ssh does).
-  let dialHost = host;
-  if (!isIP(host) && !env.jump) dialHost = (await env.resolve(host))[0] ?? host;
-  const session = await connectSsh(
-    { host, port, user },
-    {
-      auth: env.auth,
-      knownHosts: env.knownHosts,
-      acceptNew: env.ssh.acceptNew,
-      connectTimeoutMs: env.ssh.connectTimeoutSeconds * 1000,
-      jump: env.jump,
-      signal: env.signal,
-      dialHost,
-    },
-  );
+  let dialHost = target.host;
+  if (!isIP(target.host) && !env.jump) dialHost = (await env.resolve(target.host))[0] ?? target.host;
+  const session = await connectSshAs(target, dialHost, env);
   try {
     return await openSftp(session, label, env.ssh.readTimeoutSeconds * 1000);
   } catch (err) {

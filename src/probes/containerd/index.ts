@@ -188,7 +188,7 @@ export async function readNodeOverSsh(
 }
 
 /** Connects with known_hosts checked under the name the user gave (OpenSSH semantics), dialling `dialHost`. */
-async function connectSshAs(target: NodeTarget, dialHost: string, env: SweepEnvironment) {
+export async function connectSshAs(target: NodeTarget, dialHost: string, env: SweepEnvironment) {
   const endpoint: SshEndpoint = { host: target.host ?? dialHost, port: target.port, user: target.user };
   return connectSsh(
     { ...endpoint, host: endpoint.host },

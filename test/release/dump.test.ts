@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCENARIO } from '../../src/cli/demo-command.js';
 import { parseDocuments } from '../../src/sim/scenario.js';
 import { runReportCli } from '../cli/report-run.js';
+import { runCli } from '../helpers/cli.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
 import { sshdAvailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 
@@ -54,25 +55,6 @@ function findingKeys(report: ReportJson): string[] {
       ),
     )
     .sort();
-}
-
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SSH_AUTH_SOCK: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 function filesUnder(dir: string): string[] {
@@ -157,16 +139,14 @@ describe.skipIf(!process.env.CI && (!sshdAvailable() || !existsSync(CLI)))(
 
       const bundle = join(work, 'bundle');
       const before = sim.requests.length;
-      const dump = await runCli([
-        'dump',
-        '-o',
-        bundle,
-        '--kubeconfig',
-        sim.kubeconfigPath,
-        '--config',
-        config,
-      ]);
-      expect(dump.status, dump.stderr).toBe(0);
+      const dump = await runCli(
+        ['dump', '-o', bundle, '--kubeconfig', sim.kubeconfigPath, '--config', config],
+        {
+          env: { SSH_AUTH_SOCK: '' },
+          timeoutMs: 120_000,
+        },
+      );
+      expect(dump.code, dump.stderr).toBe(0);
       expect(dump.stdout.trim()).toBe(bundle);
       // Read-only, and never a Secret or ConfigMap: the dump asks only for the resources it keeps.
       const asked = sim.requests.slice(before);

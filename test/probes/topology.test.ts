@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,12 +24,14 @@ const root = join(import.meta.dirname, '../..');
 describe('airgap-top report against the simulator (topology)', () => {
   let sim: Awaited<ReturnType<typeof startTestSimulator>>;
   beforeAll(async () => {
-    // The CLI is spawned from dist; tsc emits even when another area has a type error.
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
-    } catch {
-      /* emitted anyway; a broken build shows up as a failing spawn below */
-    }
+    // The CLI is spawned from dist (npm test builds it first). Rebuilding it here while other test
+    // files spawn it would race them, so only a missing build is made; tsc emits despite type errors.
+    if (!existsSync(join(root, 'dist/cli/main.js')))
+      try {
+        execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+      } catch {
+        /* emitted anyway; a broken build shows up as a failing spawn below */
+      }
     sim = await startTestSimulator(join(FIXTURES, 'wc-1.yaml'));
   }, 180_000);
   afterAll(async () => {

@@ -178,10 +178,15 @@ export class Session {
 
   /**
    * The report of the current store. `cluster` names the cluster when it is not the one connected
-   * to (a dump served by the local simulator is the bundle's cluster).
+   * to (a dump served by the local simulator is the bundle's cluster). `judgedAt` is the moment
+   * ages and expiry dates are measured from when it is not `now` (a dump: when it was collected).
    */
-  report(now: Date = new Date(), cluster?: { readonly context?: string; readonly server?: string }): Report {
-    return buildReport(this.results(now), {
+  report(
+    now: Date = new Date(),
+    cluster?: { readonly context?: string; readonly server?: string },
+    judgedAt: Date = now,
+  ): Report {
+    return buildReport(this.results(judgedAt), {
       generatedAt: now,
       startedAt: this.startedAt,
       toolVersion: TOOL_VERSION,

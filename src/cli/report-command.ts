@@ -126,10 +126,16 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
         );
       }
       const now = new Date();
-      // From a dump, the cluster is the one the bundle came from, not the local simulator.
+      // From a dump, the cluster is the one the bundle came from, not the local simulator, and
+      // ages and expiry dates are those of the moment it was collected: a week-old bundle must not
+      // turn a 35-minute pending claim into "False for 7d".
+      const collectedAt = dump?.collectedAt ? new Date(dump.collectedAt) : undefined;
+      const judgedAt = collectedAt && !Number.isNaN(collectedAt.getTime()) ? collectedAt : now;
+      if (dump && judgedAt !== now) log.info(`from-dump: findings judged as of ${judgedAt.toISOString()}`);
       report = session.report(
         now,
         dump ? { context: dump.context ?? `dump:${dump.dir}`, server: dump.server ?? undefined } : undefined,
+        judgedAt,
       );
     } finally {
       session.close();

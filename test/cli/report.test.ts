@@ -271,6 +271,39 @@ describe('--from-dump', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain(planted);
   });
 
+  it('a bundle is judged as of its collectedAt: an expiry date reads the same on any later day', async () => {
+    const bundle = join(dir, 'bundle-dated');
+    await collectDump(bundle);
+    mkdirSync(join(bundle, 'nodes'), { recursive: true });
+    cpSync(join(ROOT, 'fixtures/containerd/nodes/gdc'), join(bundle, 'nodes/wl-md-0-a'), { recursive: true });
+    const info = JSON.parse(readFileSync(join(bundle, 'cluster.json'), 'utf8'));
+    // The gdc CA expires 2026-12-10T00:00:00Z: 9 days after this bundle was collected.
+    writeFileSync(
+      join(bundle, 'cluster.json'),
+      JSON.stringify({ ...info, collectedAt: '2026-12-01T00:00:00Z' }),
+    );
+    const out = join(dir, 'bundle-dated.json');
+    const logFile = join(dir, 'bundle-dated.log');
+    const r = await runReportCli([
+      '--from-dump',
+      bundle,
+      '--config',
+      scenario.config,
+      '--output-file',
+      out,
+      '--log',
+      logFile,
+    ]);
+    expect(r.code).toBeLessThan(2);
+    const findings = readReport(out).probes.flatMap((p) => p.findings);
+    const expiry = findings.find((f) => f.code === 'CTRD-006' || f.code === 'CTRD-005');
+    expect(expiry?.code).toBe('CTRD-006');
+    expect(expiry?.detail).toMatch(/\(in 9 days\)/);
+    // The report itself is dated now; the log says which moment the findings describe.
+    expect(Date.parse(readReport(out).generatedAt)).toBeGreaterThan(Date.parse('2026-12-01T00:00:00Z'));
+    expect(readFileSync(logFile, 'utf8')).toContain('findings judged as of 2026-12-01T00:00:00.000Z');
+  });
+
   it('a bundle without Kubernetes objects, or with a broken file, is exit 2 with one line', async () => {
     const empty = join(dir, 'empty-bundle');
     mkdirSync(join(empty, 'nodes'), { recursive: true });

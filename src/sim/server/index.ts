@@ -30,6 +30,11 @@ export interface SimulatorOptions {
   readonly timelineSpeed?: number;
   /** Shift the scenario's timestamps to now when it declares an anchor (default true). */
   readonly anchorTime?: boolean;
+  /**
+   * The moment a scenario without an anchor of its own was seen at (shifted to now like an
+   * anchor), so its ages read the same on any day: tests comparing reports byte for byte.
+   */
+  readonly anchor?: string;
 }
 
 export interface SimulatorHandleExtended extends SimulatorHandle {
@@ -63,6 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let scenario: Scenario = { objects: [], timeline: [] };
   if (typeof options.scenario === 'string') scenario = loadScenarioPath(options.scenario);
   else if (options.scenario) scenario = scenarioFromDocuments(options.scenario);
+  if (options.anchor !== undefined && !scenario.anchor) scenario = { ...scenario, anchor: options.anchor };
   if (options.anchorTime !== false) scenario = shiftScenarioTime(scenario, new Date());
   if (options.generate !== undefined) {
     const generated = generateScenario(parseGenerateSpec(options.generate), options.seed ?? 1);

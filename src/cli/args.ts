@@ -106,6 +106,10 @@ export const FLAGS = {
     complete: 'file',
   },
   'vsphere-insecure': { type: 'boolean', help: 'skip vCenter TLS verification (shown in the report)' },
+  'no-registry-check': {
+    type: 'boolean',
+    help: 'do not ask the registries whether they hold the images ([registry] check = false)',
+  },
   // sim and demo
   scenario: {
     type: 'string',
@@ -130,7 +134,13 @@ export type FlagName = keyof typeof FLAGS;
 
 const CLUSTER_FLAGS = ['kubeconfig', 'context', 'namespace', 'all-namespaces', 'config'] as const;
 const LOG_FLAGS = ['log', 'verbose'] as const;
-const PROBE_FLAGS = ['ssh', 'ssh-accept-new', 'vsphere-inventory', 'vsphere-insecure'] as const;
+const PROBE_FLAGS = [
+  'ssh',
+  'ssh-accept-new',
+  'vsphere-inventory',
+  'vsphere-insecure',
+  'no-registry-check',
+] as const;
 
 export interface CommandSpec {
   /** `airgap-top <usage>` in help. */
@@ -258,6 +268,7 @@ export interface ParsedOptions {
   readonly 'ssh-accept-new'?: boolean;
   readonly 'vsphere-inventory'?: string;
   readonly 'vsphere-insecure'?: boolean;
+  readonly 'no-registry-check'?: boolean;
   readonly scenario?: string;
   readonly port?: string;
   readonly 'kubeconfig-out'?: string;

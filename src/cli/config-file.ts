@@ -52,5 +52,6 @@ export function applyFlags(config: Config, flags: ParsedOptions): Config {
       },
     };
   }
+  if (flags['no-registry-check']) next = { ...next, registry: { ...next.registry, check: false } };
   return next;
 }

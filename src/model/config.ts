@@ -12,8 +12,60 @@ export type RegistryProfile = 'tkg' | 'cse' | 'gdc';
 export interface RegistryConfig {
   /** Allowed image prefixes, `host[:port][/path]`. Empty means "no private registry configured". */
   readonly private: readonly string[];
+  /** CA file (PEM) for the central check of every registry without a `ca_files` entry of its own. */
   readonly caFile?: string;
   readonly profile?: RegistryProfile;
+  /**
+   * Ask the registries whether they hold every image (the presence sweep). Unset = on when `private`
+   * is set (see registryCheckSettings); `--no-registry-check` turns it off.
+   */
+  readonly check?: boolean;
+  /** Registry requests under way at once (default 8). */
+  readonly concurrency?: number;
+  /** Per request: connect + answer (default 10). */
+  readonly timeoutSeconds?: number;
+  /** Live mode: presence is asked again after this long (default 15); failures sooner, with backoff. */
+  readonly recheckMinutes?: number;
+  /**
+   * A docker `config.json` with pull credentials. Only ever a path in the config file: never a flag,
+   * and its content is never shown, logged or exported.
+   */
+  readonly credentialsFile?: string;
+  /** `[registry.ca_files]`: per registry `host[:port]` (lower-case), the CA file for the central check. */
+  readonly caFiles?: Readonly<Record<string, string>>;
+}
+
+/** What the presence sweep runs with, defaults applied. */
+export interface RegistryCheckSettings {
+  readonly enabled: boolean;
+  readonly concurrency: number;
+  readonly timeoutSeconds: number;
+  readonly recheckMinutes: number;
+  readonly credentialsFile?: string;
+  readonly caFile?: string;
+  readonly caFiles: Readonly<Record<string, string>>;
+}
+
+export const REGISTRY_CHECK_DEFAULTS = { concurrency: 8, timeoutSeconds: 10, recheckMinutes: 15 } as const;
+
+/** The sweep's settings: `check` defaults to on exactly when a private registry is configured. */
+export function registryCheckSettings(registry: RegistryConfig): RegistryCheckSettings {
+  return {
+    enabled: registry.check ?? registry.private.length > 0,
+    concurrency: registry.concurrency ?? REGISTRY_CHECK_DEFAULTS.concurrency,
+    timeoutSeconds: registry.timeoutSeconds ?? REGISTRY_CHECK_DEFAULTS.timeoutSeconds,
+    recheckMinutes: registry.recheckMinutes ?? REGISTRY_CHECK_DEFAULTS.recheckMinutes,
+    ...(registry.credentialsFile !== undefined ? { credentialsFile: registry.credentialsFile } : {}),
+    ...(registry.caFile !== undefined ? { caFile: registry.caFile } : {}),
+    caFiles: registry.caFiles ?? {},
+  };
+}
+
+/** The CA files for the central check of one registry host (`host[:port]`): its own, else `ca_file`. */
+export function centralCaFiles(settings: RegistryCheckSettings, registryHost: string): string[] {
+  const own = settings.caFiles[registryHost.toLowerCase()];
+  if (own !== undefined) return [own];
+  return settings.caFile !== undefined ? [settings.caFile] : [];
 }
 
 export interface IgnoreRule {
@@ -140,16 +192,43 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   reader.known(raw, '', ['registry', 'ignore', 'topology', 'ipam', 'ssh', 'vsphere']);
 
   const reg = reader.table(raw, 'registry');
-  reader.known(reg, 'registry', ['private', 'ca_file', 'profile']);
+  reader.known(reg, 'registry', [
+    'private',
+    'ca_file',
+    'profile',
+    'check',
+    'concurrency',
+    'timeout_seconds',
+    'recheck_minutes',
+    'credentials_file',
+    'ca_files',
+  ]);
   const profile = reader.optString(reg, 'registry', 'profile');
   if (profile !== undefined && !['tkg', 'cse', 'gdc'].includes(profile)) {
     throw reader.error('registry.profile', `must be one of tkg, cse, gdc (got "${profile}")`);
   }
+  if ('credentials' in reg || 'password' in reg || 'auth' in reg) {
+    // Not echoed: the value is a secret.
+    throw reader.error(
+      'registry',
+      'must not carry credentials: set credentials_file to the path of a docker config.json; the value is not shown',
+    );
+  }
+  const caFile = reader.optString(reg, 'registry', 'ca_file');
+  const credentialsFile = reader.optString(reg, 'registry', 'credentials_file');
+  const caFiles = readCaFiles(reader, reg, source);
   const registry: RegistryConfig = {
     private: reader.stringList(reg, 'registry', 'private').map((p) => p.replace(/\/+$/, '')),
-    caFile: reader.optString(reg, 'registry', 'ca_file'),
+    caFile: caFile ? configPath(source, caFile) : undefined,
     profile: profile as RegistryProfile | undefined,
+    check: reader.optBool(reg, 'registry', 'check'),
+    concurrency: reader.optInt(reg, 'registry', 'concurrency', 1, 256),
+    timeoutSeconds: reader.optInt(reg, 'registry', 'timeout_seconds', 1, 600),
+    recheckMinutes: reader.optInt(reg, 'registry', 'recheck_minutes', 1, 1440),
+    credentialsFile: credentialsFile ? configPath(source, credentialsFile) : undefined,
+    ...(caFiles ? { caFiles } : {}),
   };
+  if (credentialsFile === '') throw reader.error('registry.credentials_file', 'must name a file (got "")');
 
   for (const prefix of registry.private) {
     const problem = registryPrefixProblem(prefix);
@@ -296,7 +375,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
       server,
       username: reader.optString(v, 'vsphere', 'username'),
       passwordEnv: passwordEnv ?? DEFAULT_VSPHERE.passwordEnv,
-      caFile: caFile ? relativeToConfig(source, caFile) : undefined,
+      caFile: caFile ? configPath(source, caFile) : undefined,
       insecure: reader.optBool(v, 'vsphere', 'insecure') ?? false,
       inventoryFile: inventoryFile ? relativeToConfig(source, inventoryFile) : undefined,
       portgroups: reader.stringList(v, 'vsphere', 'portgroups'),
@@ -473,6 +552,40 @@ function checkedJumpHost(reader: TableReader, spec: string | undefined): string 
   const problem = jumpHostProblem(spec);
   if (problem) throw reader.error('ssh.jump_host', problem);
   return spec;
+}
+
+/**
+ * `[registry.ca_files]`: `"host[:port]" = "/path/ca.pem"`, one CA file per registry for the central
+ * check (nodes' own CAs come from their containerd config). Keys are registry hosts as images name
+ * them: no scheme, no path.
+ */
+function readCaFiles(reader: TableReader, reg: Table, source: string): Record<string, string> | undefined {
+  if (reg.ca_files === undefined) return undefined;
+  const table = reader.table(reg, 'ca_files', 'registry');
+  const out: Record<string, string> = {};
+  for (const [host, value] of Object.entries(table)) {
+    const key = `registry.ca_files."${host}"`;
+    if (!REGISTRY_HOST.test(host)) {
+      throw reader.error(
+        key,
+        'must be keyed by a registry host[:port] (no scheme, no path), e.g. "registry.example.internal:5000"',
+      );
+    }
+    if (typeof value !== 'string' || value === '') {
+      throw reader.error(key, `must be the path of a CA file (PEM), not ${describe(value)}`);
+    }
+    out[host.toLowerCase()] = configPath(source, value);
+  }
+  return out;
+}
+
+/** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], optional port. */
+const REGISTRY_HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(?:[1-9][0-9]{0,4}))?$/;
+
+/** `~/x` stays as written (the probe expands it, as it does [ssh] identity_file); others are relative to the file. */
+function configPath(source: string, path: string): string {
+  return path.startsWith('~/') ? path : relativeToConfig(source, path);
 }
 
 /** A relative path in a config file means relative to that file (so a bundled config works from any cwd). */

@@ -95,6 +95,19 @@ describe('each command takes its own flags', () => {
     expect(() => parseCommandLine(argv)).toThrow(message);
   });
 
+  it('--no-registry-check belongs to the commands that run the probes, and only to them', () => {
+    expect(parseCommandLine(['report', '--no-registry-check']).values['no-registry-check']).toBe(true);
+    expect(parseCommandLine(['--no-registry-check']).values['no-registry-check']).toBe(true);
+    expect(parseCommandLine(['report']).values['no-registry-check']).toBeUndefined();
+    expect(() => parseCommandLine(['sim', '--no-registry-check'])).toThrow(
+      '--no-registry-check is not a flag of "airgap-top sim"',
+    );
+    expect(() => parseCommandLine(['report', '--no-registry-check=yes'])).toThrow(
+      '--no-registry-check takes no value',
+    );
+    expect(commandHelp('report')).toContain('--no-registry-check');
+  });
+
   it('every flag a command lists exists, and every flag belongs to some command', () => {
     const used = new Set<string>(['help', 'version']);
     for (const spec of Object.values(COMMANDS)) for (const f of spec.flags) used.add(f);

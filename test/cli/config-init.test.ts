@@ -38,6 +38,36 @@ describe('registry candidates', () => {
 });
 
 describe('the starting config', () => {
+  it('documents the [registry] presence keys; uncommented, they load', () => {
+    const text = renderStartingConfig({
+      images: ['registry.example.internal/tkg/antrea:v1'],
+      nodeLabels: [],
+      generatedAt: NOW,
+    });
+    for (const key of ['check', 'concurrency', 'timeout_seconds', 'recheck_minutes', 'credentials_file']) {
+      expect(text).toContain(`# ${key} = `);
+    }
+    expect(text).toContain('--no-registry-check');
+    const start = text.indexOf('# Presence check');
+    const end = text.indexOf('[topology]');
+    const uncommented = text
+      .slice(start, end)
+      .split('\n')
+      .filter((l) => /^# ["a-z[]/.test(l))
+      .map((l) => l.slice(2).replace(/\s+#.*$/, ''))
+      .join('\n');
+    const { config, warnings } = parseConfig(`[registry]\n${uncommented}\n`, 'init.toml');
+    expect(warnings).toEqual([]);
+    expect(config.registry).toMatchObject({
+      check: true,
+      concurrency: 8,
+      timeoutSeconds: 10,
+      recheckMinutes: 15,
+      credentialsFile: '~/.docker/config.json',
+      caFiles: { 'registry.example.internal:5000': '/etc/ssl/registry-ca.pem' },
+    });
+  });
+
   it('loads, names the private candidates, the region and the zones seen', () => {
     const text = renderStartingConfig({
       context: 'wc-1',

@@ -62,7 +62,10 @@ export function registryCheckSettings(registry: RegistryConfig): RegistryCheckSe
 }
 
 /** The CA files for the central check of one registry host (`host[:port]`): its own, else `ca_file`. */
-export function centralCaFiles(settings: RegistryCheckSettings, registryHost: string): string[] {
+export function centralCaFiles(
+  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
+  registryHost: string,
+): string[] {
   const own = settings.caFiles[registryHost.toLowerCase()];
   if (own !== undefined) return [own];
   return settings.caFile !== undefined ? [settings.caFile] : [];

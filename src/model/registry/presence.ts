@@ -1,0 +1,407 @@
+import type { RegistryCheckSettings } from '../config.js';
+import { centralCaFiles } from '../config.js';
+import type { ContainerdData, ContainerdView, NodeContainerdRecord } from '../containerd/types.js';
+import { type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
+import type { ImagesData } from '../images/types.js';
+import { classifyAnswer, verdictCode } from './classify.js';
+import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
+import {
+  type ManifestAnswer,
+  type ManifestProbe,
+  probeKey,
+  type RegistryVerdict,
+  type TlsInventory,
+} from './types.js';
+import { isDigestReference, manifestUrl } from './url.js';
+
+/**
+ * The presence sweep, planned and judged (pure). Planning: the pods' images × the nodes' registry
+ * configurations, nodes with one configuration grouped (300 nodes with one config cost one check),
+ * each group's pull plan built exactly as its containerd would (endpoints.ts), without node data the
+ * image's own registry with [registry] ca_files/ca_file ("central"). The client asks each
+ * (endpoint, repository, reference) once; judging walks each plan's endpoints in containerd's order
+ * (resolver.go: any failure or 404 → "trying next host") to one outcome per (group, image).
+ */
+
+/** Nodes that pull every image the same way: one check stands for all of them. */
+export interface NodeGroup {
+  /** `central`, or `nodes:<first node>` (the group's first node by name). */
+  readonly id: string;
+  readonly source: 'node' | 'central';
+  /** Sorted. For `central`: the nodes without containerd data (unread, failed, none configured). */
+  readonly nodes: readonly string[];
+}
+
+export const CENTRAL_GROUP = 'central';
+
+/** One thing to judge: an image as one group pulls it, with the digest its pods run (when known). */
+export interface PresenceRequest {
+  readonly key: string;
+  readonly group: string;
+  readonly image: string;
+  readonly expectDigest?: string;
+  readonly plan: PullPlan;
+  readonly probes: readonly ManifestProbe[];
+}
+
+export interface PresencePlan {
+  readonly groups: readonly NodeGroup[];
+  /** node → group id; a node not listed is checked centrally. */
+  readonly nodeGroups: Readonly<Record<string, string>>;
+  readonly requests: readonly PresenceRequest[];
+  /** Every probe of every request (the client asks each triple once). */
+  readonly probes: readonly ManifestProbe[];
+  /** Unique (endpoint, repository, reference) triples among `probes`. */
+  readonly triples: number;
+}
+
+export interface PresencePlanOptions {
+  /** A local copy of a CA file a node names (read over SFTP / from the dump), for the node's view. */
+  readonly localCaFile?: (node: string, nodePath: string) => string | undefined;
+}
+
+/** The key a later join looks an image up under: group, spec image, expected digest. */
+export function presenceKey(group: string, image: string, expectDigest?: string): string {
+  return `${group}\u0000${image}\u0000${expectDigest ?? ''}`;
+}
+
+/** The digest a container's pods run, from status imageID (`repo@sha256:…`), when it names one. */
+export function runningDigest(imageID: string | undefined): string | undefined {
+  const id = parseImageID(imageID);
+  return id?.ref && id.digest && isDigestReference(id.digest) ? id.digest : undefined;
+}
+
+/**
+ * What changes a node's requests: its registry configuration and the CA files it names (path and
+ * the certificates in them, so two nodes with one path but different CAs are not merged). File
+ * lists, sandbox image and credentials locations do not change a presence request.
+ */
+export function registryConfigKey(record: NodeContainerdRecord): string | undefined {
+  const view = record.view;
+  if (!view) return undefined;
+  return JSON.stringify([
+    view.version,
+    view.configPath ?? '',
+    view.legacyMirrorHosts,
+    view.legacyTlsHosts,
+    view.registries.map((r) => [r.host, r.source, r.endpoints]),
+    record.certificates.map((c) => [c.path, c.status, c.certificates]),
+  ]);
+}
+
+/** Groups nodes by registryConfigKey; nodes without a view go to the central group. */
+export function groupNodes(data: ContainerdData | undefined): {
+  groups: NodeGroup[];
+  nodeGroups: Record<string, string>;
+  views: Map<string, { view: ContainerdView; representative: string }>;
+} {
+  const byKey = new Map<string, string[]>();
+  const central: string[] = [];
+  const records = new Map<string, NodeContainerdRecord>();
+  for (const record of data?.nodes ?? []) {
+    records.set(record.node, record);
+    const key = registryConfigKey(record);
+    if (key === undefined) {
+      central.push(record.node);
+      continue;
+    }
+    const list = byKey.get(key);
+    if (list) list.push(record.node);
+    else byKey.set(key, [record.node]);
+  }
+  const groups: NodeGroup[] = [];
+  const nodeGroups: Record<string, string> = {};
+  const views = new Map<string, { view: ContainerdView; representative: string }>();
+  for (const nodes of byKey.values()) {
+    nodes.sort();
+    const first = nodes[0] as string;
+    const id = `nodes:${first}`;
+    groups.push({ id, source: 'node', nodes });
+    for (const n of nodes) nodeGroups[n] = id;
+    views.set(id, {
+      view: (records.get(first) as NodeContainerdRecord).view as ContainerdView,
+      representative: first,
+    });
+  }
+  groups.sort((a, b) => a.id.localeCompare(b.id));
+  groups.push({ id: CENTRAL_GROUP, source: 'central', nodes: central.sort() });
+  return { groups, nodeGroups, views };
+}
+
+/**
+ * Plans one sweep: for every container's image, the group of its pod's node (central when the node
+ * has no containerd data or the pod is not scheduled) and that group's pull plan.
+ */
+export function planPresence(
+  images: ImagesData,
+  containerd: ContainerdData | undefined,
+  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
+  options: PresencePlanOptions = {},
+): PresencePlan {
+  const { groups, nodeGroups, views } = groupNodes(containerd);
+  const requests = new Map<string, PresenceRequest>();
+  const refs = new Map<string, ImageRef | undefined>();
+  for (const pod of images.pods) {
+    const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
+    for (const c of pod.containers) {
+      const expectDigest = runningDigest(c.imageID);
+      const key = presenceKey(group, c.image, expectDigest);
+      if (requests.has(key)) continue;
+      let ref = refs.get(c.image);
+      if (!refs.has(c.image)) {
+        const parsed = tryParseImageRef(c.image);
+        ref = parsed instanceof Error ? undefined : parsed;
+        refs.set(c.image, ref);
+      }
+      if (!ref) continue; // the images probe reports invalid names
+      const entry = views.get(group);
+      const plan = entry
+        ? pullPlan(entry.view, ref, {
+            ...(options.localCaFile
+              ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
+              : {}),
+          })
+        : centralPlan(ref, centralCaFiles(settings, ref.domain));
+      requests.set(key, {
+        key,
+        group,
+        image: c.image,
+        ...(expectDigest ? { expectDigest } : {}),
+        plan,
+        probes: planProbes(plan, expectDigest),
+      });
+    }
+  }
+  const list = [...requests.values()];
+  const probes = list.flatMap((r) => r.probes);
+  return {
+    groups: groups.filter(
+      (g) => g.source === 'node' || g.nodes.length > 0 || list.some((r) => r.group === g.id),
+    ),
+    nodeGroups,
+    requests: list,
+    probes,
+    triples: new Set(probes.map(probeKey)).size,
+  };
+}
+
+// ---------------------------------------------------------------- judging
+
+/** What one endpoint of a plan answered (or why it was not asked). */
+export interface EndpointAnswer {
+  /** The manifest URL (no secrets: tokens travel in headers). */
+  readonly url: string;
+  readonly role: PlannedEndpoint['role'];
+  readonly public: boolean;
+  readonly verdict: RegistryVerdict;
+  /** REG-0xx/1xx of the verdict. */
+  readonly code: string;
+  readonly status?: number;
+  readonly method?: 'HEAD' | 'GET';
+  readonly digest?: string;
+  readonly mediaType?: string;
+}
+
+/**
+ * One image as one group's containerd would pull it:
+ * - present: an endpoint in the plan serves it (the first that does, as containerd takes it);
+ * - fallback-public: every private endpoint missed it and the next is on the internet;
+ * - public-only: the first endpoint is public (no private mirror): judged from config, not asked;
+ * - absent: every endpoint answered "absent", the pull fails;
+ * - refused: no endpoint served it and one refused in a way the node meets too (auth, TLS, 403);
+ * - unverified: no endpoint served it and one could not be asked from here (reason given);
+ * - cri-disabled: the node refuses its registry config, nothing is pulled.
+ */
+export type PresenceOutcome =
+  | { readonly kind: 'present'; readonly served: EndpointAnswer; readonly viaMirror: boolean }
+  | {
+      readonly kind: 'fallback-public';
+      readonly host: string;
+      readonly url: string;
+      readonly allAbsent: boolean;
+    }
+  | { readonly kind: 'public-only'; readonly host: string; readonly url: string }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'refused'; readonly by: EndpointAnswer }
+  | { readonly kind: 'unverified'; readonly reason: string; readonly by?: EndpointAnswer }
+  | { readonly kind: 'cri-disabled' };
+
+export interface ImagePresence {
+  readonly group: string;
+  readonly image: string;
+  readonly expectDigest?: string;
+  readonly imageHost: string;
+  readonly repository: string;
+  readonly reference: string;
+  /** Endpoints in the node's order, each with its answer. */
+  readonly endpoints: readonly EndpointAnswer[];
+  readonly outcome: PresenceOutcome;
+}
+
+/** What the client learnt about one triple (the sweep's answers, or the live cache's). */
+export interface TripleAnswer {
+  readonly answer: ManifestAnswer;
+  readonly status?: number;
+  readonly method: 'HEAD' | 'GET';
+}
+
+/** The result the registry probe publishes: slim, keyed for the join, JSON-serialisable. */
+export interface PresenceData {
+  readonly sweptAt: string;
+  readonly durationMs: number;
+  readonly groups: readonly NodeGroup[];
+  readonly nodeGroups: Readonly<Record<string, string>>;
+  /** By presenceKey(group, image, expectDigest). */
+  readonly images: Readonly<Record<string, ImagePresence>>;
+  /** TLS inventory per endpoint (by endpointKey). */
+  readonly tls: Readonly<Record<string, TlsInventory>>;
+  readonly counts: {
+    readonly requests: number;
+    readonly triples: number;
+    readonly manifestRequests: number;
+    readonly tokenRequests: number;
+    /** Triples answered from the live cache, not asked again. */
+    readonly fromCache: number;
+  };
+  /** Endpoints that could not be reached from here (for the probe's status line). */
+  readonly unreachable: readonly string[];
+}
+
+/** Walks one plan's endpoints in containerd's order to its outcome. */
+export function judgePresence(
+  request: PresenceRequest,
+  answers: ReadonlyMap<string, TripleAnswer>,
+): ImagePresence {
+  const { plan } = request;
+  const endpoints: EndpointAnswer[] = [];
+  let outcome: PresenceOutcome | undefined;
+  if (plan.criDisabled) outcome = { kind: 'cri-disabled' };
+  const central = request.group === CENTRAL_GROUP;
+  for (const planned of plan.endpoints) {
+    const probe = {
+      endpoint: planned.endpoint,
+      repository: plan.repository,
+      reference: plan.reference,
+    };
+    const url = manifestUrl(probe);
+    if (planned.public) {
+      const verdict: RegistryVerdict = { kind: 'public-not-contacted', host: planned.endpoint.host };
+      endpoints.push({ url, role: planned.role, public: true, verdict, code: verdictCode(verdict) });
+      if (!outcome) {
+        const tried = endpoints.slice(0, -1);
+        outcome =
+          tried.length === 0
+            ? { kind: 'public-only', host: plan.imageHost, url: planned.url }
+            : {
+                kind: 'fallback-public',
+                host: planned.endpoint.host,
+                url: planned.url,
+                allAbsent: tried.every((e) => e.verdict.kind === 'absent'),
+              };
+      }
+      continue;
+    }
+    const got = answers.get(probeKey(probe));
+    const expect = request.expectDigest ?? (plan.byDigest ? plan.reference : undefined);
+    const verdict: RegistryVerdict = got
+      ? classifyAnswer(got.answer, expect)
+      : { kind: 'unreachable', failure: 'other', message: 'not asked in this sweep' };
+    const answer: EndpointAnswer = {
+      url,
+      role: planned.role,
+      public: false,
+      verdict,
+      code: verdictCode(verdict),
+      ...(got?.status !== undefined ? { status: got.status } : {}),
+      ...(got ? { method: got.method } : {}),
+      ...(verdict.kind === 'present' && verdict.digest ? { digest: verdict.digest } : {}),
+      ...(verdict.kind === 'digest-mismatch' ? { digest: verdict.actual } : {}),
+      ...((verdict.kind === 'present' || verdict.kind === 'digest-mismatch') && verdict.mediaType
+        ? { mediaType: verdict.mediaType }
+        : {}),
+    };
+    endpoints.push(answer);
+    if (!outcome && (verdict.kind === 'present' || verdict.kind === 'digest-mismatch')) {
+      outcome = { kind: 'present', served: answer, viaMirror: planned.endpoint.ns !== undefined };
+    }
+  }
+  if (!outcome) outcome = exhausted(endpoints, central);
+  else if (outcome.kind === 'fallback-public' && !outcome.allAbsent) {
+    // A private endpoint could not be asked from here: it may serve the image to the node.
+    const blocked = endpoints.find((e) => !e.public && isUnverified(e.verdict, central));
+    if (blocked) outcome = { kind: 'unverified', reason: reasonOf(blocked), by: blocked };
+  }
+  return {
+    group: request.group,
+    image: request.image,
+    ...(request.expectDigest ? { expectDigest: request.expectDigest } : {}),
+    imageHost: plan.imageHost,
+    repository: plan.repository,
+    reference: plan.reference,
+    endpoints,
+    outcome,
+  };
+}
+
+/** No endpoint served the image and none is public: absent, refused or unverified. */
+function exhausted(endpoints: readonly EndpointAnswer[], central: boolean): PresenceOutcome {
+  if (endpoints.length === 0) return { kind: 'unverified', reason: 'no endpoint to ask' };
+  if (endpoints.every((e) => e.verdict.kind === 'absent')) return { kind: 'absent' };
+  const unverified = endpoints.find((e) => isUnverified(e.verdict, central));
+  if (unverified) return { kind: 'unverified', reason: reasonOf(unverified), by: unverified };
+  const refused = endpoints.find((e) => e.verdict.kind !== 'absent') as EndpointAnswer;
+  return { kind: 'refused', by: refused };
+}
+
+/**
+ * Verdicts that prove nothing about what the node gets: the registry could not be asked from here.
+ * An untrusted certificate in the central check only says airgap-top lacks the CA (set
+ * [registry.ca_files]); in the node's view it is the node's own CA that failed.
+ */
+function isUnverified(verdict: RegistryVerdict, central: boolean): boolean {
+  switch (verdict.kind) {
+    case 'unreachable':
+    case 'rate-limited':
+    case 'registry-error':
+    case 'unexpected':
+      return true;
+    case 'tls-untrusted':
+      return central;
+    default:
+      return false;
+  }
+}
+
+function reasonOf(e: EndpointAnswer): string {
+  return `${e.code} at ${e.url}`;
+}
+
+/** The outcomes of a plan, keyed for the join, from the answers per triple. */
+export function judgeAll(
+  plan: PresencePlan,
+  answers: ReadonlyMap<string, TripleAnswer>,
+): Record<string, ImagePresence> {
+  const out: Record<string, ImagePresence> = {};
+  for (const request of plan.requests) out[request.key] = judgePresence(request, answers);
+  return out;
+}
+
+/** Endpoints (origin) that answered as unreachable, sorted and unique. */
+export function unreachableEndpoints(images: Readonly<Record<string, ImagePresence>>): string[] {
+  const out = new Set<string>();
+  for (const p of Object.values(images)) {
+    for (const e of p.endpoints) if (e.verdict.kind === 'unreachable') out.add(new URL(e.url).origin);
+  }
+  return [...out].sort();
+}
+
+/** Looks up the presence of one container's image as its node pulls it. */
+export function presenceFor(
+  data: PresenceData,
+  node: string | undefined,
+  image: string,
+  imageID: string | undefined,
+): ImagePresence | undefined {
+  const group = (node !== undefined ? data.nodeGroups[node] : undefined) ?? CENTRAL_GROUP;
+  return data.images[presenceKey(group, image, runningDigest(imageID))];
+}

@@ -1,0 +1,89 @@
+import type { RegistryCheckSettings } from '../../model/config.js';
+import type { ContainerdData } from '../../model/containerd/types.js';
+import type { ImagesData } from '../../model/images/types.js';
+import {
+  judgeAll,
+  type PresenceData,
+  type PresencePlanOptions,
+  planPresence,
+  type TripleAnswer,
+  unreachableEndpoints,
+} from '../../model/registry/presence.js';
+import type { PresenceCache } from '../../model/registry/presence-cache.js';
+import { probeKey, type TlsInventory } from '../../model/registry/types.js';
+import type { RegistryClient } from './client.js';
+
+/**
+ * One presence sweep (I/O): plans it from the pods and the nodes' containerd data (pure, in
+ * model/registry/presence.ts), asks the client every (endpoint, repository, reference) triple once
+ * — in live mode only the triples the cache says are due — and judges each (node group, image).
+ * Bounded concurrency, per-registry Retry-After pauses and the never-dial-public guard are the
+ * client's; this module only decides what to ask and assembles what came back.
+ */
+export interface PresenceSweepInput {
+  readonly images: ImagesData;
+  /** The containerd probe's data; undefined (or nodes without a view) means the central check. */
+  readonly containerd?: ContainerdData;
+  readonly settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>;
+}
+
+export interface PresenceSweepOptions extends PresencePlanOptions {
+  readonly client: RegistryClient;
+  /** Live mode: answers remembered across sweeps, rechecked when due. */
+  readonly cache?: PresenceCache;
+  readonly now?: () => Date;
+}
+
+export async function sweepPresence(
+  input: PresenceSweepInput,
+  options: PresenceSweepOptions,
+): Promise<PresenceData> {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const startedMs = Date.now();
+  const plan = planPresence(input.images, input.containerd, input.settings, options);
+  const cache = options.cache;
+  const ask = cache ? cache.due(plan.probes, started) : plan.probes;
+  const result = await options.client.sweep(ask);
+  const answers = new Map<string, TripleAnswer>();
+  const tls: Record<string, TlsInventory> = {};
+  for (const r of result.results) {
+    const triple: TripleAnswer = {
+      answer: r.answer,
+      method: r.evidence.method,
+      ...(r.evidence.status !== undefined ? { status: r.evidence.status } : {}),
+    };
+    answers.set(probeKey(r.probe), triple);
+    cache?.record(r.probe, triple, now());
+  }
+  let fromCache = 0;
+  if (cache) {
+    for (const p of plan.probes) {
+      const key = probeKey(p);
+      if (answers.has(key)) continue;
+      const remembered = cache.answer(p);
+      if (remembered) {
+        answers.set(key, remembered);
+        fromCache++;
+      }
+    }
+  }
+  for (const [key, inventory] of result.tls) tls[key] = inventory;
+  const images = judgeAll(plan, answers);
+  return {
+    sweptAt: started.toISOString(),
+    durationMs: Date.now() - startedMs,
+    groups: plan.groups,
+    nodeGroups: plan.nodeGroups,
+    images,
+    tls,
+    counts: {
+      requests: plan.requests.length,
+      triples: plan.triples,
+      manifestRequests: result.counts.manifestRequests,
+      tokenRequests: result.counts.tokenRequests,
+      fromCache,
+    },
+    unreachable: unreachableEndpoints(images),
+  };
+}

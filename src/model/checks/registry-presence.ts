@@ -5,7 +5,8 @@ import type { CheckDefinition } from './types.js';
  * node pulls through) answers for an image, asked the way containerd asks. They belong to the images
  * probe, whose per-container verdict they feed. Append only: a code, once released, keeps its meaning
  * forever (test/model/checks.test.ts pins them). 0xx: the registry answered; 1xx: it could not be
- * asked, or its TLS is wrong.
+ * asked, or its TLS is wrong; 2xx: one container's effective verdict, joining its spec, its pulled
+ * imageID, its node's containerd configuration and the registry's answer (images/effective-verdict.ts).
  */
 export const registryChecks = {
   'REG-001': {
@@ -134,5 +135,57 @@ export const registryChecks = {
       'The registry answered a status the distribution API does not use for a manifest check (e.g. 400, 3xx): presence unverified.',
     remedy:
       'Check that the endpoint is a registry v2 API root (path, override_path) and not a proxy or web page.',
+  },
+  'REG-201': {
+    probe: 'images',
+    title: 'Image present in the private registry, as the node pulls it',
+    severity: 'pass',
+    description:
+      "The container's image is named on the private registry, and the endpoint its node's containerd asks first (or the registry itself, checked centrally without node data) holds the manifest: the next pull, also after a node replacement, succeeds.",
+    remedy: 'Nothing to do.',
+  },
+  'REG-202': {
+    probe: 'images',
+    title: 'Public name served by a private mirror that holds it',
+    severity: 'pass',
+    description:
+      "The image keeps its public name (docker.io, gcr.io, …) but the node's containerd pulls it through a mirror in the private registry (hosts.toml or legacy mirrors), and the mirror holds it: via mirror, present. Nothing goes to the internet.",
+    remedy: 'Nothing to do.',
+  },
+  'REG-203': {
+    probe: 'images',
+    title: 'Mirrored image missing in the mirror',
+    severity: 'fail',
+    description:
+      "The node's containerd pulls this public name through a private mirror, but the mirror does not hold it: containerd silently falls back to the next endpoint, the public registry over the internet (or, with no fallback, the pull fails). The pod may run from the node cache today.",
+    remedy:
+      'Copy the image into the mirror under the same path (skopeo copy / gcrane), or pin the workload to an image the mirror holds; remove the public fallback from hosts.toml so a miss fails loudly.',
+  },
+  'REG-204': {
+    probe: 'images',
+    title: 'Private image missing from the registry',
+    severity: 'fail',
+    description:
+      'The image is named on the private registry, but the registry (as the node asks it) does not hold this tag or digest. A running pod keeps running from the node cache; the next pull — a new node, a node replacement, an evicted image — fails with ErrImagePull.',
+    remedy:
+      'Push the image (skopeo copy / imgpkg copy) under exactly this repository and tag, or fix the reference in the workload.',
+  },
+  'REG-205': {
+    probe: 'images',
+    title: 'Image presence unverified',
+    severity: 'warn',
+    description:
+      "Whether the registry the node pulls from holds the image could not be checked from here (unreachable, rate limited, a registry error, a certificate airgap-top has no CA for, or the check is switched off). The reason is shown; the registry probe's status lists what it could not reach.",
+    remedy:
+      'Run airgap-top where the registry is reachable, give it the CA ([registry.ca_files]), or turn the check on ([registry] check = true); then re-check (r).',
+  },
+  'REG-206': {
+    probe: 'images',
+    title: 'Node does not pull the image from the private registry',
+    severity: 'fail',
+    description:
+      "The node's containerd sends the pull elsewhere first: a mirror outside the private registry (containerd probe CTRD-205), or it cannot pull at all because containerd refuses its registry configuration (CRI plugin disabled).",
+    remedy:
+      "Point the node's hosts.toml / mirrors at the private registry, or fix the registry configuration containerd rejects (see the containerd probe).",
   },
 } as const satisfies Record<string, CheckDefinition>;

@@ -207,7 +207,7 @@ export function originFindings(
     for (const c of pod.containers) {
       const ref = tryParseImageRef(c.image);
       if (ref instanceof Error) continue; // the images probe reports invalid names
-      const cacheKey = `${pod.nodeName}\u0000${ref.domain}\u0000${isPrivateImage(ref, prefixes)}`;
+      const cacheKey = `${pod.nodeName}\u0000${ref.domain}\u0000${isPrivateImage(ref, prefixes)}\u0000${ref.digest ? 'digest' : 'tag'}`;
       let origin = cache.get(cacheKey);
       if (!origin) {
         origin = originOfRef(ref, view, prefixes);

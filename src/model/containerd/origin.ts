@@ -62,7 +62,12 @@ export function originOfRef(
   const endpoints = resolved.endpoints.map(describeEndpoint);
   const via = resolved.registry ? `${resolved.registry.source} ${resolved.registry.host}` : undefined;
   if (criDisabled(view)) return { verdict: 'cri-disabled', imageHost, endpoints, via };
-  const first = resolved.endpoints[0];
+  // A tag is resolved only by hosts with the resolve capability (resolver.go); a pull-only mirror
+  // serves content after the tag was resolved elsewhere, so it does not make the origin private.
+  const asked = ref.digest
+    ? resolved.endpoints
+    : resolved.endpoints.filter((e) => e.capabilities.includes('resolve'));
+  const first = asked[0];
   if (isPrivateImage(ref, prefixes)) {
     // Pulled from the private registry unless the node redirects it elsewhere first.
     if (!first || isPrivateHost(first.host, prefixes))
@@ -70,7 +75,7 @@ export function originOfRef(
     return { verdict: 'foreign-mirror', imageHost, endpoints, via };
   }
   if (first && isPrivateHost(first.host, prefixes)) {
-    const fallback = resolved.endpoints.find((e) => !isPrivateHost(e.host, prefixes));
+    const fallback = asked.find((e) => !isPrivateHost(e.host, prefixes));
     return { verdict: 'mirrored', imageHost, endpoints, via, fallsBackTo: fallback?.url };
   }
   const hasMirror = resolved.endpoints.some((e) => e.role === 'mirror');

@@ -36,6 +36,15 @@ function ignoreMatches(ig: CompiledIgnore, pod: PodRecord, c: ContainerRecord, o
   return true;
 }
 
+/**
+ * An effective verdict (images/effective-verdict.ts) stands in for the name verdict it replaces: a
+ * rule written for `IMG-002` still covers the container, wherever its verdict now comes from.
+ */
+function coversReplaced(ig: CompiledIgnore, f: Finding): boolean {
+  const replaced = f.evidence.replaces;
+  return typeof replaced === 'string' && ig.codes.has(replaced);
+}
+
 /** Applies the first [[ignore]] rule that covers a non-pass finding: those become one IMG-007. */
 export function applyIgnores(
   found: Finding[],
@@ -49,7 +58,7 @@ export function applyIgnores(
   for (const ig of ignores) {
     if (!ignoreMatches(ig, pod, c, origin)) continue;
     const covered = found.filter(
-      (f) => f.severity !== 'pass' && (ig.codes.size === 0 || ig.codes.has(f.code)),
+      (f) => f.severity !== 'pass' && (ig.codes.size === 0 || ig.codes.has(f.code) || coversReplaced(ig, f)),
     );
     if (covered.length === 0) continue;
     const kept = found.filter((f) => !covered.includes(f));

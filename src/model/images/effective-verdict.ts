@@ -12,7 +12,7 @@ import type { Severity } from '../severity.js';
 import type { ContainerRecord, PodRecord } from './types.js';
 
 /**
- * One effective verdict per container: its spec (the name's own verdict, IMG-001/002/009), the
+ * One effective verdict per container: its spec (the name's own verdict, IMG-001/002/003/009), the
  * digest it runs (imageID), the origin its node's containerd gives it (the containerd probe's
  * originOfRef, so the two probes judge one origin) and the registry's answer as that node asks
  * (registry/presence.ts). Pure.
@@ -29,6 +29,7 @@ import type { ContainerRecord, PodRecord } from './types.js';
  * | via mirror                         | not checked (check off)    | REG-205 warn             |
  * | foreign mirror / CRI disabled      | —                          | REG-206 fail             |
  * | public, no private mirror          | —                          | none: IMG-002 stands     |
+ * | unlisted registry, not mirrored    | —                          | none: IMG-003 stands     |
  * | private, no answer (check off)     | —                          | none: IMG-001 stands     |
  */
 export type EffectiveCode =
@@ -53,6 +54,7 @@ export type EffectiveRoute = 'private' | 'mirror' | 'elsewhere';
 export const REPLACEABLE_NAME_CODES: ReadonlySet<CheckCode> = new Set<CheckCode>([
   'IMG-001',
   'IMG-002',
+  'IMG-003',
   'IMG-009',
 ]);
 
@@ -60,7 +62,7 @@ export interface EffectiveInput {
   readonly image: string;
   readonly imageID?: string;
   readonly node?: string;
-  /** The name's own verdict (images/origin.ts classify): IMG-001, IMG-002, IMG-009, … */
+  /** The name's own verdict (images/origin.ts classify): IMG-001, IMG-002, IMG-003, IMG-009, … */
   readonly nameCode: CheckCode;
   /** The node's containerd origin for this image; undefined without node data. */
   readonly origin?: NodeOrigin;

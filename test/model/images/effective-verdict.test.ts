@@ -206,6 +206,14 @@ describe('one effective verdict per container', () => {
     ['private, check off: IMG-001 stands', 'IMG-001', privateOrigin, undefined, undefined, undefined],
     ['invalid name: IMG-006 stands', 'IMG-006', privateOrigin, present, undefined, undefined],
     ['unlisted registry: IMG-003 stands', 'IMG-003', undefined, presentDirect, undefined, undefined],
+    [
+      'unlisted registry mirrored to the private one',
+      'IMG-003',
+      mirrored,
+      present,
+      'REG-202 pass',
+      'via mirror',
+    ],
   ];
   it.each(rows)('%s', (_, nameCode, origin, p, expected, text) => {
     const verdict = effectiveVerdict({

@@ -192,7 +192,7 @@ export function effectiveVerdict(input: EffectiveInput): EffectiveVerdict | unde
           'REG-203',
           'fail',
           route,
-          `${input.image}: missing in the mirror; ${input.node ? `node ${input.node}` : 'the node'} would fall back to the internet`,
+          `${input.image}: ${outcome.kind === 'fallback-public' && !outcome.allAbsent ? 'not served by the mirror' : 'missing in the mirror'}; ${input.node ? `node ${input.node}` : 'the node'} would fall back to the internet`,
           `${input.image} ${where}: ${missingText(presence)}; this node would fall back to ${fallback} over the internet (or fail the pull where egress is blocked).${cached}`,
           { fallback },
         );

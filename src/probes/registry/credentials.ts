@@ -5,6 +5,7 @@ import {
   credentialSecrets,
   parseDockerConfig,
 } from '../../model/registry/credentials.js';
+import { expandHome } from './paths.js';
 
 /**
  * Reads registry credentials from a docker `config.json` named in the config (`[registry]
@@ -17,7 +18,7 @@ export async function loadCredentialsFile(
 ): Promise<CredentialStore> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(expandHome(path), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new Error(`cannot read the registry credentials file ${path} (${code})`);

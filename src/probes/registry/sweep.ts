@@ -12,6 +12,7 @@ import {
 import type { PresenceCache } from '../../model/registry/presence-cache.js';
 import { probeKey, type TlsInventory } from '../../model/registry/types.js';
 import type { RegistryClient } from './client.js';
+import { expandHome } from './paths.js';
 
 /**
  * One presence sweep (I/O): plans it from the pods and the nodes' containerd data (pure, in
@@ -41,7 +42,7 @@ export async function sweepPresence(
   const now = options.now ?? (() => new Date());
   const started = now();
   const startedMs = Date.now();
-  const plan = planPresence(input.images, input.containerd, input.settings, options);
+  const plan = planPresence(input.images, input.containerd, withHomeExpanded(input.settings), options);
   const cache = options.cache;
   const ask = cache ? cache.due(plan.probes, started) : plan.probes;
   const result = await options.client.sweep(ask);
@@ -85,5 +86,15 @@ export async function sweepPresence(
       fromCache,
     },
     unreachable: unreachableEndpoints(images),
+  };
+}
+
+/** `~/` in [registry] ca_file / ca_files means this user's home (the config keeps it as written). */
+export function withHomeExpanded(
+  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
+): Pick<RegistryCheckSettings, 'caFile' | 'caFiles'> {
+  return {
+    ...(settings.caFile !== undefined ? { caFile: expandHome(settings.caFile) } : {}),
+    caFiles: Object.fromEntries(Object.entries(settings.caFiles).map(([h, f]) => [h, expandHome(f)])),
   };
 }

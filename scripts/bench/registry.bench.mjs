@@ -101,6 +101,7 @@ export default async function registryBench(ctx = {}) {
     }
     const skopeoPer = (performance.now() - sampleStart) / SKOPEO_SAMPLE;
     const skopeoTotal = skopeoPer * sweep.counts.unique;
+    const nodeView = await nodeViewSweep(root, tags, proxies, pki.ca);
     return {
       name: `registry sweep: ${count} images x ${GROUPS} config groups, +${DELAY_MS} ms per direction`,
       lines: [
@@ -109,12 +110,108 @@ export default async function registryBench(ctx = {}) {
         `sweep ${(sweepMs / 1000).toFixed(2)} s at concurrency 8 (${(sweepMs / sweep.counts.unique).toFixed(2)} ms per triple)`,
         `skopeo inspect --raw one by one: ${skopeoPer.toFixed(0)} ms each (sample ${SKOPEO_SAMPLE}, ${skopeoPresent} present) -> ${(skopeoTotal / 1000).toFixed(1)} s for all triples`,
         `speed-up vs skopeo one by one: ${(skopeoTotal / sweepMs).toFixed(1)}x`,
+        ...nodeView,
       ],
     };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same images as the nodes pull them: 10,000 pods on 300 nodes in 3 config groups (each group's
+ * hosts.toml mirrors docker.io to its own delay proxy), through sweepPresence: planning time, the
+ * sweep, requests against triples; then live mode, where one new pod appears and the presence cache
+ * asks only its triple.
+ */
+async function nodeViewSweep(root, tags, proxies, ca) {
+  const load = (p) => import(pathToFileURL(join(root, p)).href);
+  const { RegistryClient } = await load('dist/probes/registry/client.js');
+  const { sweepPresence } = await load('dist/probes/registry/sweep.js');
+  const { planPresence } = await load('dist/model/registry/presence.js');
+  const { PresenceCache } = await load('dist/model/registry/presence-cache.js');
+  const NODES = 300;
+  const PODS = 10_000;
+  const endpoint = (url, role, caFiles) => ({
+    url,
+    host: url.replace(/^https:\/\//, ''),
+    role,
+    capabilities: ['pull', 'resolve'],
+    caFiles,
+    skipVerify: false,
+    overridePath: false,
+    clientCertificate: false,
+  });
+  const viewFor = (proxyPort) => ({
+    version: 2,
+    files: ['/etc/containerd/config.toml'],
+    sandboxImage: 'registry.example.internal/pause:3.9',
+    sandboxImageSource: 'config',
+    configPath: '/etc/containerd/certs.d',
+    legacyMirrorHosts: [],
+    legacyTlsHosts: [],
+    registries: [
+      {
+        host: 'docker.io',
+        source: 'hosts.toml',
+        endpoints: [
+          endpoint(`https://127.0.0.1:${proxyPort}`, 'mirror', [ca]),
+          endpoint('https://registry-1.docker.io', 'upstream', []),
+        ],
+      },
+    ],
+    credentials: [],
+    skipVerify: [],
+  });
+  const nodeName = (n) => `worker-${String(n).padStart(3, '0')}`;
+  const containerd = {
+    source: 'ssh',
+    sweptAt: new Date().toISOString(),
+    durationMs: 0,
+    nodes: Array.from({ length: NODES }, (_, n) => ({
+      node: nodeName(n),
+      target: `capv@${nodeName(n)}:22`,
+      view: viewFor(proxies[n % proxies.length]),
+      problems: [],
+      certificates: [],
+    })),
+  };
+  const podOf = (i, image) => ({
+    uid: `u${i}`,
+    namespace: 'bench',
+    name: `p${i}`,
+    nodeName: nodeName(i % NODES),
+    workload: { kind: 'Pod', name: `p${i}` },
+    containers: [{ name: 'c', kind: 'container', image }],
+  });
+  const pods = Array.from({ length: PODS }, (_, i) => {
+    const j = i % tags.length;
+    return podOf(i, `bench/app${j % 50}:${tags[j]}`);
+  });
+  const settings = { caFiles: {} };
+  const p0 = performance.now();
+  const plan = planPresence({ pods }, containerd, settings);
+  const planMs = performance.now() - p0;
+
+  const cache = new PresenceCache({ recheckMinutes: 15 });
+  const client = new RegistryClient({ concurrency: 8 });
+  const s0 = performance.now();
+  const full = await sweepPresence({ images: { pods }, containerd, settings }, { client, cache });
+  const fullMs = performance.now() - s0;
+  const outcomes = {};
+  for (const p of Object.values(full.images)) outcomes[p.outcome.kind] = (outcomes[p.outcome.kind] ?? 0) + 1;
+
+  // Live: one new pod with an image nobody ran before (absent: a 404), the rest from the cache.
+  const withNew = [...pods, podOf(PODS, 'bench/new-app:1.0')];
+  const l0 = performance.now();
+  const live = await sweepPresence({ images: { pods: withNew }, containerd, settings }, { client, cache });
+  const liveMs = performance.now() - l0;
+  return [
+    `node view: ${PODS} pods on ${NODES} nodes in ${plan.groups.filter((g) => g.source === 'node').length} config groups -> ${plan.requests.length} (group, image) checks, ${plan.triples} triples; planning ${planMs.toFixed(0)} ms`,
+    `node view sweep ${(fullMs / 1000).toFixed(2)} s: ${full.counts.manifestRequests} manifest + ${full.counts.tokenRequests} token requests (bound ${full.counts.triples + full.counts.tokenRequests}); outcomes ${JSON.stringify(outcomes)}`,
+    `live: a new pod's verdict in ${liveMs.toFixed(0)} ms (${live.counts.manifestRequests} request, ${live.counts.fromCache} triples from the cache)`,
+  ];
 }
 
 function makePki(dir) {

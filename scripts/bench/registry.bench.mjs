@@ -205,7 +205,10 @@ async function nodeViewSweep(root, tags, proxies, ca) {
   // Live: one new pod with an image nobody ran before (absent: a 404), the rest from the cache.
   const withNew = [...pods, podOf(PODS, 'bench/new-app:1.0')];
   const l0 = performance.now();
-  const live = await sweepPresence({ images: { pods: withNew }, containerd, settings }, { client, cache });
+  const live = await sweepPresence(
+    { images: { pods: withNew }, containerd, settings },
+    { client, cache, previous: full },
+  );
   const liveMs = performance.now() - l0;
   return [
     `node view: ${PODS} pods on ${NODES} nodes in ${plan.groups.filter((g) => g.source === 'node').length} config groups -> ${plan.requests.length} (group, image) checks, ${plan.triples} triples; planning ${planMs.toFixed(0)} ms`,

@@ -45,6 +45,8 @@ export interface PresenceRequest {
 }
 
 export interface PresencePlan {
+  /** Fingerprint of the node groups' configurations and the central CA settings. */
+  readonly configKey: string;
   readonly groups: readonly NodeGroup[];
   /** node → group id; a node not listed is checked centrally. */
   readonly nodeGroups: Readonly<Record<string, string>>;
@@ -94,6 +96,8 @@ export function groupNodes(data: ContainerdData | undefined): {
   groups: NodeGroup[];
   nodeGroups: Record<string, string>;
   views: Map<string, { view: ContainerdView; representative: string }>;
+  /** A fingerprint of every group's configuration: equal keys, equal pull plans. */
+  configKey: string;
 } {
   const byKey = new Map<string, string[]>();
   const central: string[] = [];
@@ -125,7 +129,13 @@ export function groupNodes(data: ContainerdData | undefined): {
   }
   groups.sort((a, b) => a.id.localeCompare(b.id));
   groups.push({ id: CENTRAL_GROUP, source: 'central', nodes: central.sort() });
-  return { groups, nodeGroups, views };
+  const configKey = fnv1a(
+    [...byKey.entries()]
+      .map(([k, nodes]) => `${nodes.join(',')}=${k}`)
+      .sort()
+      .join('\n'),
+  );
+  return { groups, nodeGroups, views, configKey };
 }
 
 /**
@@ -138,9 +148,10 @@ export function planPresence(
   settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
   options: PresencePlanOptions = {},
 ): PresencePlan {
-  const { groups, nodeGroups, views } = groupNodes(containerd);
+  const { groups, nodeGroups, views, configKey } = groupNodes(containerd);
   const requests = new Map<string, PresenceRequest>();
   const refs = new Map<string, ImageRef | undefined>();
+  const templates = new Map<string, PullPlan>();
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
     for (const c of pod.containers) {
@@ -154,14 +165,25 @@ export function planPresence(
         refs.set(c.image, ref);
       }
       if (!ref) continue; // the images probe reports invalid names
-      const entry = views.get(group);
-      const plan = entry
-        ? pullPlan(entry.view, ref, {
-            ...(options.localCaFile
-              ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
-              : {}),
-          })
-        : centralPlan(ref, centralCaFiles(settings, ref.domain));
+      // The endpoints depend on the group, the registry host and tag-or-digest only: built once.
+      const templateKey = `${group}\u0000${ref.domain}\u0000${ref.digest ? 'd' : 't'}`;
+      let template = templates.get(templateKey);
+      if (!template) {
+        const entry = views.get(group);
+        template = entry
+          ? pullPlan(entry.view, ref, {
+              ...(options.localCaFile
+                ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
+                : {}),
+            })
+          : centralPlan(ref, centralCaFiles(settings, ref.domain));
+        templates.set(templateKey, template);
+      }
+      const plan: PullPlan = {
+        ...template,
+        repository: ref.path,
+        reference: ref.digest ?? ref.tag ?? 'latest',
+      };
       requests.set(key, {
         key,
         group,
@@ -175,6 +197,7 @@ export function planPresence(
   const list = [...requests.values()];
   const probes = list.flatMap((r) => r.probes);
   return {
+    configKey: fnv1a(`${configKey}\n${JSON.stringify([settings.caFile ?? '', settings.caFiles])}`),
     groups: groups.filter(
       (g) => g.source === 'node' || g.nodes.length > 0 || list.some((r) => r.group === g.id),
     ),
@@ -247,6 +270,8 @@ export interface TripleAnswer {
 
 /** The result the registry probe publishes: slim, keyed for the join, JSON-serialisable. */
 export interface PresenceData {
+  /** PresencePlan.configKey of the sweep: a later sweep reuses judgements only under the same one. */
+  readonly configKey: string;
   readonly sweptAt: string;
   readonly durationMs: number;
   readonly groups: readonly NodeGroup[];
@@ -380,9 +405,13 @@ function reasonOf(e: EndpointAnswer): string {
 export function judgeAll(
   plan: PresencePlan,
   answers: ReadonlyMap<string, TripleAnswer>,
+  /** Live mode: last sweep's judgement of a request whose answers did not change (reused as is). */
+  unchanged?: (request: PresenceRequest) => ImagePresence | undefined,
 ): Record<string, ImagePresence> {
   const out: Record<string, ImagePresence> = {};
-  for (const request of plan.requests) out[request.key] = judgePresence(request, answers);
+  for (const request of plan.requests) {
+    out[request.key] = unchanged?.(request) ?? judgePresence(request, answers);
+  }
   return out;
 }
 
@@ -404,4 +433,14 @@ export function presenceFor(
 ): ImagePresence | undefined {
   const group = (node !== undefined ? data.nodeGroups[node] : undefined) ?? CENTRAL_GROUP;
   return data.images[presenceKey(group, image, runningDigest(imageID))];
+}
+
+/** FNV-1a, 32 bit, hex: a short fingerprint (not a security boundary). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }

@@ -1,3 +1,4 @@
+import { isAbsolute, join, posix, resolve } from 'node:path';
 import type { RegistryCheckSettings } from '../../model/config.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import type { ImagesData } from '../../model/images/types.js';
@@ -11,6 +12,7 @@ import {
 } from '../../model/registry/presence.js';
 import type { PresenceCache } from '../../model/registry/presence-cache.js';
 import { probeKey, type TlsInventory } from '../../model/registry/types.js';
+import { isInside, safeNodeDirName } from '../containerd/file-source.js';
 import type { RegistryClient } from './client.js';
 import { expandHome } from './paths.js';
 
@@ -32,6 +34,12 @@ export interface PresenceSweepOptions extends PresencePlanOptions {
   readonly client: RegistryClient;
   /** Live mode: answers remembered across sweeps, rechecked when due. */
   readonly cache?: PresenceCache;
+  /**
+   * Live mode: the last sweep's data. A (group, image) whose triples were all answered from the
+   * cache keeps its judgement, so a new pod costs its own triples, not a re-judgement of 10,000;
+   * only while the node configurations and CA settings are the same (configKey).
+   */
+  readonly previous?: PresenceData;
   readonly now?: () => Date;
 }
 
@@ -70,8 +78,20 @@ export async function sweepPresence(
     }
   }
   for (const [key, inventory] of result.tls) tls[key] = inventory;
-  const images = judgeAll(plan, answers);
+  const asked = new Set(result.results.map((r) => probeKey(r.probe)));
+  const previous = cache && options.previous?.configKey === plan.configKey ? options.previous : undefined;
+  const images = judgeAll(
+    plan,
+    answers,
+    previous
+      ? (request) => {
+          const before = previous.images[request.key];
+          return before && request.probes.every((p) => !asked.has(probeKey(p))) ? before : undefined;
+        }
+      : undefined,
+  );
   return {
+    configKey: plan.configKey,
     sweptAt: started.toISOString(),
     durationMs: Date.now() - startedMs,
     groups: plan.groups,
@@ -96,5 +116,22 @@ export function withHomeExpanded(
   return {
     ...(settings.caFile !== undefined ? { caFile: expandHome(settings.caFile) } : {}),
     caFiles: Object.fromEntries(Object.entries(settings.caFiles).map(([h, f]) => [h, expandHome(f)])),
+  };
+}
+
+/**
+ * The node's view from a support bundle: a CA path a node's hosts.toml names is read from that
+ * node's directory in the dump (`DIR/nodes/<node>/<path>`), never outside it. Symbolic links are not
+ * followed here (the transport reads the file); a path that leaves the node's directory is dropped,
+ * so the handshake fails like the node's would with a missing CA.
+ */
+export function dumpCaFiles(dumpDir: string): (node: string, nodePath: string) => string | undefined {
+  return (node, nodePath) => {
+    const name = safeNodeDirName(node);
+    if (!name || !isAbsolute(nodePath)) return undefined;
+    const root = resolve(dumpDir, 'nodes', name);
+    // As on the node: `..` never climbs above `/`.
+    const full = join(root, posix.resolve('/', nodePath));
+    return isInside(root, full) ? full : undefined;
   };
 }

@@ -186,6 +186,7 @@ describe('images and containerd never contradict each other about one container'
               scenario === 'none'
                 ? undefined
                 : {
+                    configKey: plan.configKey,
                     sweptAt: '2026-12-01T00:00:00Z',
                     durationMs: 0,
                     groups: plan.groups,

@@ -312,6 +312,7 @@ describe('the join as the images evaluator calls it', () => {
 
   it('replaces the name verdict, keeps the subject, and [[ignore]] codes of the replaced code still apply', () => {
     const absentData: PresenceData = {
+      configKey: 'k',
       sweptAt: '2026-12-01T00:00:00Z',
       durationMs: 1,
       groups: [{ id: 'nodes:n1', source: 'node', nodes: ['n1'] }],

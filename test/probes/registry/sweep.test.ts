@@ -17,7 +17,7 @@ import {
 } from '../../../src/model/registry/presence.js';
 import { PresenceCache } from '../../../src/model/registry/presence-cache.js';
 import { RegistryClient, type RequestEvent } from '../../../src/probes/registry/client.js';
-import { sweepPresence } from '../../../src/probes/registry/sweep.js';
+import { dumpCaFiles, sweepPresence } from '../../../src/probes/registry/sweep.js';
 import {
   type BuiltImage,
   buildOciLayout,
@@ -369,17 +369,25 @@ describe('presence sweep as each node would pull, against real registries', () =
     let now = new Date('2026-12-01T10:00:00Z');
     const presenceCache = new PresenceCache({ recheckMinutes: 15, failureBaseSeconds: 30 });
     const { client, events } = instrumentedClient();
-    const run = (list: string[]) =>
-      sweepPresence(
+    let previous: PresenceData | undefined;
+    const run = async (list: string[]) => {
+      previous = await sweepPresence(
         { images: { pods: [pod('p', 'n1', list)] }, containerd, settings: { caFiles: {} } },
-        { client, cache: presenceCache, now: () => now },
+        { client, cache: presenceCache, now: () => now, ...(previous ? { previous } : {}) },
       );
+      return previous;
+    };
     const first = await run([privateApp, dead]);
     expect(first.counts).toMatchObject({ triples: 2, manifestRequests: 2, fromCache: 0 });
     // A new image appears: only its triple is asked.
     const second = await run([privateApp, dead, 'nginx:1.0']);
     expect(second.counts).toMatchObject({ triples: 3, manifestRequests: 1, fromCache: 2 });
     expect(presenceFor(second, 'n1', privateApp, undefined)?.outcome.kind).toBe('present');
+    // Judgements whose answers did not change are the last sweep's, object for object.
+    expect(presenceFor(second, 'n1', privateApp, undefined)).toBe(
+      presenceFor(first, 'n1', privateApp, undefined),
+    );
+    expect(presenceFor(second, 'n1', 'nginx:1.0', undefined)?.outcome.kind).toBe('present');
     // 31 s later the failure is due (backoff 30 s), the answers are not (15 min).
     now = new Date(now.getTime() + 31_000);
     const third = await run([privateApp, dead, 'nginx:1.0']);
@@ -391,6 +399,25 @@ describe('presence sweep as each node would pull, against real registries', () =
     now = new Date(now.getTime() + 15 * 60_000);
     expect((await run([privateApp, dead, 'nginx:1.0'])).counts.manifestRequests).toBe(3);
     expect(events.filter((e) => e.kind === 'manifest')).toHaveLength(2 + 1 + 1 + 0 + 3);
+    // Another node configuration: nothing is reused from the last judgement (the answers still are).
+    const changed: ContainerdData = {
+      ...containerd,
+      nodes: [node('n1', view([hostsDir(main.address, [ep(`https://${main.address}`, 'server', mainCa)])]))],
+    };
+    const before = previous as PresenceData;
+    const after = await sweepPresence(
+      {
+        images: { pods: [pod('p', 'n1', [privateApp, 'nginx:1.0'])] },
+        containerd: changed,
+        settings: { caFiles: {} },
+      },
+      { client, cache: presenceCache, now: () => now, previous: before },
+    );
+    expect(after.configKey).not.toBe(before.configKey);
+    expect(presenceFor(after, 'n1', 'nginx:1.0', undefined)?.outcome.kind).toBe('public-only');
+    expect(presenceFor(after, 'n1', privateApp, undefined)).not.toBe(
+      presenceFor(before, 'n1', privateApp, undefined),
+    );
   }, 60_000);
 });
 
@@ -409,5 +436,17 @@ describe('presence data for the images a real images probe record would carry', 
       fromCache: 0,
     });
     expect(events).toEqual([]);
+  });
+});
+
+describe('CA files of the node view from a support bundle', () => {
+  it("maps a node path into that node's directory of the dump, never outside it", () => {
+    const ca = dumpCaFiles('/tmp/bundle');
+    expect(ca('worker-1', '/etc/containerd/certs.d/r/ca.crt')).toBe(
+      '/tmp/bundle/nodes/worker-1/etc/containerd/certs.d/r/ca.crt',
+    );
+    expect(ca('worker-1', '/etc/../../../../etc/passwd')).toBe('/tmp/bundle/nodes/worker-1/etc/passwd');
+    expect(ca('../evil', '/etc/ca.crt')).toBeUndefined();
+    expect(ca('worker-1', 'relative/ca.crt')).toBeUndefined();
   });
 });

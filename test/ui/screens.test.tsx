@@ -591,7 +591,7 @@ describe('live and fast', () => {
 });
 
 test('tables of every probe builder of createViews render without throwing on empty data', async () => {
-  const { createViews } = await import('../../src/views/index.js');
+  const { createViews } = await import('../../src/app/probe-registry.js');
   const app = renderApp(fakeSource(ALL_READY, {}), {
     views: createViews() as Record<string, ViewBuilder> as typeof NO_VIEWS,
   });

@@ -1,38 +1,19 @@
-import type { ProbeId } from '../../model/probe.js';
+import { PROBE_IDS, PROBE_META, type ProbeId } from '../../model/probe.js';
 
 /** The `:` command line: what a person can type, its completion and its meaning. Pure. */
 
-/** k9s-like resource names for each probe (`:nodes` is the node topology screen). */
-export const PROBE_COMMANDS: Readonly<Record<ProbeId, string>> = {
-  images: 'images',
-  topology: 'nodes',
-  ipam: 'ipam',
-  portgroups: 'portgroups',
-  containerd: 'containerd',
-};
+/** Every word `:` takes to a probe's screen: its k9s-like name, its aliases, its id. */
+const PROBE_WORDS: ReadonlyMap<string, ProbeId> = new Map(
+  PROBE_IDS.flatMap((id) =>
+    [PROBE_META[id].command, ...PROBE_META[id].aliases, id].map((w) => [w, id] as const),
+  ),
+);
 
-const ALIASES: Readonly<Record<string, ProbeId>> = {
-  images: 'images',
-  img: 'images',
-  nodes: 'topology',
-  node: 'topology',
-  topology: 'topology',
-  ipam: 'ipam',
-  portgroups: 'portgroups',
-  pg: 'portgroups',
-  containerd: 'containerd',
-  ctrd: 'containerd',
-};
-
-/** Completion candidates, in the order they are offered. */
+/** Completion candidates, in the order they are offered: each probe's name, then the rest. */
 export const COMMAND_NAMES: readonly string[] = [
   'overview',
-  'images',
-  'nodes',
-  'ipam',
-  'portgroups',
-  'containerd',
-  'topology',
+  ...PROBE_IDS.map((id) => PROBE_META[id].command),
+  ...PROBE_IDS.filter((id) => id !== PROBE_META[id].command),
   'export',
   'rerun',
   'help',
@@ -59,7 +40,7 @@ export function parseCommand(text: string): ParsedCommand {
   if (word === 'help' || word === '?') return { type: 'help' };
   if (word === 'rerun' || word === 'r') return { type: 'rerun' };
   if (word === 'export' || word === 'save') return { type: 'export', format: args[0] };
-  const probe = ALIASES[word];
+  const probe = PROBE_WORDS.get(word);
   if (probe) return { type: 'probe', probe };
   const candidates = completions(word);
   const hint = candidates.length ? ` (did you mean :${candidates[0]}?)` : '';

@@ -1,3 +1,5 @@
+import { PROBE_IDS, PROBE_META, type ProbeId, probeCommand } from '../../model/probe.js';
+
 /**
  * One key table per view (as k9s does): it maps key presses to commands AND generates the hint bar
  * and the `?` help, so what is documented is exactly what works.
@@ -42,11 +44,8 @@ export type CommandId =
   | 'nextProbe'
   | 'prevProbe'
   | 'overview'
-  | 'probe1'
-  | 'probe2'
-  | 'probe3'
-  | 'probe4'
-  | 'probe5'
+  /** The number key of the Nth probe (1-based, PROBE_IDS order): see probeOfCommand. */
+  | `probe${number}`
   | 'command'
   | 'filter'
   | 'severity'
@@ -103,13 +102,27 @@ const MOVE: readonly KeyBinding[] = [
   { label: 'G End', help: 'last row', command: 'bottom', match: any(char('G'), flag('end')) },
 ];
 
+/** 1..N: one number key per probe, in screen order, from the probe registry. */
+const PROBE_KEYS: readonly KeyBinding[] = PROBE_IDS.map((id, i) => ({
+  label: String(i + 1),
+  help: PROBE_META[id].keyHelp,
+  hint: i === 0 ? `1-${PROBE_IDS.length} probes` : undefined,
+  command: `probe${i + 1}` as const,
+  match: char(String(i + 1)),
+}));
+
+const PROBE_OF_COMMAND: ReadonlyMap<CommandId, ProbeId> = new Map(
+  PROBE_IDS.map((id, i) => [`probe${i + 1}` as const, id]),
+);
+
+/** The probe a number-key command goes to; undefined for every other command. */
+export function probeOfCommand(command: CommandId): ProbeId | undefined {
+  return PROBE_OF_COMMAND.get(command);
+}
+
 const NAVIGATE: readonly KeyBinding[] = [
   { label: '0', help: 'overview', command: 'overview', match: char('0') },
-  { label: '1', help: 'images', hint: '1-5 probes', command: 'probe1', match: char('1') },
-  { label: '2', help: 'nodes (region/zone topology)', command: 'probe2', match: char('2') },
-  { label: '3', help: 'ipam', command: 'probe3', match: char('3') },
-  { label: '4', help: 'portgroups', command: 'probe4', match: char('4') },
-  { label: '5', help: 'containerd', command: 'probe5', match: char('5') },
+  ...PROBE_KEYS,
   {
     label: 'tab',
     help: 'next screen (overview, then each probe)',
@@ -124,7 +137,7 @@ const NAVIGATE: readonly KeyBinding[] = [
   },
   {
     label: ':',
-    help: 'command line (:images :nodes :ipam :portgroups :containerd :overview :q)',
+    help: `command line (${[...PROBE_IDS.map((id) => `:${probeCommand(id)}`), ':overview', ':q'].join(' ')})`,
     hint: ': cmd',
     command: 'command',
     match: char(':'),

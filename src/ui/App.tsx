@@ -25,7 +25,7 @@ import { type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions } from './state/commands.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
-import { SECRET_HINT } from './state/keys.js';
+import { modeHint, SECRET_HINT } from './state/keys.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
@@ -218,8 +218,8 @@ export function App(props: AppProps) {
 
   // One listener for every mode, reading the latest state and rendering inputs through refs: the
   // mode can change between two keys of the same chunk, before React re-subscribes listeners.
-  const latest = useRef({ screenFor, results, formats });
-  latest.current = { screenFor, results, formats };
+  const latest = useRef({ screenFor, results, formats, bodyHeight });
+  latest.current = { screenFor, results, formats, bodyHeight };
   useInput(
     (input, key) => {
       const current = stateRef.current;
@@ -228,6 +228,7 @@ export function App(props: AppProps) {
         results: latest.current.results,
         exportFormats: latest.current.formats.map((f) => f.id),
         memo,
+        helpHeight: latest.current.bodyHeight,
       };
       const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
       for (const press of presses) {
@@ -290,7 +291,12 @@ export function App(props: AppProps) {
               width={width}
             />
           ) : state.mode === 'help' ? (
-            <HelpOverlay view={viewKind(screen)} width={width} height={bodyHeight} />
+            <HelpOverlay
+              view={viewKind(screen)}
+              width={width}
+              height={bodyHeight}
+              scroll={state.helpScroll}
+            />
           ) : state.mode === 'export' ? (
             <ExportChooser
               formats={formats}
@@ -310,7 +316,7 @@ export function App(props: AppProps) {
           message={state.message}
           width={width}
         />
-        <HintBar view={viewKind(screen)} width={width} text={secret ? SECRET_HINT : undefined} />
+        <HintBar view={viewKind(screen)} width={width} text={secret ? SECRET_HINT : modeHint(state.mode)} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -47,7 +47,9 @@ export const containerdView: ViewBuilder<'containerd'> = ({ data: d, findings, s
 
   const nodeRows: ViewRow[] = d.nodes.map((r) => {
     const fs = findingsOfNode(findings, r.node);
-    const nonOrigin = fs.filter((f) => !f.code.startsWith('CTRD-2'));
+    // Per-container origins (CTRD-2xx on a Pod) have their own table; everything about the node's
+    // configuration marks its row, a registry that falls back to the internet (CTRD-203 warn) included.
+    const nonOrigin = fs.filter((f) => !(f.code.startsWith('CTRD-2') && f.subject.kind === 'Pod'));
     const g = groupOf.get(r.node);
     return {
       key: `node|${r.node}`,

@@ -2,22 +2,55 @@ import { PROBE_IDS, PROBE_META, type ProbeId } from '../../model/probe.js';
 
 /** The `:` command line: what a person can type, its completion and its meaning. Pure. */
 
-/** Every word `:` takes to a probe's screen: its k9s-like name, its aliases, its id. */
-const PROBE_WORDS: ReadonlyMap<string, ProbeId> = new Map(
-  PROBE_IDS.flatMap((id) =>
-    [PROBE_META[id].command, ...PROBE_META[id].aliases, id].map((w) => [w, id] as const),
+/** What a `:` word does (before its arguments). */
+type CommandKind = 'overview' | 'probe' | 'export' | 'rerun' | 'help' | 'quit';
+
+/** One `:` command: its name, the other words for it, and what `?` help says of it. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly args?: string;
+  readonly help: string;
+  readonly kind: CommandKind;
+  readonly probe?: ProbeId;
+}
+
+/**
+ * Every `:` command, in the order help lists them: the overview, one per probe (from the probe
+ * registry), then the rest. Parsing, completion and help all read this table.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'overview', aliases: ['home', 'o'], help: 'the overview', kind: 'overview' },
+  ...PROBE_IDS.map(
+    (id): CommandSpec => ({
+      name: PROBE_META[id].command,
+      aliases: [...PROBE_META[id].aliases, ...(id === PROBE_META[id].command ? [] : [id])],
+      help: `${PROBE_META[id].title} screen`,
+      kind: 'probe',
+      probe: id,
+    }),
   ),
+  {
+    name: 'export',
+    aliases: ['save'],
+    args: '[FORMAT]',
+    help: 'write the report to a file (no FORMAT: choose it)',
+    kind: 'export',
+  },
+  { name: 'rerun', aliases: ['r'], help: 're-run one-shot probes (SSH sweep, vCenter)', kind: 'rerun' },
+  { name: 'help', aliases: ['?'], help: 'this help', kind: 'help' },
+  { name: 'quit', aliases: ['q', 'q!', 'exit'], help: 'quit', kind: 'quit' },
+];
+
+const BY_WORD: ReadonlyMap<string, CommandSpec> = new Map(
+  COMMANDS.flatMap((c) => [c.name, ...c.aliases].map((w) => [w, c] as const)),
 );
 
-/** Completion candidates, in the order they are offered: each probe's name, then the rest. */
+/** Completion candidates, in the order they are offered: each command's name, then the probe ids. */
 export const COMMAND_NAMES: readonly string[] = [
-  'overview',
-  ...PROBE_IDS.map((id) => PROBE_META[id].command),
+  ...COMMANDS.filter((c) => c.kind === 'overview' || c.kind === 'probe').map((c) => c.name),
   ...PROBE_IDS.filter((id) => id !== PROBE_META[id].command),
-  'export',
-  'rerun',
-  'help',
-  'quit',
+  ...COMMANDS.filter((c) => c.kind !== 'overview' && c.kind !== 'probe').map((c) => c.name),
   'q',
 ];
 
@@ -35,13 +68,10 @@ export function parseCommand(text: string): ParsedCommand {
   const [name = '', ...args] = text.trim().replace(/^:/, '').split(/\s+/);
   const word = name.toLowerCase();
   if (word === '') return { type: 'none' };
-  if (word === 'q' || word === 'q!' || word === 'quit' || word === 'exit') return { type: 'quit' };
-  if (word === 'overview' || word === 'home' || word === 'o') return { type: 'overview' };
-  if (word === 'help' || word === '?') return { type: 'help' };
-  if (word === 'rerun' || word === 'r') return { type: 'rerun' };
-  if (word === 'export' || word === 'save') return { type: 'export', format: args[0] };
-  const probe = PROBE_WORDS.get(word);
-  if (probe) return { type: 'probe', probe };
+  const spec = BY_WORD.get(word);
+  if (spec?.probe) return { type: 'probe', probe: spec.probe };
+  if (spec?.kind === 'export') return { type: 'export', format: args[0] };
+  if (spec && spec.kind !== 'probe') return { type: spec.kind };
   const candidates = completions(word);
   const hint = candidates.length ? ` (did you mean :${candidates[0]}?)` : '';
   return { type: 'error', message: `unknown command ":${word}"${hint}` };

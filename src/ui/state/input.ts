@@ -5,7 +5,14 @@ import type { ViewRow } from '../../views/types.js';
 import type { Screen } from '../derive.js';
 import { findingsByKey, type ScreenMemo } from '../screen-model.js';
 import { completeCommand } from './commands.js';
-import { type CommandId, type KeyPress, probeOfCommand, resolveKey, type ViewKind } from './keys.js';
+import {
+  type CommandId,
+  helpLines,
+  type KeyPress,
+  probeOfCommand,
+  resolveKey,
+  type ViewKind,
+} from './keys.js';
 import { type Action, drillFromRow, INITIAL_TABLE, type UiState } from './navigation.js';
 import type { CursorMove } from './table.js';
 
@@ -20,6 +27,13 @@ export interface InputContext {
   readonly exportFormats: readonly string[];
   /** The App's memo, so a key press does not re-index 10,000 findings; without it they are indexed afresh. */
   readonly memo?: ScreenMemo;
+  /** Rows the `?` help has on screen (it scrolls within them). */
+  readonly helpHeight?: number;
+}
+
+/** Help lines shown at once in a body of `height` rows: one row is kept for the "more" line. */
+export function helpWindow(height = 20): number {
+  return Math.max(1, height - 1);
 }
 
 export function viewKind(screen: Screen): ViewKind {
@@ -50,8 +64,14 @@ export function actionsForKey(state: UiState, press: KeyPress, ctx: InputContext
       if (key.backspace || key.delete) return [{ type: 'erase' }];
       if (input && !key.ctrl && !key.meta && isPrintable(input)) return [{ type: 'type', text: input }];
       return [];
-    case 'help':
-      return key.escape || input === '?' || input === 'q' || key.return ? [{ type: 'cancel' }] : [];
+    case 'help': {
+      if (key.escape || input === '?' || input === 'q' || key.return) return [{ type: 'cancel' }];
+      const command = resolveKey('detail', press);
+      const move = command ? MOVES[command] : undefined;
+      if (!move) return [];
+      const lines = helpLines(viewKind(ctx.screen)).length;
+      return [{ type: 'helpScroll', move, lines, height: helpWindow(ctx.helpHeight) }];
+    }
     case 'export': {
       const count = ctx.exportFormats.length;
       if (key.escape || input === 'q') return [{ type: 'cancel' }];

@@ -1,4 +1,5 @@
 import { PROBE_IDS, PROBE_META, type ProbeId, probeCommand } from '../../model/probe.js';
+import { COMMANDS } from './commands.js';
 
 /**
  * One key table per view (as k9s does): it maps key presses to commands AND generates the hint bar
@@ -263,6 +264,51 @@ export interface HelpSection {
   readonly rows: readonly { readonly label: string; readonly help: string }[];
 }
 
+/** Keys of the `?` help itself (it scrolls when taller than the screen). */
+export const HELP_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'j k ↓ ↑', help: 'scroll a line' },
+  { label: 'PgDn PgUp ^f ^b', help: 'scroll a page' },
+  { label: 'g G', help: 'top / bottom' },
+  { label: 'esc ? q enter', help: 'close' },
+];
+
+/** Keys of the export dialog (ctrl-s, `:export` without a format). */
+export const EXPORT_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'j k ↓ ↑ tab', help: 'choose the format' },
+  { label: 'enter', help: 'write the chosen format into the current directory' },
+  { label: '1-9', help: 'write that format at once' },
+  { label: 'esc q', help: 'cancel' },
+];
+
+/** The hint bar of a mode that takes the keys (help, export, command line, filter); undefined in normal mode. */
+export function modeHint(mode: 'normal' | 'command' | 'filter' | 'help' | 'export'): string | undefined {
+  switch (mode) {
+    case 'help':
+      return 'help: j/k scroll  PgDn/PgUp page  g/G top/bottom  esc close';
+    case 'export':
+      return 'export: j/k choose  ⏎ write  1-9 pick  esc cancel';
+    case 'command':
+      return 'command: ⏎ run  tab complete  ⌫ erase  esc cancel  (:help lists the commands)';
+    case 'filter':
+      return 'filter: ⏎ keep  ⌫ erase  esc cancel (restores the filter)';
+    case 'normal':
+      return undefined;
+  }
+}
+
+/** Every line of the `?` help for a view: headings and `label  help` rows, in order. */
+export function helpLines(view: ViewKind): readonly { readonly text: string; readonly heading: boolean }[] {
+  const lines: { text: string; heading: boolean }[] = [
+    { text: 'Help: keys on this screen (esc or ? closes)', heading: true },
+  ];
+  for (const section of helpSections(view)) {
+    lines.push({ text: section.title, heading: true });
+    for (const row of section.rows)
+      lines.push({ text: `  ${row.label.padEnd(16)} ${row.help}`, heading: false });
+  }
+  return lines;
+}
+
 export function helpSections(view: ViewKind): readonly HelpSection[] {
   const bindings = KEY_TABLES[view];
   const groups: [string, readonly KeyBinding[]][] = [
@@ -275,7 +321,16 @@ export function helpSections(view: ViewKind): readonly HelpSection[] {
     ...groups
       .filter(([, rows]) => rows.length > 0)
       .map(([title, rows]) => ({ title, rows: rows.map((b) => ({ label: b.label, help: b.help })) })),
+    {
+      title: 'Commands (type : then the command)',
+      rows: COMMANDS.map((c) => ({
+        label: `:${c.name}${c.args ? ` ${c.args}` : ''}`,
+        help: c.aliases.length ? `${c.help} (also ${c.aliases.map((a) => `:${a}`).join(' ')})` : c.help,
+      })),
+    },
     { title: 'Command line and filter', rows: INPUT_KEYS },
+    { title: 'Export dialog', rows: EXPORT_KEYS },
+    { title: 'This help', rows: HELP_KEYS },
     { title: 'Password prompt (vCenter)', rows: SECRET_INPUT_KEYS },
   ];
 }

@@ -124,7 +124,8 @@ export function promGauge(
   common: Labels = {},
 ): string[] {
   const out = [`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`];
-  for (const [labels, value] of samples) out.push(`${name}${labelText({ ...common, ...labels })} ${numberText(value)}`);
+  for (const [labels, value] of samples)
+    out.push(`${name}${labelText({ ...common, ...labels })} ${numberText(value)}`);
   return out;
 }
 

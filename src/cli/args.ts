@@ -110,6 +110,18 @@ export const FLAGS = {
     type: 'boolean',
     help: 'do not ask the registries whether they hold the images ([registry] check = false)',
   },
+  // serve
+  listen: {
+    type: 'string',
+    value: 'HOST:PORT',
+    help: 'where serve answers (default 127.0.0.1:9877; another address only when given here)',
+  },
+  'token-file': {
+    type: 'string',
+    value: 'FILE',
+    help: 'require "Authorization: Bearer TOKEN" (the file holds TOKEN) on every endpoint but /healthz',
+    complete: 'file',
+  },
   // sim and demo
   scenario: {
     type: 'string',
@@ -183,6 +195,12 @@ export const COMMANDS = {
       'timeout',
       ...PROBE_FLAGS,
     ],
+    maxArgs: 0,
+  },
+  serve: {
+    usage: 'serve [--listen HOST:PORT] [--token-file FILE] [flags]',
+    summary: 'keep every probe live and serve /metrics (Prometheus), /healthz, /readyz, /report.json',
+    flags: [...CLUSTER_FLAGS, ...LOG_FLAGS, 'listen', 'token-file', ...PROBE_FLAGS],
     maxArgs: 0,
   },
   sim: {
@@ -269,6 +287,8 @@ export interface ParsedOptions {
   readonly 'vsphere-inventory'?: string;
   readonly 'vsphere-insecure'?: boolean;
   readonly 'no-registry-check'?: boolean;
+  readonly listen?: string;
+  readonly 'token-file'?: string;
   readonly scenario?: string;
   readonly port?: string;
   readonly 'kubeconfig-out'?: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { type Config, parseConfig, registryCheckSettings } from '../../../src/model/config.js';
 import { originFindings } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
@@ -53,9 +53,9 @@ const PRESENCE_FAILS = new Set([
 
 function demoData(): ImagesData {
   const text = readFileSync(join(ROOT, 'fixtures/demo/scenario/21-pods.yaml'), 'utf8');
-  const objects = parseAllDocuments(text)
-    .map((d) => d.toJS() as { kind?: string })
-    .filter((o) => o?.kind === 'Pod');
+  const objects = (loadAll(text, null, { schema: CORE_SCHEMA }) as ({ kind?: string } | null)[]).filter(
+    (o) => o?.kind === 'Pod',
+  );
   return imagesDataFromObjects(objects as Parameters<typeof imagesDataFromObjects>[0]);
 }
 

@@ -1,4 +1,5 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
+import { secrets as processSecrets, type SecretRegistry } from '../../core/redact.js';
 import type { RegistryCheckSettings } from '../../model/config.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import type { ImagesData } from '../../model/images/types.js';
@@ -13,7 +14,8 @@ import {
 import type { PresenceCache } from '../../model/registry/presence-cache.js';
 import { probeKey, type TlsInventory } from '../../model/registry/types.js';
 import { isInside, safeNodeDirName } from '../containerd/file-source.js';
-import type { RegistryClient } from './client.js';
+import { RegistryClient, type RegistryClientOptions } from './client.js';
+import { loadCredentialsFile } from './credentials.js';
 import { expandHome } from './paths.js';
 
 /**
@@ -134,4 +136,26 @@ export function dumpCaFiles(dumpDir: string): (node: string, nodePath: string) =
     const full = join(root, posix.resolve('/', nodePath));
     return isInside(root, full) ? full : undefined;
   };
+}
+
+/**
+ * The client a session sweeps with, from `[registry]`: concurrency, per-request timeout, and the
+ * credentials file (read once, every secret registered for redaction before the client exists).
+ */
+export async function registryClientFor(
+  settings: Pick<RegistryCheckSettings, 'concurrency' | 'timeoutSeconds' | 'credentialsFile'>,
+  extra: Omit<RegistryClientOptions, 'concurrency' | 'timeoutMs' | 'credentials'> = {},
+  registry: SecretRegistry = processSecrets,
+): Promise<RegistryClient> {
+  const credentials =
+    settings.credentialsFile !== undefined
+      ? await loadCredentialsFile(settings.credentialsFile, registry)
+      : undefined;
+  return new RegistryClient({
+    registerSecret: (s) => registry.add(s),
+    ...extra,
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    ...(credentials ? { credentials } : {}),
+  });
 }

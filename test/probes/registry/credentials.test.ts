@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../../../src/core/redact.js';
 import { loadCredentialsFile } from '../../../src/probes/registry/credentials.js';
+import { registryClientFor } from '../../../src/probes/registry/sweep.js';
 import { tempDir } from '../../helpers/registry.js';
 
 const tmp = tempDir('airgap-registry-creds-');
@@ -35,5 +36,30 @@ describe('loadCredentialsFile', () => {
       /ENOENT/,
     );
     await expect(loadCredentialsFile(file, new SecretRegistry())).rejects.not.toThrow(/c2VjcmV0/);
+  });
+});
+
+describe('registryClientFor', () => {
+  it('reads the credentials file from [registry] and registers its secrets first', async () => {
+    const file = join(tmp.dir, 'client-config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ auths: { 'r.internal': { username: 'u', password: 'pw-for-client-test' } } }),
+    );
+    const registry = new SecretRegistry();
+    const client = await registryClientFor(
+      { concurrency: 2, timeoutSeconds: 3, credentialsFile: file },
+      {},
+      registry,
+    );
+    expect(client).toBeDefined();
+    expect(registry.redactText('pw-for-client-test')).toBe('[redacted]');
+    await expect(
+      registryClientFor(
+        { concurrency: 2, timeoutSeconds: 3, credentialsFile: join(tmp.dir, 'nope.json') },
+        {},
+        registry,
+      ),
+    ).rejects.toThrow(/cannot read the registry credentials file .*nope\.json \(ENOENT\)/);
   });
 });

@@ -83,7 +83,11 @@ export class Session {
 
   /** Connects and proves the API server answers; a UserFacingError (exit 2) when it does not. */
   static async open(options: SessionOptions): Promise<Session> {
-    const kube = loadKubeConnection({ kubeconfig: options.kubeconfig, context: options.context });
+    const kube = loadKubeConnection({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      log: options.log,
+    });
     try {
       await withRetries(() => kube.version(), {
         attempts: options.versionAttempts ?? 5,

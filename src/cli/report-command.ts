@@ -11,6 +11,7 @@ import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '..
 import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
+import { announceWarnings } from './warnings.js';
 
 export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
   const formats = (values?.length ? values : ['json'])
@@ -109,6 +110,7 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       live: false,
       dumpDir: dump?.dir,
     });
+    announceWarnings(session.kube.warnings, log);
     let report: Report;
     try {
       let timer: NodeJS.Timeout | undefined;

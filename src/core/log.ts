@@ -24,6 +24,11 @@ export class Logger {
     private readonly capacity = 500,
   ) {}
 
+  /** True when every line is echoed to stderr already (report -v): a caller must not print it twice. */
+  get echoesToStderr(): boolean {
+    return this.sink.stderr === true;
+  }
+
   debug(message: string): void {
     this.write('debug', message);
   }

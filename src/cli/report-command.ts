@@ -11,6 +11,7 @@ import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '..
 import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
+import { requireNamespace } from './namespace.js';
 import { announceWarnings } from './warnings.js';
 
 export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
@@ -113,6 +114,8 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
     announceWarnings(session.kube.warnings, log);
     let report: Report;
     try {
+      // A dump holds no Namespace objects: there the simulator's answer would not be the cluster's.
+      if (!dump) await requireNamespace(session.kube, session.options.namespace, log);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);

@@ -6,7 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { diffReports, type RecordedReport } from '../model/report-diff.js';
-import { renderDiff } from '../report/diff.js';
+import { renderDiff, renderDiffJson } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
@@ -69,6 +69,16 @@ export function planOutputs(
     return { files: [], stdout: undefined };
   }
   return { files: [], stdout: format };
+}
+
+/** `--diff` with an explicit `-o json` (alone or among others) prints the diff as JSON; else as text. */
+function diffAsJson(flags: Pick<ParsedOptions, 'format'>): boolean {
+  return (flags.format ?? []).some((v) =>
+    v
+      .split(',')
+      .map((f) => f.trim().toLowerCase())
+      .includes('json'),
+  );
 }
 
 function readPreviousReport(path: string): RecordedReport {
@@ -146,7 +156,11 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       session.close();
     }
     writeOutputs(report, outputs, failOn);
-    if (previous) process.stdout.write(renderDiff(diffReports(previous, report)));
+    if (previous) {
+      const diff = diffReports(previous, report);
+      // `-o json` asks for machines: the diff comes as JSON too (schema/diff.schema.json).
+      process.stdout.write(diffAsJson(flags) ? renderDiffJson(diff) : renderDiff(diff));
+    }
     return reportExitCode(report, failOn);
   } finally {
     await dump?.close();

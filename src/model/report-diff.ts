@@ -84,7 +84,12 @@ function uncheckedReason(f: RecordedFinding, after: RecordedReport | Report): st
     return `probe ${f.probe}: ${probe.status}${probe.error ? ` (${probe.error})` : ''}`;
   const scope = after.scope?.namespaces;
   // -n limits the pod checks only; cluster-wide objects are read in every namespace.
-  if (scope && f.probe === 'images' && f.subject.namespace !== undefined && !scope.includes(f.subject.namespace))
+  if (
+    scope &&
+    f.probe === 'images' &&
+    f.subject.namespace !== undefined &&
+    !scope.includes(f.subject.namespace)
+  )
     return `namespace ${f.subject.namespace} not in -n ${scope.join(', ')}`;
   return undefined;
 }

@@ -20,6 +20,7 @@ import {
 } from '../probes/kube/connection.js';
 import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
+import { timedEvaluators } from './timed-evaluators.js';
 import { createViews } from '../views/index.js';
 import type { ViewBuilder } from '../views/types.js';
 
@@ -66,7 +67,9 @@ export class Session {
   readonly store = new Store();
   /** This session's evaluators and views, with their caches (shared by nothing else in the process). */
   private readonly analysis = createSharedAnalysis();
-  private readonly evaluation = new Evaluation(createEvaluators(this.analysis));
+  private readonly evaluation = new Evaluation(
+    timedEvaluators(createEvaluators(this.analysis), () => this.options.log),
+  );
   readonly views: Readonly<Record<ProbeId, ViewBuilder>> = createViews(this.analysis);
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;

@@ -112,6 +112,24 @@ export class KubeConnection {
 
   /** GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. */
   async getJson<T = unknown>(path: string, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+    const started = performance.now();
+    try {
+      const { value, status } = await this.getJsonOnce<T>(path, signal, timeoutMs);
+      this.log?.debug(`kube GET ${path}: ${status} in ${elapsed(started)}`);
+      return value;
+    } catch (err) {
+      if (err instanceof KubeApiError)
+        this.log?.debug(`kube GET ${path}: ${err.statusCode} in ${elapsed(started)}`);
+      else this.log?.debug(`kube GET ${path}: failed after ${elapsed(started)}: ${errorMessage(err)}`);
+      throw err;
+    }
+  }
+
+  private async getJsonOnce<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<{ value: T; status: number }> {
     const { res } = await this.open(path, signal, timeoutMs);
     const body = await new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -125,7 +143,7 @@ export class KubeConnection {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) {
       try {
-        return JSON.parse(body) as T;
+        return { value: JSON.parse(body) as T, status };
       } catch {
         throw new KubeApiError(status, `${path}: the API server answered with something that is not JSON`);
       }
@@ -277,6 +295,11 @@ export class KubeConnection {
   close(): void {
     this.agent?.destroy();
   }
+}
+
+/** Milliseconds since `started` (performance.now()), for log lines. */
+export function elapsed(started: number): string {
+  return `${Math.round(performance.now() - started)} ms`;
 }
 
 function apiError(

@@ -20,9 +20,9 @@ import {
 } from '../probes/kube/connection.js';
 import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
-import { timedEvaluators } from './timed-evaluators.js';
 import { createViews } from '../views/index.js';
 import type { ViewBuilder } from '../views/types.js';
+import { timedEvaluators } from './timed-evaluators.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LookupFunction } from 'node:net';
 import { readFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../../src/core/log.js';

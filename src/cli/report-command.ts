@@ -12,6 +12,7 @@ import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 import { requireNamespace } from './namespace.js';
+import { showProgress } from './progress.js';
 import { announceWarnings } from './warnings.js';
 
 export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
@@ -130,7 +131,13 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
       });
-      const outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+      const stopProgress = showProgress(session.store, process.stderr, { enabled: !log.echoesToStderr });
+      let outcome: 'synced' | 'timeout';
+      try {
+        outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+      } finally {
+        stopProgress();
+      }
       clearTimeout(timer);
       if (outcome === 'timeout') {
         // Unfinished probes become errors (exit 1) and every request in flight is aborted, so the

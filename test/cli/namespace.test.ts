@@ -75,6 +75,29 @@ describe('report -n NS', () => {
   }, 60_000);
 });
 
+describe('serve -n NS', () => {
+  it('refuses a namespace that does not exist before it listens', async () => {
+    const r = await runCli(
+      [
+        'serve',
+        '--listen',
+        '127.0.0.1:0',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--config',
+        config,
+        '-n',
+        'nosuchns',
+      ],
+      { env: { KUBECONFIG: undefined } },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `airgap-top: namespace "nosuchns" does not exist on API server ${sim.url} (see kubectl get namespaces; -A reads every namespace)`,
+    ]);
+  }, 60_000);
+});
+
 describe('the TUI with -n NS', () => {
   it('says the namespace does not exist and exits 2 before drawing a screen', async () => {
     const term = new TmuxTerminal(

@@ -4,13 +4,11 @@ import type { Logger } from '../core/log.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { Config } from '../model/config.js';
 import { Evaluation, type ProbeResult } from '../model/evaluate.js';
-import { createEvaluators } from '../model/evaluators.js';
 import { unfinishedMessage } from '../model/live.js';
 import type { ProbeId, ProbeSnapshot } from '../model/probe.js';
 import { buildReport, type Report } from '../model/report.js';
 import { createSharedAnalysis } from '../model/shared-analysis.js';
 import { Store, type StoreSnapshot } from '../model/store.js';
-import { PROBES } from '../probes/index.js';
 import type { KubeTuning } from '../probes/kube/collection.js';
 import {
   KubeApiError,
@@ -20,8 +18,8 @@ import {
 } from '../probes/kube/connection.js';
 import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
-import { createViews } from '../views/index.js';
-import type { ViewBuilder } from '../views/types.js';
+import type { ProbeViews } from '../views/types.js';
+import { createEvaluators, createViews, probeSources } from './probe-registry.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;
@@ -67,7 +65,7 @@ export class Session {
   /** This session's evaluators and views, with their caches (shared by nothing else in the process). */
   private readonly analysis = createSharedAnalysis();
   private readonly evaluation = new Evaluation(createEvaluators(this.analysis));
-  readonly views: Readonly<Record<ProbeId, ViewBuilder>> = createViews(this.analysis);
+  readonly views: ProbeViews = createViews(this.analysis);
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;
   private firstSync: Promise<void> | undefined;
@@ -152,7 +150,7 @@ export class Session {
   /** The built-in probes, each replaced by the option's source of the same id, if any. */
   private sources(): readonly ProbeSource[] {
     const replaced = this.options.sources ?? [];
-    return PROBES.map((p) => replaced.find((r) => r.id === p.id) ?? p);
+    return probeSources().map((p) => replaced.find((r) => r.id === p.id) ?? p);
   }
 
   /**

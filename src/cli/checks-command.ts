@@ -1,6 +1,6 @@
 import { CHECKS, type CheckDefinition } from '../model/checks/index.js';
 import { FIRST_RELEASE } from '../model/checks/types.js';
-import { PROBE_IDS, PROBE_TITLES } from '../model/probe.js';
+import { PROBE_IDS, probeTitle } from '../model/probe.js';
 
 /** The checks reference: docs/checks.md is generated from this, so it cannot drift from the code. */
 export function renderChecksReference(markdown: boolean): string {
@@ -20,7 +20,7 @@ export function renderChecksReference(markdown: boolean): string {
   for (const probe of PROBE_IDS) {
     const mine = entries.filter(([, c]) => c.probe === probe).sort(([a], [b]) => a.localeCompare(b));
     if (markdown) {
-      out.push(`## ${PROBE_TITLES[probe]} (\`${probe}\`)`, '');
+      out.push(`## ${probeTitle(probe)} (\`${probe}\`)`, '');
       if (mine.length === 0) {
         out.push('_No checks yet._', '');
         continue;
@@ -56,7 +56,7 @@ export function explainCheck(code: string): string | undefined {
   return [
     `${id}  ${c.title}`,
     '',
-    `Probe:     ${PROBE_TITLES[c.probe]} (${c.probe})`,
+    `Probe:     ${probeTitle(c.probe)} (${c.probe})`,
     `Severity:  ${c.severity} (the default; grace periods and [[ignore]] entries may change it)`,
     `Since:     airgap-top ${c.since ?? FIRST_RELEASE}`,
     '',

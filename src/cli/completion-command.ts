@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { CHECKS } from '../model/checks/index.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { COMMANDS, type CommandName, type CommandSpec, FLAGS, type FlagName, type FlagSpec } from './args.js';

@@ -5,32 +5,43 @@ import { compareFindings } from './finding-order.js';
 import {
   type LiveState,
   PROBE_IDS,
-  PROBE_TITLES,
   type ProbeId,
   type ProbeProgress,
   type ProbeStatus,
+  probeTitle,
 } from './probe.js';
+import type { ProbeDataMap } from './probe-data.js';
 import type { StoreSnapshot } from './store.js';
 
-export interface EvaluationInput {
-  readonly snapshot: StoreSnapshot;
+/** What an evaluator sees: its own probe's data and exactly the other probes' data it declared. */
+export interface EvaluationInput<Id extends ProbeId = ProbeId, Inputs extends ProbeId = never> {
+  /** The probe's own records (an evaluator runs only once its probe has published some). */
+  readonly data: ProbeDataMap[Id];
+  /** The declared other probes' records, each absent until that probe has published. */
+  readonly inputs: { readonly [K in Inputs]?: ProbeDataMap[K] };
   readonly config: Config;
   /** Injected so age-based checks (grace periods) are testable. */
   readonly now: Date;
 }
 
-/** A probe's pure verdict logic. `dependsOn` lists the probes whose data it joins (itself included). */
-export interface Evaluator {
-  readonly probe: ProbeId;
-  readonly dependsOn: readonly ProbeId[];
+/**
+ * A probe's pure verdict logic. `inputs` lists the other probes whose data it joins: it receives
+ * exactly those (typed), and is re-run when any of them, or its own data, changes.
+ */
+export interface Evaluator<Id extends ProbeId = ProbeId, Inputs extends ProbeId = ProbeId> {
+  readonly probe: Id;
+  readonly inputs: readonly Inputs[];
   /**
    * Whether verdicts change with the clock alone (grace periods, flap windows, certificate expiry).
    * Only those are refreshed periodically; the others re-run only when their data changes.
    * Defaults to true, the safe side.
    */
   readonly timeDependent?: boolean;
-  evaluate(input: EvaluationInput): Finding[];
+  evaluate(input: EvaluationInput<Id, Inputs>): Finding[];
 }
+
+/** The probes an evaluator's verdicts depend on: its own, then its declared inputs. */
+export const dependenciesOf = (e: Evaluator): readonly ProbeId[] => [e.probe, ...e.inputs];
 
 export interface ProbeResult {
   readonly id: ProbeId;
@@ -76,7 +87,7 @@ export class Evaluation {
     const state = snapshot[id];
     const base = {
       id,
-      title: PROBE_TITLES[id],
+      title: probeTitle(id),
       status: state?.status ?? ('not-applicable' as ProbeStatus),
       message: state ? state.message : 'not enabled',
       updatedAt: state?.updatedAt,
@@ -87,7 +98,7 @@ export class Evaluation {
     if (!state || !evaluator || state.data === undefined) {
       return { ...base, findings: [], summary: countBySeverity([]) };
     }
-    const deps = evaluator.dependsOn.map((d) => snapshot[d]?.data);
+    const deps = dependenciesOf(evaluator).map((d) => snapshot[d]?.data);
     const cached = this.cache.get(id);
     const fresh =
       cached &&
@@ -98,7 +109,8 @@ export class Evaluation {
     let entry = fresh ? cached : undefined;
     if (!entry) {
       try {
-        const findings = evaluator.evaluate({ snapshot, config, now }).sort(compareFindings);
+        const inputs = Object.fromEntries(evaluator.inputs.map((d) => [d, snapshot[d]?.data]));
+        const findings = evaluator.evaluate({ data: state.data, inputs, config, now }).sort(compareFindings);
         entry = { deps, config, findings, at: now.getTime() };
       } catch (err) {
         const reason = errorMessage(err);

@@ -1,14 +1,55 @@
-/** Every probe airgap-top has. The order is the order of screens and report sections. */
+/**
+ * Every probe airgap-top has. The order is the order of screens, number keys and report sections.
+ * Adding a probe: its id here and its line in PROBE_META, its data type in ProbeDataMap
+ * (probe-data.ts), its definition in src/app/probe-registry.ts; the compiler points at each.
+ */
 export const PROBE_IDS = ['images', 'topology', 'ipam', 'portgroups', 'containerd'] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
-export const PROBE_TITLES: Readonly<Record<ProbeId, string>> = {
-  images: 'Image origins',
-  topology: 'Node region/zone',
-  ipam: 'Node IPAM',
-  portgroups: 'Portgroup security',
-  containerd: 'containerd on nodes',
+/** What screens, commands, help and reports call a probe. */
+export interface ProbeMeta {
+  /** Report sections, screen titles, `checks`. */
+  readonly title: string;
+  /** k9s-like resource name: the `:` command, the tab, hints and messages (`:nodes` is topology). */
+  readonly command: string;
+  /** Other words `:` accepts for it. */
+  readonly aliases: readonly string[];
+  /** Tab name when the full tab bar does not fit. */
+  readonly short: string;
+  /** What its number key says in `?` help. */
+  readonly keyHelp: string;
+}
+
+export const PROBE_META: { readonly [K in ProbeId]: ProbeMeta } = {
+  images: { title: 'Image origins', command: 'images', aliases: ['img'], short: 'img', keyHelp: 'images' },
+  topology: {
+    title: 'Node region/zone',
+    command: 'nodes',
+    aliases: ['node', 'topology'],
+    short: 'nodes',
+    keyHelp: 'nodes (region/zone topology)',
+  },
+  ipam: { title: 'Node IPAM', command: 'ipam', aliases: [], short: 'ipam', keyHelp: 'ipam' },
+  portgroups: {
+    title: 'Portgroup security',
+    command: 'portgroups',
+    aliases: ['pg'],
+    short: 'pg',
+    keyHelp: 'portgroups',
+  },
+  containerd: {
+    title: 'containerd on nodes',
+    command: 'containerd',
+    aliases: ['ctrd'],
+    short: 'ctrd',
+    keyHelp: 'containerd',
+  },
 };
+
+/** A probe's title (report sections, screens). */
+export const probeTitle = (id: ProbeId): string => PROBE_META[id].title;
+/** A probe's k9s-like name (`:` command, tab, hints). */
+export const probeCommand = (id: ProbeId): string => PROBE_META[id].command;
 
 /**
  * loading: first sync not done. ready: data is current. error: the source could not be read

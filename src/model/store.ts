@@ -1,6 +1,8 @@
 import type { ProbeId, ProbeSnapshot } from './probe.js';
+import type { ProbeDataMap } from './probe-data.js';
 
-export type StoreSnapshot = Readonly<Partial<Record<ProbeId, ProbeSnapshot>>>;
+/** Every probe's latest snapshot, typed by what that probe publishes. */
+export type StoreSnapshot = { readonly [K in ProbeId]?: ProbeSnapshot<ProbeDataMap[K]> };
 type Listener = (snapshot: StoreSnapshot) => void;
 
 /**
@@ -15,18 +17,18 @@ export class Store {
     return this.state;
   }
 
-  get(id: ProbeId): ProbeSnapshot | undefined {
-    return this.state[id];
+  get<K extends ProbeId>(id: K): ProbeSnapshot<ProbeDataMap[K]> | undefined {
+    return this.state[id] as ProbeSnapshot<ProbeDataMap[K]> | undefined;
   }
 
-  set(id: ProbeId, snapshot: ProbeSnapshot): void {
+  set<K extends ProbeId>(id: K, snapshot: ProbeSnapshot<ProbeDataMap[K]>): void {
     this.state = { ...this.state, [id]: snapshot };
     for (const listener of this.listeners) listener(this.state);
   }
 
   /** Merges fields into a probe's snapshot (e.g. progress or live state without new data). */
-  patch(id: ProbeId, fields: Partial<ProbeSnapshot>): void {
-    const current = this.state[id] ?? { status: 'loading' as const };
+  patch<K extends ProbeId>(id: K, fields: Partial<ProbeSnapshot<ProbeDataMap[K]>>): void {
+    const current = this.get(id) ?? { status: 'loading' as const };
     this.set(id, { ...current, ...fields });
   }
 

@@ -24,7 +24,7 @@ import type { ProbeContext, ProbeSource } from './types.js';
  * object when something changed, with unchanged pods' records kept identical so evaluation only
  * re-judges the pods an event touched.
  */
-export const imagesProbe: ProbeSource = {
+export const imagesProbe: ProbeSource<'images'> = {
   id: 'images',
   start: (ctx) => runImagesProbe(ctx),
 };

@@ -194,7 +194,7 @@ async function resolveWithTimeout(ctx: ProbeContext, host: string): Promise<Reso
  * and addresses, in-cluster provider pools) at whichever versions the server serves, and resolves
  * control-plane endpoint FQDNs through the injected resolver. Publishes one new IpamData per change.
  */
-export const ipamProbe: ProbeSource = {
+export const ipamProbe: ProbeSource<'ipam'> = {
   id: 'ipam',
   async start(ctx) {
     const keys = Object.keys(RESOURCES) as ResourceKey[];

@@ -131,7 +131,7 @@ function collection<T>(
  * discovery says they are served, and keeps a bounded per-node history of Ready flips and
  * InternalIP changes from the node watch.
  */
-export const topologyProbe: ProbeSource = {
+export const topologyProbe: ProbeSource<'topology'> = {
   id: 'topology',
   async start(ctx) {
     const observedSince = new Date().toISOString();

@@ -49,8 +49,8 @@ export interface ProbeContext {
  * A probe owns one source and publishes slim records into the store under its id
  * (`store.set(id, {status, data, ...})`). Verdicts are not made here: see src/model/<probe>/.
  */
-export interface ProbeSource {
-  readonly id: ProbeId;
+export interface ProbeSource<Id extends ProbeId = ProbeId> {
+  readonly id: Id;
   /**
    * Starts reading. Resolves once the probe's first full sync is published (status no longer
    * loading). With ctx.live it goes on updating the store until ctx.signal aborts.

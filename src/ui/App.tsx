@@ -1,13 +1,13 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { createViews } from '../app/probe-registry.js';
 import type { PendingSecret, SecretPrompts } from '../app/secret-prompts.js';
 import { errorMessage } from '../core/errors.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import { isStale, liveWords } from '../model/live.js';
-import { PROBE_IDS, PROBE_TITLES, type ProbeId } from '../model/probe.js';
+import { PROBE_IDS, type ProbeId, probeCommand, probeTitle } from '../model/probe.js';
 import type { Store, StoreSnapshot } from '../model/store.js';
-import { createViews } from '../views/index.js';
-import type { ViewBuilder } from '../views/types.js';
+import type { ProbeViews } from '../views/types.js';
 import { DetailScreen } from './components/DetailScreen.js';
 import { ExportChooser } from './components/ExportChooser.js';
 import { FindingsScreen } from './components/FindingsScreen.js';
@@ -23,9 +23,9 @@ import { breadcrumb, derive, type Screen } from './derive.js';
 import { exportFormats, exportReport, reportFileName } from './export.js';
 import { type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import type { TuiSource } from './source.js';
-import { completions, PROBE_COMMANDS } from './state/commands.js';
+import { completions } from './state/commands.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
-import { SECRET_HINT } from './state/keys.js';
+import { modeHint, SECRET_HINT } from './state/keys.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
@@ -52,7 +52,7 @@ export interface AppProps {
    */
   readonly refreshMs?: number;
   /** The probes' table builders (default: the source's, else a set of this App's own); tests pass their own. */
-  readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
+  readonly views?: ProbeViews;
 }
 
 /** Re-reads the store at most every `ms`, however many watch events arrive in between. */
@@ -218,8 +218,8 @@ export function App(props: AppProps) {
 
   // One listener for every mode, reading the latest state and rendering inputs through refs: the
   // mode can change between two keys of the same chunk, before React re-subscribes listeners.
-  const latest = useRef({ screenFor, results, formats });
-  latest.current = { screenFor, results, formats };
+  const latest = useRef({ screenFor, results, formats, bodyHeight });
+  latest.current = { screenFor, results, formats, bodyHeight };
   useInput(
     (input, key) => {
       const current = stateRef.current;
@@ -228,6 +228,7 @@ export function App(props: AppProps) {
         results: latest.current.results,
         exportFormats: latest.current.formats.map((f) => f.id),
         memo,
+        helpHeight: latest.current.bodyHeight,
       };
       const presses = input.length > 1 ? splitKeys(input) : [{ input, key }];
       for (const press of presses) {
@@ -276,7 +277,7 @@ export function App(props: AppProps) {
         <NavBar
           results={results}
           current={current && current.kind !== 'overview' ? current.probe : undefined}
-          breadcrumb={breadcrumb(state.stack, (p) => `${PROBE_COMMANDS[p]} (${PROBE_TITLES[p]})`)}
+          breadcrumb={breadcrumb(state.stack, (p) => `${probeCommand(p)} (${probeTitle(p)})`)}
           width={width}
         />
         <Box height={bodyHeight} flexDirection="column">
@@ -284,13 +285,18 @@ export function App(props: AppProps) {
             <SecretPrompt
               key={secret.id}
               label={secret.label}
-              probe={PROBE_COMMANDS[secret.probe]}
+              probe={probeCommand(secret.probe)}
               isActive
               onDone={(value) => source.prompts?.answer(secret.id, value)}
               width={width}
             />
           ) : state.mode === 'help' ? (
-            <HelpOverlay view={viewKind(screen)} width={width} height={bodyHeight} />
+            <HelpOverlay
+              view={viewKind(screen)}
+              width={width}
+              height={bodyHeight}
+              scroll={state.helpScroll}
+            />
           ) : state.mode === 'export' ? (
             <ExportChooser
               formats={formats}
@@ -310,7 +316,7 @@ export function App(props: AppProps) {
           message={state.message}
           width={width}
         />
-        <HintBar view={viewKind(screen)} width={width} text={secret ? SECRET_HINT : undefined} />
+        <HintBar view={viewKind(screen)} width={width} text={secret ? SECRET_HINT : modeHint(state.mode)} />
       </Box>
     </ThemeContext.Provider>
   );
@@ -356,7 +362,7 @@ export function liveIndicator(results: readonly ProbeResult[], now: Date = new D
   if (first?.live) {
     const words = liveWords({ state: 'stale', since: first.live.since }, { now, updatedAt: first.updatedAt });
     const more = stale.length > 1 ? ` (+${stale.length - 1} more)` : '';
-    return `◌ ${PROBE_COMMANDS[first.id]} ${words}${more}`;
+    return `◌ ${probeCommand(first.id)} ${words}${more}`;
   }
   if (results.some((r) => r.live?.state === 'reconnecting' || r.live?.state === 'relisting'))
     return '◌ reconnecting';
@@ -368,14 +374,14 @@ function rerun(
   ids: readonly ProbeId[],
   report: (message: { text: string; tone: 'info' | 'error' }) => void,
 ): void {
-  report({ text: `re-running ${ids.map((id) => PROBE_COMMANDS[id]).join(', ')}…`, tone: 'info' });
+  report({ text: `re-running ${ids.map((id) => probeCommand(id)).join(', ')}…`, tone: 'info' });
   Promise.all(ids.map((id) => source.rerun(id).then((ran) => (ran ? id : undefined)))).then(
     (ran) => {
       const done = ran.filter((id): id is ProbeId => id !== undefined);
       report({
         text: done.length
-          ? `re-ran ${done.map((id) => PROBE_COMMANDS[id]).join(', ')}`
-          : `nothing to re-run: ${ids.map((id) => PROBE_COMMANDS[id]).join(', ')} ${ids.length > 1 ? 'are' : 'is'} watched live`,
+          ? `re-ran ${done.map((id) => probeCommand(id)).join(', ')}`
+          : `nothing to re-run: ${ids.map((id) => probeCommand(id)).join(', ')} ${ids.length > 1 ? 'are' : 'is'} watched live`,
         tone: 'info',
       });
     },

@@ -1,15 +1,15 @@
+import { createViews } from '../app/probe-registry.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
 import type { Finding } from '../model/finding.js';
 import { isStale, liveWords } from '../model/live.js';
-import type { ProbeId } from '../model/probe.js';
+import { type ProbeId, probeCommand } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
-import { createViews, findingsTable } from '../views/index.js';
+import { findingsTable } from '../views/index.js';
 import { PROBE_STATUS_WORDS } from '../views/probe-status.js';
 import type { ViewRow, ViewTable } from '../views/types.js';
 import { findingDetailLines, type Line, objectDetailLines, wrapLine } from './format.js';
 import { liveObject, objectForFinding, type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
-import { PROBE_COMMANDS } from './state/commands.js';
 import { activeTable, type Frame, INITIAL_TABLE, type TableState, type UiState } from './state/navigation.js';
 import {
   compileFilter,
@@ -240,7 +240,7 @@ function deriveFrame(
       const problems: Line[] = results
         .filter((r) => r.status === 'error')
         .flatMap((r) =>
-          wrapLine(`${PROBE_COMMANDS[r.id]}: ${r.message ?? 'error'}`, layout.width)
+          wrapLine(`${probeCommand(r.id)}: ${r.message ?? 'error'}`, layout.width)
             .slice(0, 2)
             .map((text): Line => ({ text, tone: 'error' })),
         );

@@ -1,5 +1,5 @@
+import { CORE_SCHEMA, dump } from 'js-yaml';
 import stringWidth from 'string-width';
-import { stringify } from 'yaml';
 import { secrets } from '../core/redact.js';
 import { escapeControls } from '../core/sanitize.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
@@ -246,7 +246,17 @@ export interface Line {
 export function toYaml(value: unknown): string {
   if (value === undefined) return '';
   try {
-    return secrets.redactText(stringify(secrets.redactDeep(value), { lineWidth: 0 }).trimEnd());
+    // YAML 1.2 core (timestamps and yes/no are plain strings), no folding, undefined fields left out,
+    // double quotes where quoting is needed (as kubectl -o yaml prints them).
+    const yaml = dump(secrets.redactDeep(value), {
+      schema: CORE_SCHEMA,
+      lineWidth: -1,
+      noCompatMode: true,
+      noRefs: true,
+      skipInvalid: true,
+      quotingType: '"',
+    });
+    return secrets.redactText(yaml.trimEnd());
   } catch {
     return secrets.redactText(String(value));
   }

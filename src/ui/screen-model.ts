@@ -4,12 +4,11 @@ import type { ProbeResult } from '../model/evaluate.js';
 import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
 import { groupFailures, groupSubjectLabel } from '../model/finding-groups.js';
 import { isStale, liveWords } from '../model/live.js';
-import type { ProbeId } from '../model/probe.js';
+import { type ProbeId, probeCommand } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
 import { findingsTable } from '../views/index.js';
 import { statusText } from '../views/probe-status.js';
-import type { ViewBuilder, ViewRow, ViewTable } from '../views/types.js';
-import { PROBE_COMMANDS } from './state/commands.js';
+import { buildProbeView, type ProbeViews, type ViewRow, type ViewTable } from '../views/types.js';
 
 /**
  * Pure derivations from the store and the evaluation to what the screens draw: overview rows,
@@ -28,14 +27,14 @@ export function probeTables(
   snapshot: StoreSnapshot,
   config: Config,
   now: Date,
-  views: Readonly<Record<ProbeId, ViewBuilder>>,
+  views: ProbeViews,
 ): ProbeTables {
   const findings = result?.findings ?? [];
   const findingsOnly = [findingsTable(findings)];
   const state = snapshot[probe];
   if (!state || state.data === undefined) return { ok: true, tables: findingsOnly };
   try {
-    const own = views[probe]({ data: state.data, state, findings, snapshot, config, now });
+    const own = buildProbeView(views, probe, { data: state.data, state, findings, snapshot, config, now });
     return { ok: true, tables: [...own, ...findingsOnly] };
   } catch (err) {
     return {
@@ -124,7 +123,7 @@ export function overviewTables(results: readonly ProbeResult[], now: Date = new 
       severity: r.status === 'error' ? 'fail' : worst,
       cells: {
         n: String(i + 1),
-        probe: `${PROBE_COMMANDS[r.id]}`,
+        probe: `${probeCommand(r.id)}`,
         title: r.title,
         state: isStale(r.live) ? `${statusText(r)}, STALE` : statusText(r),
         fail: String(r.summary.fail),
@@ -152,7 +151,7 @@ export function overviewTables(results: readonly ProbeResult[], now: Date = new 
       findingKeys: g.findings.map(findingKey),
       cells: {
         severity: SEVERITY_WORD[f.severity],
-        probe: PROBE_COMMANDS[f.probe],
+        probe: probeCommand(f.probe),
         code: f.code,
         subject: groupSubjectLabel(g.findings),
         title: f.title,

@@ -5,7 +5,7 @@ import type { ProbeResult } from '../model/evaluate.js';
 import type { ProbeId } from '../model/probe.js';
 import type { Report } from '../model/report.js';
 import type { Store } from '../model/store.js';
-import type { ViewBuilder } from '../views/types.js';
+import type { ProbeViews } from '../views/types.js';
 
 /**
  * What the TUI reads: the subset of a Session it needs, so screens are tested over a plain Store and
@@ -22,7 +22,7 @@ export interface TuiSource {
   /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
   rerun(id: ProbeId): Promise<boolean>;
   /** The probes' table builders, sharing the evaluation's analyses (default: a set of the TUI's own). */
-  readonly views?: Readonly<Record<ProbeId, ViewBuilder>>;
+  readonly views?: ProbeViews;
   /** Secrets the probes ask for (the vCenter password); the screen shows a masked prompt. */
   readonly prompts?: SecretPrompts;
 }

@@ -1,9 +1,8 @@
 import { driftGroups } from '../model/containerd/drift.js';
 import { type Origin, originOfRef, privatePrefixes } from '../model/containerd/origin.js';
-import type { ContainerdData, NodeContainerdRecord } from '../model/containerd/types.js';
+import type { NodeContainerdRecord } from '../model/containerd/types.js';
 import { type Finding, findingKey, type Severity, worstSeverity } from '../model/finding.js';
 import { tryParseImageRef } from '../model/image-ref.js';
-import type { ImagesData } from '../model/images/types.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 function findingsOfNode(findings: readonly Finding[], node: string): Finding[] {
@@ -39,8 +38,7 @@ const VERDICT_SEVERITY: Readonly<Record<Origin['verdict'], Severity>> = {
 };
 
 /** The containerd screen: nodes with their drift group, the groups, and effective origin per node. */
-export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }) => {
-  const d = data as ContainerdData;
+export const containerdView: ViewBuilder<'containerd'> = ({ data: d, findings, snapshot, config }) => {
   const drift = driftGroups(d.nodes);
   const groupOf = new Map<string, number>();
   drift.groups.forEach((g, i) => {
@@ -49,7 +47,9 @@ export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }
 
   const nodeRows: ViewRow[] = d.nodes.map((r) => {
     const fs = findingsOfNode(findings, r.node);
-    const nonOrigin = fs.filter((f) => !f.code.startsWith('CTRD-2'));
+    // Per-container origins (CTRD-2xx on a Pod) have their own table; everything about the node's
+    // configuration marks its row, a registry that falls back to the internet (CTRD-203 warn) included.
+    const nonOrigin = fs.filter((f) => !(f.code.startsWith('CTRD-2') && f.subject.kind === 'Pod'));
     const g = groupOf.get(r.node);
     return {
       key: `node|${r.node}`,
@@ -125,7 +125,7 @@ export const containerdView: ViewBuilder = ({ data, findings, snapshot, config }
     });
   }
 
-  const images = snapshot.images?.data as ImagesData | undefined;
+  const images = snapshot.images?.data;
   if (images && config.registry.private.length > 0) {
     const prefixes = privatePrefixes(config.registry.private);
     const views = new Map(d.nodes.filter((n) => n.view).map((n) => [n.node, n.view]));

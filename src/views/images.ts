@@ -230,8 +230,9 @@ export function buildImagesTables(
   ];
 }
 
-export const imagesView: ViewBuilder = (input) => {
-  const data = input.data as ImagesData | undefined;
+export const imagesView: ViewBuilder<'images'> = (input) => {
+  const data = input.data;
+  // Defensive: a store written by hand (tests, tools) may hold no pods yet.
   if (!data?.pods) return [];
   return buildImagesTables(data, input.findings, input.config.registry.private);
 };

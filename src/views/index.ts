@@ -1,12 +1,5 @@
 import { type Finding, findingKey, subjectLabel } from '../model/finding.js';
-import type { ProbeId } from '../model/probe.js';
-import { createSharedAnalysis, type SharedAnalysis } from '../model/shared-analysis.js';
-import { containerdView } from './containerd.js';
-import { imagesView } from './images.js';
-import { createIpamView } from './ipam.js';
-import { portgroupsView } from './portgroups.js';
-import { topologyView } from './topology.js';
-import type { ViewBuilder, ViewTable } from './types.js';
+import type { ViewTable } from './types.js';
 
 /** The generic table of findings: every probe has it, whatever its own tables are. */
 export function findingsTable(findings: readonly Finding[]): ViewTable {
@@ -30,19 +23,5 @@ export function findingsTable(findings: readonly Finding[]): ViewTable {
       severity: f.severity,
       findingKeys: [findingKey(f)],
     })),
-  };
-}
-
-/**
- * Each probe's own tables (rows built purely from its data): a fresh set, whose row caches belong to
- * the caller (a session, a TUI instance). Pass the session's shared analysis, the one its evaluators use.
- */
-export function createViews(shared: SharedAnalysis = createSharedAnalysis()): Record<ProbeId, ViewBuilder> {
-  return {
-    images: imagesView,
-    topology: topologyView,
-    ipam: createIpamView(shared.ipam),
-    portgroups: portgroupsView,
-    containerd: containerdView,
   };
 }

@@ -15,11 +15,9 @@ import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
  * arithmetic. Each view owns its row caches; pass the analyzer of the session's IPAM evaluator so
  * the view reads the analysis the evaluation already built.
  */
-export function createIpamView(analyzer: IpamAnalyzer = new IpamAnalyzer()): ViewBuilder {
+export function createIpamView(analyzer: IpamAnalyzer = new IpamAnalyzer()): ViewBuilder<'ipam'> {
   const memo = new IpamViewMemo();
-  return ({ data, findings, now }) => {
-    const ipam = data as IpamData | undefined;
-    if (!ipam) return [];
+  return ({ data: ipam, findings, now }) => {
     const analysis = analyzer.analyze(ipam);
     return [chainTable(memo, analysis, findings, ipam), poolsTable(memo, analysis, findings, now)];
   };

@@ -191,5 +191,5 @@ export function buildPortgroupTables(
   return tables;
 }
 
-export const portgroupsView: ViewBuilder = ({ data, findings, config }) =>
-  data ? buildPortgroupTables(data as PortgroupsData, findings, config.vsphere?.portgroups ?? []) : [];
+export const portgroupsView: ViewBuilder<'portgroups'> = ({ data, findings, config }) =>
+  buildPortgroupTables(data, findings, config.vsphere?.portgroups ?? []);

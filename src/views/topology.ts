@@ -9,9 +9,7 @@ import type { TopologyData } from '../model/topology/types.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
 /** The topology screen: nodes with their placement, the zone distribution, and CAPV failure domains. */
-export const topologyView: ViewBuilder = ({ data, findings, config, now }) => {
-  const topology = data as TopologyData | undefined;
-  if (!topology) return [];
+export const topologyView: ViewBuilder<'topology'> = ({ data: topology, findings, config, now }) => {
   const analysis = analyzeTopology(topology, config, now);
   const tables: ViewTable[] = [nodesTable(analysis, findings, topology.live), zonesTable(analysis, topology)];
   if (topology.deploymentZones !== undefined) tables.push(failureDomainsTable(topology, findings));

@@ -1,6 +1,7 @@
 import type { Config } from '../model/config.js';
 import type { Finding, Severity } from '../model/finding.js';
-import type { ProbeSnapshot } from '../model/probe.js';
+import type { ProbeId, ProbeSnapshot } from '../model/probe.js';
+import type { ProbeDataMap } from '../model/probe-data.js';
 import type { StoreSnapshot } from '../model/store.js';
 
 /**
@@ -43,13 +44,26 @@ export interface ViewTable {
   readonly footer?: string;
 }
 
-export interface ViewInput<Data = unknown> {
-  readonly data: Data;
-  readonly state: ProbeSnapshot<Data>;
+/** What a probe's screen is built from: its own data (typed), its findings, and the whole store. */
+export interface ViewInput<Id extends ProbeId = ProbeId> {
+  readonly data: ProbeDataMap[Id];
+  readonly state: ProbeSnapshot<ProbeDataMap[Id]>;
   readonly findings: readonly Finding[];
   readonly snapshot: StoreSnapshot;
   readonly config: Config;
   readonly now: Date;
 }
 
-export type ViewBuilder = (input: ViewInput) => readonly ViewTable[];
+export type ViewBuilder<Id extends ProbeId = ProbeId> = (input: ViewInput<Id>) => readonly ViewTable[];
+
+/** One view builder per probe, each typed by its own probe's data. */
+export type ProbeViews = { readonly [K in ProbeId]: ViewBuilder<K> };
+
+/** Builds probe `id`'s own tables: the one place the id and its data are matched up. */
+export function buildProbeView<K extends ProbeId>(
+  views: ProbeViews,
+  id: K,
+  input: ViewInput<K>,
+): readonly ViewTable[] {
+  return (views[id] as ViewBuilder<K>)(input);
+}

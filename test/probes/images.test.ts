@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { Session } from '../../src/app/session.js';
 import { Logger } from '../../src/core/log.js';
 import { parseConfig } from '../../src/model/config.js';
@@ -14,6 +13,7 @@ import { podsErrorMessage, runImagesProbe } from '../../src/probes/images.js';
 import { loadKubeConnection } from '../../src/probes/kube/connection.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { parseYaml } from '../helpers/yaml.js';
 import { IMAGES_FIXTURE_FINDINGS, triples } from '../model/images/expected.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -21,7 +21,7 @@ const FIXTURE = join(ROOT, 'fixtures/images/pods.yaml');
 const CONFIG = join(ROOT, 'fixtures/images/airgap-top.toml');
 
 function fixtureObjects(): Record<string, unknown>[] {
-  return (parse(readFileSync(FIXTURE, 'utf8')) as { items: Record<string, unknown>[] }).items;
+  return (parseYaml(readFileSync(FIXTURE, 'utf8')) as { items: Record<string, unknown>[] }).items;
 }
 
 /** Only reads: GET (get, list, watch) and nothing else, ever. */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { Logger } from '../../src/core/log.js';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
 import type { Finding } from '../../src/model/finding.js';
@@ -15,6 +14,7 @@ import { ipamProbe } from '../../src/probes/ipam.js';
 import { type KubeConnection, loadKubeConnection } from '../../src/probes/kube/connection.js';
 import type { ProbeContext, Resolver } from '../../src/probes/types.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
+import { parseYaml } from '../helpers/yaml.js';
 import { IPAM_SCENARIO_FINDINGS, summary } from '../model/ipam/expected.js';
 
 const run = promisify(execFile);
@@ -30,7 +30,7 @@ function scenario(options: { endpointFor?: Record<string, string> } = {}): Obj[]
     /'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'/g,
     (_m, ts: string) => `'${new Date(Date.parse(ts) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`,
   );
-  const items = (YAML.parse(text) as { items: Obj[] }).items;
+  const items = (parseYaml(text) as { items: Obj[] }).items;
   for (const item of items) {
     const host = options.endpointFor?.[(item.metadata as { name: string }).name];
     if (item.kind === 'Cluster' && host) {

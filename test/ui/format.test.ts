@@ -181,6 +181,20 @@ describe('detail page', () => {
       'token: "[redacted]"\nnote: bearer [redacted]',
     );
   });
+  test.each([
+    [
+      'timestamps and yes/no stay plain strings',
+      { at: '2026-11-22T12:00:00Z', on: 'yes' },
+      'at: 2026-11-22T12:00:00Z\non: yes',
+    ],
+    ['numbers as strings are quoted as kubectl quotes them', { gen: '1', empty: '' }, 'gen: "1"\nempty: ""'],
+    ['undefined fields are left out', { a: 1, b: undefined }, 'a: 1'],
+    ['long lines are never folded', { m: 'x'.repeat(200) }, `m: ${'x'.repeat(200)}`],
+    ['lists of objects', { c: [{ n: 1 }] }, 'c:\n  - n: 1'],
+    ['nothing', undefined, ''],
+  ])('YAML of the drill-down: %s', (_what, value, yaml) => {
+    expect(toYaml(value)).toBe(yaml);
+  });
 });
 
 describe('export', () => {

@@ -5,7 +5,7 @@ import { type Config, DEFAULT_CONFIG } from '../../src/model/config.js';
 import type { ProbeResult } from '../../src/model/evaluate.js';
 import { countBySeverity, type Finding, type Severity } from '../../src/model/finding.js';
 import { compareFindings } from '../../src/model/finding-order.js';
-import { PROBE_IDS, PROBE_TITLES, type ProbeId, type ProbeSnapshot } from '../../src/model/probe.js';
+import { PROBE_IDS, type ProbeId, type ProbeSnapshot, probeTitle } from '../../src/model/probe.js';
 import { buildReport } from '../../src/model/report.js';
 import { Store } from '../../src/model/store.js';
 import { App, type AppProps } from '../../src/ui/App.js';
@@ -49,7 +49,7 @@ export function fakeSource(
   },
 ): FakeSource {
   const store = new Store();
-  for (const [id, snap] of Object.entries(snapshots)) store.set(id as ProbeId, snap as ProbeSnapshot);
+  for (const [id, snap] of Object.entries(snapshots)) store.set(id as ProbeId, snap as ProbeSnapshot<never>);
   const sorted = new Map<ProbeId, Finding[]>();
   for (const [id, list] of Object.entries(findings))
     sorted.set(id as ProbeId, [...(list ?? [])].sort(compareFindings));
@@ -60,7 +60,7 @@ export function fakeSource(
       const list = state?.data !== undefined ? (sorted.get(id) ?? []) : [];
       return {
         id,
-        title: PROBE_TITLES[id],
+        title: probeTitle(id),
         status: state?.status ?? 'not-applicable',
         message: state ? state.message : 'not enabled',
         updatedAt: state?.updatedAt,
@@ -94,9 +94,13 @@ export function fakeSource(
   };
 }
 
-export const READY = (data: unknown = {}, extra: Partial<ProbeSnapshot> = {}): ProbeSnapshot => ({
+// `never` data: these screens are driven by hand-made records that fit any probe.
+export const READY = (
+  data: unknown = {},
+  extra: Partial<ProbeSnapshot<never>> = {},
+): ProbeSnapshot<never> => ({
   status: 'ready',
-  data,
+  data: data as never,
   updatedAt: '2026-11-22T12:00:05.000Z',
   live: { state: 'watching' },
   ...extra,

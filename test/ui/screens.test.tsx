@@ -382,9 +382,44 @@ describe('keys', () => {
     await app.press('?');
     const help = await app.waitFor((x) => x.includes('Help: keys on this screen'));
     expect(help).toContain('filter rows (regex; a leading ! inverts)');
-    expect(help).toContain('ctrl-s');
+    // Taller than the screen, it scrolls (one column, never cut) and says so.
+    expect(help).toMatch(/lines 1-\d+ of \d+ {2}↓ more/);
+    expect(help).toContain('help: j/k scroll');
+    await app.press(KEYS.pageDown);
+    expect(await app.waitFor((x) => x.includes('ctrl-s'))).not.toContain('Help: keys on this screen');
     await app.press('?');
     await app.waitFor((x) => x.includes('Registries'));
+    app.unmount();
+  });
+
+  test('the help lists every : command from the command table, and every mode has its hint bar', async () => {
+    const app = renderApp(fakeSource(ALL_READY, {}), { views: VIEWS });
+    await app.waitFor((x) => x.includes('Probes'));
+    await app.press('?');
+    await app.waitFor((x) => x.includes('Help: keys on this screen'));
+    let seen = '';
+    for (let i = 0; i < 12 && !seen.includes('This help'); i++) {
+      seen += await app.waitFor((x) => x.includes('lines '));
+      await app.press(KEYS.pageDown);
+    }
+    for (const text of [
+      ':export [FORMAT]',
+      ':rerun',
+      ':help',
+      ':portgroups',
+      ':pg',
+      ':nodes',
+      'Export dialog',
+    ])
+      expect(seen).toContain(text);
+    await app.press(KEYS.escape);
+    await app.press(KEYS.ctrlS);
+    expect(await app.waitFor((x) => x.includes('Export the current report'))).toContain(
+      'export: j/k choose  ⏎ write  1-9 pick  esc cancel',
+    );
+    await app.press(KEYS.escape);
+    await app.press(':');
+    expect(await app.waitFor((x) => x.includes('command: ⏎ run'))).toContain('tab complete');
     app.unmount();
   });
 
@@ -591,7 +626,7 @@ describe('live and fast', () => {
 });
 
 test('tables of every probe builder of createViews render without throwing on empty data', async () => {
-  const { createViews } = await import('../../src/views/index.js');
+  const { createViews } = await import('../../src/app/probe-registry.js');
   const app = renderApp(fakeSource(ALL_READY, {}), {
     views: createViews() as Record<string, ViewBuilder> as typeof NO_VIEWS,
   });

@@ -83,6 +83,9 @@ describe('the password prompt', () => {
     const { app } = setup();
     await app.waitFor((f) => f.includes('Probes'));
     await app.press('?');
+    // The help scrolls: the prompt keys are its last section.
+    await app.waitFor((x) => x.includes('Help: keys on this screen'));
+    await app.press('G');
     const f = await app.waitFor((x) => x.includes('Password prompt (vCenter)'));
     expect(f).toContain('one • per character');
   });

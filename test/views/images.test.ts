@@ -114,7 +114,7 @@ describe('images view: counts', () => {
   it('the ViewBuilder draws nothing until there is data', () => {
     const config = fixtureConfig();
     const input = {
-      data: undefined,
+      data: undefined as never,
       state: { status: 'loading' as const },
       findings: [],
       snapshot: {},

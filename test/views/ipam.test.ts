@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { DEFAULT_CONFIG } from '../../src/model/config.js';
 import { compareFindings } from '../../src/model/finding-order.js';
 import { evaluateIpam } from '../../src/model/ipam/evaluate.js';
 import { ipamDataFromObjects } from '../../src/model/ipam/records.js';
 import { createIpamView, usageBar } from '../../src/views/ipam.js';
+import { parseYaml } from '../helpers/yaml.js';
 
 const root = join(import.meta.dirname, '../..');
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -27,7 +27,7 @@ function viewOf(objects: object[]) {
 
 describe('ipam view', () => {
   const objects = (
-    YAML.parse(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: [] }
+    parseYaml(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: [] }
   ).items;
   const [chain, pools] = viewOf(objects);
 

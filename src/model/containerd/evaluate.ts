@@ -299,13 +299,11 @@ export function originFindings(
   return out;
 }
 
-export const containerdEvaluator: Evaluator = {
+/** Node configs joined with the images the pods run (CTRD-2xx: the effective origin per container). */
+export const containerdEvaluator: Evaluator<'containerd', 'images'> = {
   probe: 'containerd',
-  dependsOn: ['containerd', 'images'],
-  evaluate({ snapshot, config, now }: EvaluationInput): Finding[] {
-    const data = snapshot.containerd?.data as ContainerdData | undefined;
-    if (!data) return [];
-    const images = snapshot.images?.data as ImagesData | undefined;
-    return evaluateContainerd(data, images, config.registry.private, now);
+  inputs: ['images'],
+  evaluate({ data, inputs, config, now }: EvaluationInput<'containerd', 'images'>): Finding[] {
+    return evaluateContainerd(data, inputs.images, config.registry.private, now);
   },
 };

@@ -143,15 +143,13 @@ export function evaluateImages(data: ImagesData, config: Config): Finding[] {
 }
 
 /** The images probe's evaluator, with its own incremental state. */
-export function createImagesEvaluator(): Evaluator {
+export function createImagesEvaluator(): Evaluator<'images', never> {
   const checker = new ImagesChecker();
   return {
     probe: 'images',
-    dependsOn: ['images'],
+    inputs: [],
     timeDependent: false,
-    evaluate({ snapshot, config }: EvaluationInput): Finding[] {
-      const data = snapshot.images?.data as ImagesData | undefined;
-      if (!data) return [];
+    evaluate({ data, config }: EvaluationInput<'images'>): Finding[] {
       const findings = checker.evaluate(data, config);
       if (!data.unreadable?.length) return findings;
       return [...findings, ...data.unreadable.map(unreadableFinding)].sort(compareFindings);

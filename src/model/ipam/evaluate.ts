@@ -72,14 +72,12 @@ export function evaluateIpam(
 }
 
 /** The ipam probe's evaluator; pass the analyzer the session's IPAM view uses, so both share one analysis. */
-export function createIpamEvaluator(analyzer: IpamAnalyzer = new IpamAnalyzer()): Evaluator {
+export function createIpamEvaluator(analyzer: IpamAnalyzer = new IpamAnalyzer()): Evaluator<'ipam', never> {
   const checker = new IpamChecker(analyzer);
   return {
     probe: 'ipam',
-    dependsOn: ['ipam'],
-    evaluate: ({ snapshot, config, now }: EvaluationInput) => {
-      const data = snapshot.ipam?.data as IpamData | undefined;
-      return data ? checker.evaluate(data, now, ipamSettings(config)) : [];
-    },
+    inputs: [],
+    evaluate: ({ data, config, now }: EvaluationInput<'ipam'>) =>
+      checker.evaluate(data, now, ipamSettings(config)),
   };
 }

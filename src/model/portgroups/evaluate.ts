@@ -193,12 +193,9 @@ export function evaluatePortgroups(data: PortgroupsData, requested: readonly str
   return findings;
 }
 
-export const portgroupsEvaluator: Evaluator = {
+export const portgroupsEvaluator: Evaluator<'portgroups', never> = {
   probe: 'portgroups',
-  dependsOn: ['portgroups'],
+  inputs: [],
   timeDependent: false,
-  evaluate: ({ snapshot, config }) => {
-    const data = snapshot.portgroups?.data as PortgroupsData | undefined;
-    return data ? evaluatePortgroups(data, config.vsphere?.portgroups ?? []) : [];
-  },
+  evaluate: ({ data, config }) => evaluatePortgroups(data, config.vsphere?.portgroups ?? []),
 };

@@ -18,13 +18,10 @@ import {
   VSPHERE_CSI_DRIVER,
 } from './types.js';
 
-export const topologyEvaluator: Evaluator = {
+export const topologyEvaluator: Evaluator<'topology', never> = {
   probe: 'topology',
-  dependsOn: ['topology'],
-  evaluate: ({ snapshot, config, now }) => {
-    const data = snapshot.topology?.data as TopologyData | undefined;
-    return data ? evaluateTopology(data, config, now) : [];
-  },
+  inputs: [],
+  evaluate: ({ data, config, now }) => evaluateTopology(data, config, now),
 };
 
 /** Every topology finding for one snapshot of the data (pure). */

@@ -371,7 +371,7 @@ async function sweep(ctx: ProbeContext): Promise<void> {
   publish(nodes, 'ssh', listed.skipped);
 }
 
-export const containerdProbe: ProbeSource = {
+export const containerdProbe: ProbeSource<'containerd'> = {
   id: 'containerd',
   async start(ctx) {
     try {

@@ -70,7 +70,7 @@ export function planSource(ctx: Pick<ProbeContext, 'config' | 'dumpDir'>): Plan 
 }
 
 /** The portgroups probe with its tunables (defaults: pages of 500 objects, 30 s per call). */
-export function createPortgroupsProbe(options: Partial<VsphereProbeOptions> = {}): ProbeSource {
+export function createPortgroupsProbe(options: Partial<VsphereProbeOptions> = {}): ProbeSource<'portgroups'> {
   const resolved: VsphereProbeOptions = { ...DEFAULT_OPTIONS, ...options };
   return {
     id: 'portgroups',
@@ -79,7 +79,7 @@ export function createPortgroupsProbe(options: Partial<VsphereProbeOptions> = {}
   };
 }
 
-export const portgroupsProbe: ProbeSource = createPortgroupsProbe();
+export const portgroupsProbe: ProbeSource<'portgroups'> = createPortgroupsProbe();
 
 async function runProbe(ctx: ProbeContext, options: VsphereProbeOptions): Promise<void> {
   const plan = planSource(ctx);

@@ -1,44 +1,45 @@
 import { Box, Text } from 'ink';
 import { clip } from '../format.js';
-import { helpSections, type ViewKind } from '../state/keys.js';
+import { helpWindow } from '../state/input.js';
+import { helpLines, type ViewKind } from '../state/keys.js';
 import { useTheme } from '../theme.js';
 
-/** `?`: every key of the current view, from the same table that handles them. */
+/**
+ * `?`: every key and command, from the same tables that handle them. Taller than the screen, it
+ * scrolls (j/k, PgDn/PgUp, g/G) and says where you are, rather than spilling into cut columns.
+ */
 export function HelpOverlay(props: {
   readonly view: ViewKind;
   readonly width: number;
   readonly height: number;
+  readonly scroll: number;
 }) {
   const theme = useTheme();
-  const lines: { text: string; heading: boolean }[] = [
-    { text: 'Help: keys on this screen (esc or ? closes)', heading: true },
-  ];
-  for (const section of helpSections(props.view)) {
-    lines.push({ text: section.title, heading: true });
-    for (const row of section.rows)
-      lines.push({ text: `  ${row.label.padEnd(14)} ${row.help}`, heading: false });
-  }
-  // Two columns when the list is taller than the screen.
-  const height = Math.max(1, props.height);
-  const columns = Math.ceil(lines.length / height);
-  const colWidth = Math.floor(props.width / Math.max(1, columns));
-  const cols = Array.from({ length: columns }, (_, c) => lines.slice(c * height, (c + 1) * height));
+  const lines = helpLines(props.view);
+  const fits = lines.length <= Math.max(1, props.height);
+  const window = fits ? lines.length : helpWindow(props.height);
+  const from = fits ? 0 : Math.min(Math.max(0, props.scroll), lines.length - window);
+  const shown = lines.slice(from, from + window);
   return (
-    <Box flexDirection="row" width={props.width}>
-      {cols.map((col, c) => (
-        <Box key={String(c)} flexDirection="column" width={colWidth}>
-          {col.map((l, i) => (
-            <Text
-              key={String(i)}
-              wrap="truncate"
-              bold={l.heading}
-              color={theme.colour && l.heading ? 'blue' : undefined}
-            >
-              {clip(l.text, colWidth - 1)}
-            </Text>
-          ))}
-        </Box>
+    <Box flexDirection="column" width={props.width}>
+      {shown.map((l, i) => (
+        <Text
+          key={String(from + i)}
+          wrap="truncate"
+          bold={l.heading}
+          color={theme.colour && l.heading ? 'blue' : undefined}
+        >
+          {clip(l.text, props.width)}
+        </Text>
       ))}
+      {fits ? null : (
+        <Text wrap="truncate" dimColor={theme.colour}>
+          {clip(
+            `lines ${from + 1}-${from + shown.length} of ${lines.length}${from + window < lines.length ? '  ↓ more (j, PgDn)' : ''}`,
+            props.width,
+          )}
+        </Text>
+      )}
     </Box>
   );
 }

@@ -1,9 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ProbeResult } from '../../model/evaluate.js';
-import type { ProbeId } from '../../model/probe.js';
+import { PROBE_META, type ProbeId, probeCommand } from '../../model/probe.js';
 import { statusBadge } from '../../views/probe-status.js';
 import { clip } from '../format.js';
-import { PROBE_COMMANDS } from '../state/commands.js';
 import { useTheme } from '../theme.js';
 
 export interface NavBarProps {
@@ -13,14 +12,6 @@ export interface NavBarProps {
   readonly width: number;
 }
 
-const SHORT: Readonly<Record<ProbeId, string>> = {
-  images: 'img',
-  topology: 'nodes',
-  ipam: 'ipam',
-  portgroups: 'pg',
-  containerd: 'ctrd',
-};
-
 /** The screens one key away (0-5) with their worst state, and where you are (breadcrumb). */
 export function NavBar(props: NavBarProps) {
   const theme = useTheme();
@@ -28,7 +19,7 @@ export function NavBar(props: NavBarProps) {
     { id: undefined as ProbeId | undefined, text: '0 overview' },
     ...props.results.map((r, i) => ({
       id: r.id as ProbeId | undefined,
-      text: `${i + 1} ${PROBE_COMMANDS[r.id]} ${statusBadge(r)}`,
+      text: `${i + 1} ${probeCommand(r.id)} ${statusBadge(r)}`,
     })),
   ];
   // On a narrow terminal every probe stays visible with a short name.
@@ -39,7 +30,7 @@ export function NavBar(props: NavBarProps) {
         { id: undefined as ProbeId | undefined, text: '0 home' },
         ...props.results.map((r, i) => ({
           id: r.id as ProbeId | undefined,
-          text: `${i + 1} ${SHORT[r.id]} ${statusBadge(r)}`,
+          text: `${i + 1} ${PROBE_META[r.id].short} ${statusBadge(r)}`,
         })),
       ];
   let used = 0;

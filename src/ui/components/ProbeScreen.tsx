@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { TablePane } from '../derive.js';
 import type { Line } from '../format.js';
 import { clip } from '../format.js';
+import { tabStrip } from '../tabs.js';
 import { Lines } from './Lines.js';
 import { Table } from './Table.js';
 
@@ -26,14 +27,7 @@ export function ProbeScreen(props: ProbeScreenProps) {
     <Box flexDirection="column" width={props.width}>
       <Lines lines={props.statusLines} width={props.width} />
       {props.tabs.length > 1 ? (
-        <Text wrap="truncate">
-          {clip(
-            props.tabs
-              .map((t) => (t.active ? `[${t.title} ${t.count}]` : ` ${t.title} ${t.count} `))
-              .join(' '),
-            props.width,
-          )}
-        </Text>
+        <Text wrap="truncate">{clip(tabStrip(props.tabs, props.width), props.width)}</Text>
       ) : null}
       <Table {...props.pane} width={props.width} />
     </Box>

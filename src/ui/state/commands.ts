@@ -1,42 +1,56 @@
-import type { ProbeId } from '../../model/probe.js';
+import { PROBE_IDS, PROBE_META, type ProbeId } from '../../model/probe.js';
 
 /** The `:` command line: what a person can type, its completion and its meaning. Pure. */
 
-/** k9s-like resource names for each probe (`:nodes` is the node topology screen). */
-export const PROBE_COMMANDS: Readonly<Record<ProbeId, string>> = {
-  images: 'images',
-  topology: 'nodes',
-  ipam: 'ipam',
-  portgroups: 'portgroups',
-  containerd: 'containerd',
-};
+/** What a `:` word does (before its arguments). */
+type CommandKind = 'overview' | 'probe' | 'export' | 'rerun' | 'help' | 'quit';
 
-const ALIASES: Readonly<Record<string, ProbeId>> = {
-  images: 'images',
-  img: 'images',
-  nodes: 'topology',
-  node: 'topology',
-  topology: 'topology',
-  ipam: 'ipam',
-  portgroups: 'portgroups',
-  pg: 'portgroups',
-  containerd: 'containerd',
-  ctrd: 'containerd',
-};
+/** One `:` command: its name, the other words for it, and what `?` help says of it. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly args?: string;
+  readonly help: string;
+  readonly kind: CommandKind;
+  readonly probe?: ProbeId;
+}
 
-/** Completion candidates, in the order they are offered. */
+/**
+ * Every `:` command, in the order help lists them: the overview, one per probe (from the probe
+ * registry), then the rest. Parsing, completion and help all read this table.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'overview', aliases: ['home', 'o'], help: 'the overview', kind: 'overview' },
+  ...PROBE_IDS.map(
+    (id): CommandSpec => ({
+      name: PROBE_META[id].command,
+      aliases: [...PROBE_META[id].aliases, ...(id === PROBE_META[id].command ? [] : [id])],
+      help: `${PROBE_META[id].title} screen`,
+      kind: 'probe',
+      probe: id,
+    }),
+  ),
+  {
+    name: 'export',
+    aliases: ['save'],
+    args: '[FORMAT]',
+    help: 'write the report to a file (no FORMAT: choose it)',
+    kind: 'export',
+  },
+  { name: 'rerun', aliases: ['r'], help: 're-run one-shot probes (SSH sweep, vCenter)', kind: 'rerun' },
+  { name: 'help', aliases: ['?'], help: 'this help', kind: 'help' },
+  { name: 'quit', aliases: ['q', 'q!', 'exit'], help: 'quit', kind: 'quit' },
+];
+
+const BY_WORD: ReadonlyMap<string, CommandSpec> = new Map(
+  COMMANDS.flatMap((c) => [c.name, ...c.aliases].map((w) => [w, c] as const)),
+);
+
+/** Completion candidates, in the order they are offered: each command's name, then the probe ids. */
 export const COMMAND_NAMES: readonly string[] = [
-  'overview',
-  'images',
-  'nodes',
-  'ipam',
-  'portgroups',
-  'containerd',
-  'topology',
-  'export',
-  'rerun',
-  'help',
-  'quit',
+  ...COMMANDS.filter((c) => c.kind === 'overview' || c.kind === 'probe').map((c) => c.name),
+  ...PROBE_IDS.filter((id) => id !== PROBE_META[id].command),
+  ...COMMANDS.filter((c) => c.kind !== 'overview' && c.kind !== 'probe').map((c) => c.name),
   'q',
 ];
 
@@ -54,13 +68,10 @@ export function parseCommand(text: string): ParsedCommand {
   const [name = '', ...args] = text.trim().replace(/^:/, '').split(/\s+/);
   const word = name.toLowerCase();
   if (word === '') return { type: 'none' };
-  if (word === 'q' || word === 'q!' || word === 'quit' || word === 'exit') return { type: 'quit' };
-  if (word === 'overview' || word === 'home' || word === 'o') return { type: 'overview' };
-  if (word === 'help' || word === '?') return { type: 'help' };
-  if (word === 'rerun' || word === 'r') return { type: 'rerun' };
-  if (word === 'export' || word === 'save') return { type: 'export', format: args[0] };
-  const probe = ALIASES[word];
-  if (probe) return { type: 'probe', probe };
+  const spec = BY_WORD.get(word);
+  if (spec?.probe) return { type: 'probe', probe: spec.probe };
+  if (spec?.kind === 'export') return { type: 'export', format: args[0] };
+  if (spec && spec.kind !== 'probe') return { type: spec.kind };
   const candidates = completions(word);
   const hint = candidates.length ? ` (did you mean :${candidates[0]}?)` : '';
   return { type: 'error', message: `unknown command ":${word}"${hint}` };

@@ -1,11 +1,18 @@
 import type { ProbeResult } from '../../model/evaluate.js';
 import type { Finding } from '../../model/finding.js';
-import { PROBE_IDS, type ProbeId } from '../../model/probe.js';
+import { type ProbeId, probeCommand } from '../../model/probe.js';
 import type { ViewRow } from '../../views/types.js';
 import type { Screen } from '../derive.js';
 import { findingsByKey, type ScreenMemo } from '../screen-model.js';
-import { completeCommand, PROBE_COMMANDS } from './commands.js';
-import { type CommandId, type KeyPress, resolveKey, type ViewKind } from './keys.js';
+import { completeCommand } from './commands.js';
+import {
+  type CommandId,
+  helpLines,
+  type KeyPress,
+  probeOfCommand,
+  resolveKey,
+  type ViewKind,
+} from './keys.js';
 import { type Action, drillFromRow, INITIAL_TABLE, type UiState } from './navigation.js';
 import type { CursorMove } from './table.js';
 
@@ -20,6 +27,13 @@ export interface InputContext {
   readonly exportFormats: readonly string[];
   /** The App's memo, so a key press does not re-index 10,000 findings; without it they are indexed afresh. */
   readonly memo?: ScreenMemo;
+  /** Rows the `?` help has on screen (it scrolls within them). */
+  readonly helpHeight?: number;
+}
+
+/** Help lines shown at once in a body of `height` rows: one row is kept for the "more" line. */
+export function helpWindow(height = 20): number {
+  return Math.max(1, height - 1);
 }
 
 export function viewKind(screen: Screen): ViewKind {
@@ -50,8 +64,14 @@ export function actionsForKey(state: UiState, press: KeyPress, ctx: InputContext
       if (key.backspace || key.delete) return [{ type: 'erase' }];
       if (input && !key.ctrl && !key.meta && isPrintable(input)) return [{ type: 'type', text: input }];
       return [];
-    case 'help':
-      return key.escape || input === '?' || input === 'q' || key.return ? [{ type: 'cancel' }] : [];
+    case 'help': {
+      if (key.escape || input === '?' || input === 'q' || key.return) return [{ type: 'cancel' }];
+      const command = resolveKey('detail', press);
+      const move = command ? MOVES[command] : undefined;
+      if (!move) return [];
+      const lines = helpLines(viewKind(ctx.screen)).length;
+      return [{ type: 'helpScroll', move, lines, height: helpWindow(ctx.helpHeight) }];
+    }
     case 'export': {
       const count = ctx.exportFormats.length;
       if (key.escape || input === 'q') return [{ type: 'cancel' }];
@@ -80,6 +100,8 @@ function normalKey(state: UiState, press: KeyPress, ctx: InputContext): Action[]
       return [{ type: 'scroll', move, lines: screen.lines.length, height: screen.height }];
     return [{ type: 'move', move, keys: screen.keys, height: screen.pageHeight }];
   }
+  const probe = probeOfCommand(command);
+  if (probe) return [{ type: 'goto', probe }];
   switch (command) {
     case 'enter':
       return drill(state, ctx);
@@ -92,14 +114,6 @@ function normalKey(state: UiState, press: KeyPress, ctx: InputContext): Action[]
         : [];
     case 'overview':
       return [{ type: 'goto', probe: 'overview' }];
-    case 'probe1':
-    case 'probe2':
-    case 'probe3':
-    case 'probe4':
-    case 'probe5': {
-      const probe = PROBE_IDS[Number(command.slice(5)) - 1];
-      return probe ? [{ type: 'goto', probe }] : [];
-    }
     case 'nextProbe':
     case 'prevProbe':
       return [{ type: 'switchProbe', delta: command === 'nextProbe' ? 1 : -1 }];
@@ -145,7 +159,7 @@ function drill(state: UiState, ctx: InputContext): Action[] {
         frame: {
           kind: 'finding',
           probe: finding.probe,
-          label: `${PROBE_COMMANDS[finding.probe]}: ${finding.code} ${finding.subject.name}`,
+          label: `${probeCommand(finding.probe)}: ${finding.code} ${finding.subject.name}`,
           findingKey: fk,
           scroll: 0,
         },
@@ -178,7 +192,7 @@ function drillGroup(rows: readonly ViewRow[], key: string): Action[] {
       frame: {
         kind: 'findings',
         probe,
-        label: `${PROBE_COMMANDS[probe]}: ${row.cells.code ?? ''} ${row.cells.subject ?? ''}`,
+        label: `${probeCommand(probe)}: ${row.cells.code ?? ''} ${row.cells.subject ?? ''}`,
         findingKeys: row.findingKeys,
         table: INITIAL_TABLE,
       },

@@ -1,3 +1,6 @@
+import { PROBE_IDS, PROBE_META, type ProbeId, probeCommand } from '../../model/probe.js';
+import { COMMANDS } from './commands.js';
+
 /**
  * One key table per view (as k9s does): it maps key presses to commands AND generates the hint bar
  * and the `?` help, so what is documented is exactly what works.
@@ -42,11 +45,8 @@ export type CommandId =
   | 'nextProbe'
   | 'prevProbe'
   | 'overview'
-  | 'probe1'
-  | 'probe2'
-  | 'probe3'
-  | 'probe4'
-  | 'probe5'
+  /** The number key of the Nth probe (1-based, PROBE_IDS order): see probeOfCommand. */
+  | `probe${number}`
   | 'command'
   | 'filter'
   | 'severity'
@@ -103,13 +103,27 @@ const MOVE: readonly KeyBinding[] = [
   { label: 'G End', help: 'last row', command: 'bottom', match: any(char('G'), flag('end')) },
 ];
 
+/** 1..N: one number key per probe, in screen order, from the probe registry. */
+const PROBE_KEYS: readonly KeyBinding[] = PROBE_IDS.map((id, i) => ({
+  label: String(i + 1),
+  help: PROBE_META[id].keyHelp,
+  hint: i === 0 ? `1-${PROBE_IDS.length} probes` : undefined,
+  command: `probe${i + 1}` as const,
+  match: char(String(i + 1)),
+}));
+
+const PROBE_OF_COMMAND: ReadonlyMap<CommandId, ProbeId> = new Map(
+  PROBE_IDS.map((id, i) => [`probe${i + 1}` as const, id]),
+);
+
+/** The probe a number-key command goes to; undefined for every other command. */
+export function probeOfCommand(command: CommandId): ProbeId | undefined {
+  return PROBE_OF_COMMAND.get(command);
+}
+
 const NAVIGATE: readonly KeyBinding[] = [
   { label: '0', help: 'overview', command: 'overview', match: char('0') },
-  { label: '1', help: 'images', hint: '1-5 probes', command: 'probe1', match: char('1') },
-  { label: '2', help: 'nodes (region/zone topology)', command: 'probe2', match: char('2') },
-  { label: '3', help: 'ipam', command: 'probe3', match: char('3') },
-  { label: '4', help: 'portgroups', command: 'probe4', match: char('4') },
-  { label: '5', help: 'containerd', command: 'probe5', match: char('5') },
+  ...PROBE_KEYS,
   {
     label: 'tab',
     help: 'next screen (overview, then each probe)',
@@ -124,7 +138,7 @@ const NAVIGATE: readonly KeyBinding[] = [
   },
   {
     label: ':',
-    help: 'command line (:images :nodes :ipam :portgroups :containerd :overview :q)',
+    help: `command line (${[...PROBE_IDS.map((id) => `:${probeCommand(id)}`), ':overview', ':q'].join(' ')})`,
     hint: ': cmd',
     command: 'command',
     match: char(':'),
@@ -250,6 +264,51 @@ export interface HelpSection {
   readonly rows: readonly { readonly label: string; readonly help: string }[];
 }
 
+/** Keys of the `?` help itself (it scrolls when taller than the screen). */
+export const HELP_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'j k ↓ ↑', help: 'scroll a line' },
+  { label: 'PgDn PgUp ^f ^b', help: 'scroll a page' },
+  { label: 'g G', help: 'top / bottom' },
+  { label: 'esc ? q enter', help: 'close' },
+];
+
+/** Keys of the export dialog (ctrl-s, `:export` without a format). */
+export const EXPORT_KEYS: readonly { readonly label: string; readonly help: string }[] = [
+  { label: 'j k ↓ ↑ tab', help: 'choose the format' },
+  { label: 'enter', help: 'write the chosen format into the current directory' },
+  { label: '1-9', help: 'write that format at once' },
+  { label: 'esc q', help: 'cancel' },
+];
+
+/** The hint bar of a mode that takes the keys (help, export, command line, filter); undefined in normal mode. */
+export function modeHint(mode: 'normal' | 'command' | 'filter' | 'help' | 'export'): string | undefined {
+  switch (mode) {
+    case 'help':
+      return 'help: j/k scroll  PgDn/PgUp page  g/G top/bottom  esc close';
+    case 'export':
+      return 'export: j/k choose  ⏎ write  1-9 pick  esc cancel';
+    case 'command':
+      return 'command: ⏎ run  tab complete  ⌫ erase  esc cancel  (:help lists the commands)';
+    case 'filter':
+      return 'filter: ⏎ keep  ⌫ erase  esc cancel (restores the filter)';
+    case 'normal':
+      return undefined;
+  }
+}
+
+/** Every line of the `?` help for a view: headings and `label  help` rows, in order. */
+export function helpLines(view: ViewKind): readonly { readonly text: string; readonly heading: boolean }[] {
+  const lines: { text: string; heading: boolean }[] = [
+    { text: 'Help: keys on this screen (esc or ? closes)', heading: true },
+  ];
+  for (const section of helpSections(view)) {
+    lines.push({ text: section.title, heading: true });
+    for (const row of section.rows)
+      lines.push({ text: `  ${row.label.padEnd(16)} ${row.help}`, heading: false });
+  }
+  return lines;
+}
+
 export function helpSections(view: ViewKind): readonly HelpSection[] {
   const bindings = KEY_TABLES[view];
   const groups: [string, readonly KeyBinding[]][] = [
@@ -262,7 +321,16 @@ export function helpSections(view: ViewKind): readonly HelpSection[] {
     ...groups
       .filter(([, rows]) => rows.length > 0)
       .map(([title, rows]) => ({ title, rows: rows.map((b) => ({ label: b.label, help: b.help })) })),
+    {
+      title: 'Commands (type : then the command)',
+      rows: COMMANDS.map((c) => ({
+        label: `:${c.name}${c.args ? ` ${c.args}` : ''}`,
+        help: c.aliases.length ? `${c.help} (also ${c.aliases.map((a) => `:${a}`).join(' ')})` : c.help,
+      })),
+    },
     { title: 'Command line and filter', rows: INPUT_KEYS },
+    { title: 'Export dialog', rows: EXPORT_KEYS },
+    { title: 'This help', rows: HELP_KEYS },
     { title: 'Password prompt (vCenter)', rows: SECRET_INPUT_KEYS },
   ];
 }

@@ -91,6 +91,8 @@ export interface UiState {
   readonly filterBefore: string;
   readonly severity: SeverityFilter;
   readonly exportIndex: number;
+  /** First line of the `?` help on screen. */
+  readonly helpScroll: number;
   readonly message?: Message;
   readonly effect?: Effect;
   /** Each probe screen as last left, so `tab` and `:images` come back to the same row. */
@@ -104,6 +106,7 @@ export const INITIAL_STATE: UiState = {
   filterBefore: '',
   severity: 'all',
   exportIndex: 0,
+  helpScroll: 0,
   remembered: {},
 };
 
@@ -117,6 +120,13 @@ export type Action =
     }
   /** Scroll a detail screen of `lines` lines. */
   | { readonly type: 'scroll'; readonly move: CursorMove; readonly lines: number; readonly height: number }
+  /** Scroll the `?` help of `lines` lines in a window of `height`. */
+  | {
+      readonly type: 'helpScroll';
+      readonly move: CursorMove;
+      readonly lines: number;
+      readonly height: number;
+    }
   | { readonly type: 'push'; readonly frame: Frame }
   | { readonly type: 'back' }
   | { readonly type: 'goto'; readonly probe: ProbeId | 'overview' }
@@ -227,6 +237,11 @@ export function reduce(state: UiState, action: Action): UiState {
         scroll: scrollDetail(frame.scroll, action.move, action.lines, action.height),
       });
     }
+    case 'helpScroll':
+      return {
+        ...state,
+        helpScroll: scrollDetail(state.helpScroll, action.move, action.lines, action.height),
+      };
     case 'push':
       return remember({ ...state, stack: [...state.stack, action.frame], message: undefined }, action.frame);
     case 'back':
@@ -263,7 +278,7 @@ export function reduce(state: UiState, action: Action): UiState {
           message: undefined,
         };
       }
-      return { ...state, mode: action.mode, draft: '', message: undefined };
+      return { ...state, mode: action.mode, draft: '', message: undefined, helpScroll: 0 };
     }
     case 'type':
     case 'erase':
@@ -325,7 +340,7 @@ function submit(state: UiState): UiState {
     case 'quit':
       return { ...normal, effect: { type: 'quit' } };
     case 'help':
-      return { ...normal, mode: 'help' };
+      return { ...normal, mode: 'help', helpScroll: 0 };
     case 'rerun':
       return { ...normal, effect: { type: 'rerun' } };
     case 'export':

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import type { Finding } from '../../../src/model/finding.js';
 import { compareFindings } from '../../../src/model/finding-order.js';
 import { analyzeIpam, IpamAnalyzer } from '../../../src/model/ipam/analyze.js';
@@ -11,6 +10,7 @@ import { explainReason } from '../../../src/model/ipam/reasons.js';
 import { ipamDataFromObjects, toClaim, toPool } from '../../../src/model/ipam/records.js';
 import { GRACE_MS, ipamSettings } from '../../../src/model/ipam/settings.js';
 import type { IpamData } from '../../../src/model/ipam/types.js';
+import { parseYaml } from '../../helpers/yaml.js';
 import { IPAM_SCENARIO_FINDINGS, summary } from './expected.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -18,7 +18,7 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 type Obj = Record<string, unknown>;
 
 function scenarioObjects(): Obj[] {
-  return (YAML.parse(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: Obj[] })
+  return (parseYaml(readFileSync(join(root, 'fixtures/ipam/scenario.yaml'), 'utf8')) as { items: Obj[] })
     .items;
 }
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEvaluators } from '../../../src/app/probe-registry.js';
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { Evaluation } from '../../../src/model/evaluate.js';
-import { createEvaluators } from '../../../src/model/evaluators.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { evaluatePortgroups } from '../../../src/model/portgroups/evaluate.js';
 import type {

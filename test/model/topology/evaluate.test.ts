@@ -93,7 +93,8 @@ describe('topology findings on the wc-1 scenario (fixtures/topology/wc-1.yaml)',
   it('runs through the Evaluator contract from the store snapshot', () => {
     const scenario = loadScenario();
     const out = topologyEvaluator.evaluate({
-      snapshot: { topology: { status: 'ready', data: scenario } },
+      data: scenario,
+      inputs: {},
       config: scenarioConfig(),
       now: NOW,
     });

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { type Config, DEFAULT_CONFIG, parseConfig } from '../../../src/model/config.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { topologyDataFromObjects } from '../../../src/model/topology/records.js';
 import type { NodeRecord, TopologyData } from '../../../src/model/topology/types.js';
+import { parseYaml } from '../../helpers/yaml.js';
 
 export const FIXTURES = join(import.meta.dirname, '../../../fixtures/topology');
 
 export function loadObjects(file = 'wc-1.yaml'): Record<string, unknown>[] {
-  const list = parse(readFileSync(join(FIXTURES, file), 'utf8')) as { items: Record<string, unknown>[] };
+  const list = parseYaml(readFileSync(join(FIXTURES, file), 'utf8')) as { items: Record<string, unknown>[] };
   return list.items;
 }
 

@@ -175,4 +175,29 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
       'registry.k8s.io/pause:3.6',
     );
   });
+
+  it('a node row is marked by its configuration findings, a fallback mirror (CTRD-203 warn) included, not by its pods', () => {
+    const images: ImagesData = { pods: [pod('a', 'gdc', ['gcr.io/gke-on-prem-release/x:1', 'nginx'])] };
+    const all = evaluateContainerd(data, images, PRIVATE, NOW);
+    const ofGdc = all.filter((f) => f.subject.node === 'gdc' || f.subject.name === 'gdc');
+    // Only the mirror warning and the pods' own verdicts: the row is warn (!), not fail (the pod's x).
+    const findings = ofGdc.filter((f) => f.code === 'CTRD-203' || f.subject.kind === 'Pod');
+    expect(findings.map((f) => `${f.code} ${f.severity}`).sort()).toEqual([
+      'CTRD-202 pass',
+      'CTRD-203 warn',
+      'CTRD-204 fail',
+    ]);
+    const config = { ...DEFAULT_CONFIG, registry: { private: PRIVATE } };
+    const tables = containerdView({
+      data,
+      state: { status: 'ready', data },
+      findings,
+      snapshot: { containerd: { status: 'ready', data }, images: { status: 'ready', data: images } },
+      config,
+      now: NOW,
+    });
+    const row = tables.find((t) => t.id === 'containerd-nodes')?.rows.find((r) => r.cells.node === 'gdc');
+    expect(row?.severity).toBe('warn');
+    expect(row?.findingKeys).toHaveLength(1);
+  });
 });

@@ -106,6 +106,18 @@ export const FLAGS = {
     complete: 'file',
   },
   'vsphere-insecure': { type: 'boolean', help: 'skip vCenter TLS verification (shown in the report)' },
+  // serve
+  listen: {
+    type: 'string',
+    value: 'HOST:PORT',
+    help: 'where serve answers (default 127.0.0.1:9877; another address only when given here)',
+  },
+  'token-file': {
+    type: 'string',
+    value: 'FILE',
+    help: 'require "Authorization: Bearer TOKEN" (the file holds TOKEN) on every endpoint but /healthz',
+    complete: 'file',
+  },
   // sim and demo
   scenario: {
     type: 'string',
@@ -173,6 +185,12 @@ export const COMMANDS = {
       'timeout',
       ...PROBE_FLAGS,
     ],
+    maxArgs: 0,
+  },
+  serve: {
+    usage: 'serve [--listen HOST:PORT] [--token-file FILE] [flags]',
+    summary: 'keep every probe live and serve /metrics (Prometheus), /healthz, /readyz, /report.json',
+    flags: [...CLUSTER_FLAGS, ...LOG_FLAGS, 'listen', 'token-file', ...PROBE_FLAGS],
     maxArgs: 0,
   },
   sim: {
@@ -258,6 +276,8 @@ export interface ParsedOptions {
   readonly 'ssh-accept-new'?: boolean;
   readonly 'vsphere-inventory'?: string;
   readonly 'vsphere-insecure'?: boolean;
+  readonly listen?: string;
+  readonly 'token-file'?: string;
   readonly scenario?: string;
   readonly port?: string;
   readonly 'kubeconfig-out'?: string;

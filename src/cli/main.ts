@@ -111,6 +111,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           const { runReport } = await import('./report-command.js');
           return await runReport(flags, config, log);
         }
+        if (command === 'serve') {
+          const { runServe } = await import('./serve-command.js');
+          return await runServe(flags, config, log);
+        }
         if (command === 'dump') {
           const { runDump } = await import('./dump-command.js');
           return await runDump(flags, config, log);

@@ -10,7 +10,7 @@ export const MAX_FINDING_SERIES_PER_PROBE = 50;
 
 const STATUSES: readonly ProbeStatus[] = ['loading', 'ready', 'error', 'not-applicable'];
 
-type Labels = Readonly<Record<string, string>>;
+export type Labels = Readonly<Record<string, string>>;
 
 /**
  * Prometheus text exposition format 0.0.4 for node_exporter's textfile collector (no timestamps:
@@ -21,10 +21,9 @@ type Labels = Readonly<Record<string, string>>;
 export function renderProm(input: Report, options: RenderOptions = DEFAULT_RENDER_OPTIONS): string {
   const report = secrets.redactDeep(input);
   const out: string[] = [];
-  const family = (name: string, help: string, samples: readonly [Labels, number][]) => {
-    out.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`);
-    for (const [labels, value] of samples) out.push(`${name}${labelText(labels)} ${numberText(value)}`);
-  };
+  const cluster: Labels = options.cluster === undefined ? {} : { cluster: options.cluster };
+  const family = (name: string, help: string, samples: readonly [Labels, number][]) =>
+    out.push(...promGauge(name, help, samples, cluster));
 
   // A -n run carries its scope (absent = all namespaces): a dashboard must not read it as the cluster.
   const scope: Labels = report.scope ? { scope_namespaces: report.scope.namespaces.join(',') } : {};
@@ -115,6 +114,19 @@ export function renderProm(input: Report, options: RenderOptions = DEFAULT_RENDE
     omitted,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** One gauge family in the text exposition format; `common` labels go first on every sample. */
+export function promGauge(
+  name: string,
+  help: string,
+  samples: readonly [Labels, number][],
+  common: Labels = {},
+): string[] {
+  const out = [`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`];
+  for (const [labels, value] of samples)
+    out.push(`${name}${labelText({ ...common, ...labels })} ${numberText(value)}`);
+  return out;
 }
 
 function labelText(labels: Labels): string {

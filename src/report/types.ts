@@ -4,6 +4,8 @@ import type { FailOn } from '../model/report.js';
 export interface RenderOptions {
   /** JUnit and Prometheus mark warnings as failing only with `--fail-on warn`. */
   readonly failOn: FailOn;
+  /** Prometheus: a `cluster` label on every sample (serve: which cluster a scrape is about). */
+  readonly cluster?: string;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = { failOn: 'fail' };

@@ -85,7 +85,7 @@ describe('each command takes its own flags', () => {
     [['report', '--strict=yes'], '--strict takes no value; see "airgap-top report --help"'],
     [
       ['nosuch'],
-      'unknown command "nosuch" (commands: tui, demo, report, sim, checks, config, completion, dump, help); see "airgap-top help"',
+      'unknown command "nosuch" (commands: tui, demo, report, serve, sim, checks, config, completion, dump, help); see "airgap-top help"',
     ],
     [
       ['report', 'extra'],

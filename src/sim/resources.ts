@@ -253,8 +253,13 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   builtin('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'], statusSubresource: false }),
   builtin('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'] }),
   // What airgap-top's own deploy/ manifests create, so `kubectl apply --dry-run=server` can check them.
-  builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'], statusSubresource: false }),
-  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, { statusSubresource: false }),
+  builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {
+    shortNames: ['sa'],
+    statusSubresource: false,
+  }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, {
+    statusSubresource: false,
+  }),
   builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false, {
     statusSubresource: false,
   }),

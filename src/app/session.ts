@@ -20,6 +20,7 @@ import { Backoff, withRetries } from '../probes/kube/retry.js';
 import type { AskSecret, ProbeContext, ProbeSource, Resolver } from '../probes/types.js';
 import type { ProbeViews } from '../views/types.js';
 import { createEvaluators, createViews, probeSources } from './probe-registry.js';
+import { timedEvaluators } from './timed-evaluators.js';
 
 export interface SessionOptions {
   readonly kubeconfig?: string;
@@ -64,7 +65,9 @@ export class Session {
   readonly store = new Store();
   /** This session's evaluators and views, with their caches (shared by nothing else in the process). */
   private readonly analysis = createSharedAnalysis();
-  private readonly evaluation = new Evaluation(createEvaluators(this.analysis));
+  private readonly evaluation = new Evaluation(
+    timedEvaluators(createEvaluators(this.analysis), () => this.options.log),
+  );
   readonly views: ProbeViews = createViews(this.analysis);
   private readonly controller = new AbortController();
   private ctx: ProbeContext | undefined;
@@ -81,7 +84,11 @@ export class Session {
 
   /** Connects and proves the API server answers; a UserFacingError (exit 2) when it does not. */
   static async open(options: SessionOptions): Promise<Session> {
-    const kube = loadKubeConnection({ kubeconfig: options.kubeconfig, context: options.context });
+    const kube = loadKubeConnection({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      log: options.log,
+    });
     try {
       await withRetries(() => kube.version(), {
         attempts: options.versionAttempts ?? 5,

@@ -8,6 +8,7 @@ import { type ClusterFacts, renderStartingConfig } from '../model/config-init.js
 import type { ImagesData } from '../model/images/types.js';
 import type { TopologyData } from '../model/topology/types.js';
 import type { ParsedOptions } from './args.js';
+import { announceWarnings } from './warnings.js';
 
 const INIT_TIMEOUT_MS = 60_000;
 
@@ -30,6 +31,7 @@ export async function runConfigInit(flags: ParsedOptions, log: Logger): Promise<
     live: false,
     probes: ['images', 'topology', 'ipam'],
   });
+  announceWarnings(session.kube.warnings, log);
   let facts: ClusterFacts;
   try {
     let timer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import { collectDump } from '../dump/collect.js';
 import type { Config } from '../model/config.js';
 import { loadKubeConnection } from '../probes/kube/connection.js';
 import type { ParsedOptions } from './args.js';
+import { announceWarnings } from './warnings.js';
 
 /**
  * `airgap-top dump [-o DIR]`: the support bundle for `report --from-dump DIR`, collected with the
@@ -19,7 +20,8 @@ export async function runDump(flags: ParsedOptions, config: Config, log: Logger)
     flags['output-dir'] ??
     flags.format?.[0] ??
     join(process.cwd(), `airgap-top-dump-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`);
-  const kube = loadKubeConnection({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const kube = loadKubeConnection({ kubeconfig: flags.kubeconfig, context: flags.context, log });
+  announceWarnings(kube.warnings, log);
   const progress = (line: string) => {
     process.stderr.write(`${line}\n`);
     log.info(line);

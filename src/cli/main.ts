@@ -47,11 +47,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`airgap-top: ${pathProblem}\n`);
     return 2;
   }
-  const log = new Logger({
-    file: flags.log,
-    stderr: command === 'report' && flags.verbose === true,
-    minLevel: flags.verbose ? 'debug' : 'info',
-  });
+  let log: Logger;
+  try {
+    log = new Logger({
+      file: flags.log,
+      stderr: command === 'report' && flags.verbose === true,
+      minLevel: flags.verbose ? 'debug' : 'info',
+    });
+  } catch (err) {
+    process.stderr.write(`airgap-top: ${errorMessage(err)}\n`);
+    return 2;
+  }
+  // What ran, without the arguments (a path or a context name is not worth the risk of a secret).
+  log.info(`airgap-top ${TOOL_VERSION} ${command}: started (pid ${process.pid}, Node.js ${process.version})`);
   try {
     switch (command) {
       case 'checks':

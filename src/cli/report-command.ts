@@ -6,11 +6,14 @@ import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { diffReports, type RecordedReport } from '../model/report-diff.js';
-import { renderDiff } from '../report/diff.js';
+import { renderDiff, renderDiffJson } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseRecordedReport } from '../report/recorded.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
+import { requireNamespace } from './namespace.js';
+import { showProgress } from './progress.js';
+import { announceWarnings } from './warnings.js';
 
 export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
   const formats = (values?.length ? values : ['json'])
@@ -69,6 +72,16 @@ export function planOutputs(
   return { files: [], stdout: format };
 }
 
+/** `--diff` with an explicit `-o json` (alone or among others) prints the diff as JSON; else as text. */
+function diffAsJson(flags: Pick<ParsedOptions, 'format'>): boolean {
+  return (flags.format ?? []).some((v) =>
+    v
+      .split(',')
+      .map((f) => f.trim().toLowerCase())
+      .includes('json'),
+  );
+}
+
 function readPreviousReport(path: string): RecordedReport {
   let text: string;
   try {
@@ -109,13 +122,22 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       live: false,
       dumpDir: dump?.dir,
     });
+    announceWarnings(session.kube.warnings, log);
     let report: Report;
     try {
+      // A dump holds no Namespace objects: there the simulator's answer would not be the cluster's.
+      if (!dump) await requireNamespace(session.kube, session.options.namespace, log);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
       });
-      const outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+      const stopProgress = showProgress(session.store, process.stderr, { enabled: !log.echoesToStderr });
+      let outcome: 'synced' | 'timeout';
+      try {
+        outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+      } finally {
+        stopProgress();
+      }
       clearTimeout(timer);
       if (outcome === 'timeout') {
         // Unfinished probes become errors (exit 1) and every request in flight is aborted, so the
@@ -141,7 +163,11 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
       session.close();
     }
     writeOutputs(report, outputs, failOn);
-    if (previous) process.stdout.write(renderDiff(diffReports(previous, report)));
+    if (previous) {
+      const diff = diffReports(previous, report);
+      // `-o json` asks for machines: the diff comes as JSON too (schema/diff.schema.json).
+      process.stdout.write(diffAsJson(flags) ? renderDiffJson(diff) : renderDiff(diff));
+    }
     return reportExitCode(report, failOn);
   } finally {
     await dump?.close();

@@ -10,6 +10,8 @@ import type { Report } from '../model/report.js';
 import { renderJson } from '../report/json.js';
 import { type Labels, promGauge, renderProm } from '../report/prom.js';
 import type { ParsedOptions } from './args.js';
+import { requireNamespace } from './namespace.js';
+import { announceWarnings } from './warnings.js';
 
 /** Where `serve` listens unless told otherwise: loopback only. */
 export const DEFAULT_LISTEN = '127.0.0.1:9877';
@@ -181,6 +183,13 @@ export async function runServe(flags: ParsedOptions, config: Config, log: Logger
     log,
     live: true,
   });
+  announceWarnings(session.kube.warnings, log);
+  try {
+    await requireNamespace(session.kube, session.options.namespace, log);
+  } catch (err) {
+    session.close();
+    throw err;
+  }
   let ready = false;
   const source: ServeSource = {
     report: (now) => session.report(now),

@@ -4,6 +4,8 @@ import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { runTui, terminalProblem } from '../ui/run.js';
 import type { ParsedOptions } from './args.js';
+import { requireNamespace } from './namespace.js';
+import { announceWarnings } from './warnings.js';
 
 /** `airgap-top` with no command: the live TUI over the current context. */
 export async function runLiveTui(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
@@ -24,7 +26,9 @@ export async function runLiveTui(flags: ParsedOptions, config: Config, log: Logg
     live: true,
     askSecret: prompts.ask,
   });
+  announceWarnings(session.kube.warnings, log);
   try {
+    await requireNamespace(session.kube, session.options.namespace, log);
     return await runTui(session, { prompts });
   } finally {
     session.close();

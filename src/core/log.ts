@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { errorMessage, UserFacingError } from './errors.js';
 import { secrets } from './redact.js';
 import { escapeControls } from './sanitize.js';
 
@@ -19,10 +20,32 @@ export interface LogLine {
 export class Logger {
   readonly recent: LogLine[] = [];
 
+  /**
+   * The --log file is created (or opened for appending) at once, so a clean run leaves a file too and
+   * an unwritable path fails before any cluster is touched (a UserFacingError: one line, exit 2).
+   */
   constructor(
     private readonly sink: { file?: string; stderr?: boolean; minLevel?: LogLevel } = {},
     private readonly capacity = 500,
-  ) {}
+  ) {
+    if (sink.file === undefined) return;
+    try {
+      appendFileSync(sink.file, '', { mode: 0o600 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UserFacingError(`--log ${sink.file}: cannot write it (${code ?? errorMessage(err)})`);
+    }
+  }
+
+  /** Whether debug lines are kept (-v): callers skip building costly debug text otherwise. */
+  get debugEnabled(): boolean {
+    return (this.sink.minLevel ?? 'info') === 'debug';
+  }
+
+  /** True when every line is echoed to stderr already (report -v): a caller must not print it twice. */
+  get echoesToStderr(): boolean {
+    return this.sink.stderr === true;
+  }
 
   debug(message: string): void {
     this.write('debug', message);

@@ -21,6 +21,8 @@ export interface RecordedFinding {
 export interface RecordedReport {
   readonly generatedAt: string;
   readonly cluster?: { readonly context: string | null; readonly server: string | null };
+  /** Present in a run limited with -n: the namespaces whose workloads were read. */
+  readonly scope?: { readonly namespaces: readonly string[] };
   readonly probes: readonly {
     readonly id: string;
     readonly status: ProbeStatus;
@@ -41,6 +43,17 @@ export interface ProbeStatusChange {
   readonly error: string | null;
 }
 
+/**
+ * A finding of the earlier report that this run could not look at: its probe did not run, failed,
+ * was stale or not applicable, or the finding's namespace was outside this run's -n. Its absence
+ * proves nothing, so it is never "resolved".
+ */
+export interface NotChecked {
+  readonly finding: RecordedFinding;
+  /** Why, in a few words: `probe images: error (forbidden to list /api/v1/pods)`, `namespace shop not in -n apps`. */
+  readonly reason: string;
+}
+
 export interface ReportDiff {
   readonly oldGeneratedAt: string;
   readonly newGeneratedAt: string;
@@ -48,13 +61,37 @@ export interface ReportDiff {
   readonly otherCluster?: { readonly before: string; readonly after: string };
   /** Not passing now, and absent before. */
   readonly added: readonly RecordedFinding[];
-  /** Not passing before, and absent (or passing) now. */
+  /** Not passing before, and now passing, or absent from a probe that read its whole source this time. */
   readonly resolved: readonly RecordedFinding[];
+  /** Not passing before, and absent now because this run did not check it (see NotChecked). */
+  readonly notChecked: readonly NotChecked[];
   /** The same code on the same subject with another severity, not passing now (pass -> fail included). */
   readonly changed: readonly SeverityChange[];
   readonly probeStatus: readonly ProbeStatusChange[];
   /** Non-passing findings present in both with the same severity. */
   readonly unchanged: number;
+}
+
+/**
+ * Why this run cannot speak about an earlier finding it does not have, or undefined when it can: the
+ * finding's probe read its whole source (ready) and, for the workload checks of a `-n` run, the
+ * finding's namespace was in scope.
+ */
+function uncheckedReason(f: RecordedFinding, after: RecordedReport | Report): string | undefined {
+  const probe = after.probes.find((p) => p.id === f.probe);
+  if (!probe) return `probe ${f.probe} did not run`;
+  if (probe.status !== 'ready')
+    return `probe ${f.probe}: ${probe.status}${probe.error ? ` (${probe.error})` : ''}`;
+  const scope = after.scope?.namespaces;
+  // -n limits the pod checks only; cluster-wide objects are read in every namespace.
+  if (
+    scope &&
+    f.probe === 'images' &&
+    f.subject.namespace !== undefined &&
+    !scope.includes(f.subject.namespace)
+  )
+    return `namespace ${f.subject.namespace} not in -n ${scope.join(', ')}`;
+  return undefined;
 }
 
 /** Keyed by findingKey (code + subject), so a finding keeps its identity across runs. */
@@ -69,6 +106,7 @@ export function diffReports(before: RecordedReport, after: RecordedReport | Repo
   const now = index(after);
   const added: RecordedFinding[] = [];
   const resolved: RecordedFinding[] = [];
+  const notChecked: NotChecked[] = [];
   const changed: SeverityChange[] = [];
   let unchanged = 0;
   for (const [k, f] of now) {
@@ -79,7 +117,12 @@ export function diffReports(before: RecordedReport, after: RecordedReport | Repo
     else if (prior.severity !== f.severity) changed.push({ before: prior, after: f });
     else unchanged += 1;
   }
-  for (const [k, f] of old) if (!now.has(k) && f.severity !== 'pass') resolved.push(f);
+  for (const [k, f] of old) {
+    if (now.has(k) || f.severity === 'pass') continue;
+    const reason = uncheckedReason(f, after);
+    if (reason === undefined) resolved.push(f);
+    else notChecked.push({ finding: f, reason });
+  }
 
   const probeStatus: ProbeStatusChange[] = [];
   const ids = [...new Set([...before.probes.map((p) => p.id), ...after.probes.map((p) => p.id)])];
@@ -108,6 +151,7 @@ export function diffReports(before: RecordedReport, after: RecordedReport | Repo
     ...(otherCluster ? { otherCluster } : {}),
     added: added.sort(worstFirst),
     resolved: resolved.sort(worstFirst),
+    notChecked: notChecked.sort((x, y) => worstFirst(x.finding, y.finding)),
     changed: changed.sort((x, y) => worstFirst(x.after, y.after)),
     probeStatus,
     unchanged,

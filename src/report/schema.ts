@@ -10,9 +10,13 @@ declare const AIRGAP_TOP_BUNDLE: boolean | undefined;
  * the package root. Resolved when first needed (import.meta.dirname is not set in a bundle), so a
  * run without --diff never touches it.
  */
-function schemaPath(): string {
+function schemaPath(file = 'report.schema.json'): string {
   const relative = typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? './' : '../../';
-  return fileURLToPath(new URL(`${relative}schema/report.schema.json`, import.meta.url));
+  return fileURLToPath(new URL(`${relative}schema/${file}`, import.meta.url));
+}
+
+function readSchema(file: string): object {
+  return JSON.parse(readFileSync(schemaPath(file), 'utf8')) as object;
 }
 
 /** RFC 3339 date-time, as Date#toISOString writes it (ajv-formats is not a dependency for one format). */
@@ -20,14 +24,26 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 
 export type ReportValidator = (value: unknown) => readonly ErrorObject[];
 
-/** Compiles the JSON report schema (schemaVersion 1); the validator answers the errors, [] when valid. */
-export function compileReportSchema(): ReportValidator {
+function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
   ajv.addFormat('date-time', {
     type: 'string',
     validate: (value: string) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
   });
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  return ajv;
+}
+
+/** Compiles the JSON report schema (schemaVersion 1); the validator answers the errors, [] when valid. */
+export function compileReportSchema(): ReportValidator {
+  const validate = newAjv().compile(readSchema('report.schema.json'));
+  return (value) => (validate(value) ? [] : (validate.errors ?? []));
+}
+
+/** Compiles schema/diff.schema.json (the JSON `--diff`), which takes its finding parts from the report schema. */
+export function compileDiffSchema(): ReportValidator {
+  const ajv = newAjv();
+  ajv.addSchema(readSchema('report.schema.json'));
+  const validate = ajv.compile(readSchema('diff.schema.json'));
   return (value) => (validate(value) ? [] : (validate.errors ?? []));
 }
 

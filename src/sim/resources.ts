@@ -252,6 +252,17 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   builtin('', 'v1', 'Event', 'events', true, { shortNames: ['ev'], statusSubresource: false }),
   builtin('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'], statusSubresource: false }),
   builtin('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'] }),
+  // What airgap-top's own deploy/ manifests create, so `kubectl apply --dry-run=server` can check them.
+  builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {
+    shortNames: ['sa'],
+    statusSubresource: false,
+  }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, {
+    statusSubresource: false,
+  }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false, {
+    statusSubresource: false,
+  }),
   builtin('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'] }),
   builtin('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'] }),
   builtin('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'] }),

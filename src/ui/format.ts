@@ -37,17 +37,36 @@ export function clip(
 
 /** Terminal columns of a text: wide (CJK, emoji) characters take two, combining marks none. */
 export function textWidth(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  return isNarrow(text) ? text.length : stringWidth(text);
 }
 
-/** Printable ASCII: one column per character, measured without segmenting. */
-const PLAIN = /^[\x20-\x7e]*$/;
+/**
+ * Characters that take exactly one column and never join a neighbour into one grapheme: the
+ * symbols the screens and the checks' texts draw (severity markers, ellipsis, arrows, dots, box
+ * lines, dashes). test/ui/format.test.ts checks each against string-width.
+ */
+export const NARROW_SYMBOLS = '✗✓…●○◌›→←↑↓⏎⌫•·█▏≠─━│┃╭╮╰╯┌┐└┘—–≥×§';
+
+/** A character outside printable ASCII. */
+const NOT_PLAIN = /[^\x20-\x7e]/;
+/** A character outside printable ASCII and NARROW_SYMBOLS. */
+const NOT_NARROW = new RegExp(`[^\\x20-\\x7e${NARROW_SYMBOLS}]`);
+
+/**
+ * Printable ASCII and NARROW_SYMBOLS only: one column per UTF-16 unit, measured without
+ * segmenting. Nearly every row line (a severity symbol, a cut cell's "…") takes this path; string-
+ * width's grapheme walk on each line of each frame tripled a frame's render time. The ASCII-only
+ * scan goes first: it is the cheaper one, and most cells pass it.
+ */
+function isNarrow(text: string): boolean {
+  return !NOT_PLAIN.test(text) || !NOT_NARROW.test(text);
+}
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The longest start of `text` that fits in `columns` (never splitting a character). */
 function takeColumns(text: string, columns: number): string {
-  if (PLAIN.test(text)) return text.slice(0, columns);
+  if (isNarrow(text)) return text.slice(0, columns);
   let used = 0;
   let end = 0;
   for (const { segment, index } of graphemes.segment(text)) {
@@ -61,7 +80,7 @@ function takeColumns(text: string, columns: number): string {
 
 /** The longest end of `text` that fits in `columns`. */
 function takeLastColumns(text: string, columns: number): string {
-  if (PLAIN.test(text)) return columns > 0 ? text.slice(text.length - columns) : '';
+  if (isNarrow(text)) return columns > 0 ? text.slice(text.length - columns) : '';
   const parts = [...graphemes.segment(text)].map((g) => g.segment);
   let used = 0;
   let start = parts.length;

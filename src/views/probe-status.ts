@@ -37,7 +37,8 @@ export function statusText(result: ProbeResult): string {
   if (result.status === 'loading') {
     const p = result.progress;
     if (p && p.total > 0) return `loading ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}`;
-    if (p?.label) return `loading: ${p.label}`;
+    // A list under way has no total yet: the objects read so far show it is moving.
+    if (p?.label) return `loading: ${p.label}${p.total === 0 && p.done > 0 ? ` (${p.done} read)` : ''}`;
   }
   return PROBE_STATUS_WORDS[result.status].state;
 }

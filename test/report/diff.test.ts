@@ -3,9 +3,10 @@ import { errorMessage } from '../../src/core/errors.js';
 import type { Finding, Severity } from '../../src/model/finding.js';
 import { buildReport } from '../../src/model/report.js';
 import { diffReports } from '../../src/model/report-diff.js';
-import { renderDiff } from '../../src/report/diff.js';
+import { renderDiff, renderDiffJson } from '../../src/report/diff.js';
 import { renderJson } from '../../src/report/json.js';
 import { parseRecordedReport } from '../../src/report/recorded.js';
+import { compileDiffSchema } from '../../src/report/schema.js';
 import { finding, probeResult, SAMPLE_META } from './sample.js';
 
 const pod = (name: string) => ({ kind: 'Pod', namespace: 'ns', name, container: 'c' });
@@ -92,6 +93,161 @@ describe('diffReports', () => {
     expect([same.added, same.resolved, same.changed, same.probeStatus].map((l) => l.length)).toEqual([
       0, 0, 0, 0,
     ]);
+  });
+});
+
+describe('findings this run did not check', () => {
+  const ipamFinding = finding('ipam', 'IPAM-002', 'fail', {
+    kind: 'IPAddressClaim',
+    namespace: 'tkg',
+    name: 'claim-1',
+  });
+  const earlier = buildReport(
+    [
+      probeResult('images', 'ready', [
+        finding('images', 'IMG-002', 'fail', pod('a')),
+        finding('images', 'IMG-002', 'fail', { ...pod('b'), namespace: 'other' }),
+      ]),
+      probeResult('ipam', 'ready', [ipamFinding]),
+      probeResult('portgroups', 'ready', [
+        finding('portgroups', 'PG-002', 'warn', { kind: 'Portgroup', name: 'pg-1' }),
+      ]),
+    ],
+    SAMPLE_META,
+  );
+  const old = parseRecordedReport(renderJson(earlier));
+  const later = (ipam: 'error' | 'ready', portgroups: 'not-applicable' | 'ready', namespace?: string) =>
+    buildReport(
+      [
+        probeResult('images', 'ready', []),
+        probeResult(
+          'ipam',
+          ipam,
+          [],
+          ipam === 'error' ? 'forbidden to list ipaddressclaims (RBAC)' : undefined,
+        ),
+        probeResult(
+          'portgroups',
+          portgroups,
+          [],
+          portgroups === 'not-applicable' ? 'no [vsphere] section' : undefined,
+        ),
+      ],
+      { ...SAMPLE_META, generatedAt: new Date('2026-11-23T00:00:00Z'), namespace },
+    );
+
+  it('are "not checked this time" when their probe errored or did not apply, never resolved', () => {
+    const diff = diffReports(old, later('error', 'not-applicable'));
+    expect(diff.resolved.map((f) => `${f.code}/${f.subject.name}`)).toEqual(['IMG-002/a', 'IMG-002/b']);
+    expect(diff.notChecked.map((n) => `${n.finding.code}/${n.finding.subject.name}: ${n.reason}`)).toEqual([
+      'IPAM-002/claim-1: probe ipam: error (forbidden to list ipaddressclaims (RBAC))',
+      'PG-002/pg-1: probe portgroups: not-applicable (no [vsphere] section)',
+    ]);
+  });
+
+  it('are "not checked" when the probe is absent from this run', () => {
+    const withoutIpam = {
+      ...later('ready', 'ready'),
+      probes: later('ready', 'ready').probes.filter((p) => p.id !== 'ipam'),
+    };
+    const diff = diffReports(old, withoutIpam);
+    expect(diff.notChecked.map((n) => n.reason)).toEqual(['probe ipam did not run']);
+    expect(diff.resolved.map((f) => f.code)).toEqual(['IMG-002', 'IMG-002', 'PG-002']);
+  });
+
+  it('are "not checked" when -n left their namespace out (pod checks only)', () => {
+    const diff = diffReports(old, later('ready', 'ready', 'ns'));
+    expect(
+      diff.notChecked.map((n) => `${n.finding.subject.namespace}/${n.finding.subject.name}: ${n.reason}`),
+    ).toEqual(['other/b: namespace other not in -n ns']);
+    // IPAM objects are read in every namespace whatever -n says: gone there is resolved.
+    expect(diff.resolved.map((f) => f.subject.name)).toEqual(['a', 'claim-1', 'pg-1']);
+  });
+
+  it('are listed apart in the text diff and counted in its summary', () => {
+    const text = renderDiff(diffReports(old, later('error', 'ready')));
+    expect(text).toContain('0 new, 3 resolved, 0 changed, 1 not checked this time, 0 unchanged');
+    expect(text).toContain(
+      'Not checked this time (neither resolved nor still there):\n  ? FAIL IPAM-002 IPAddressClaim tkg/claim-1: IPAM-002 title [probe ipam: error (forbidden to list ipaddressclaims (RBAC))]',
+    );
+    expect(text).not.toMatch(/- FAIL IPAM-002/);
+  });
+});
+
+describe('renderDiffJson', () => {
+  const validate = compileDiffSchema();
+  const diff = diffReports(
+    parseRecordedReport(
+      renderJson(
+        reportOf([
+          ['IMG-002', 'fail', 'a'],
+          ['IMG-002', 'fail', 'b'],
+          ['IMG-003', 'warn', 'c'],
+          ['IMG-004', 'fail', 'd'],
+          ['IMG-001', 'pass', 'e'],
+        ]),
+      ),
+    ),
+    reportOf(
+      [
+        ['IMG-002', 'fail', 'a'],
+        ['IMG-003', 'fail', 'c'],
+        ['IMG-004', 'pass', 'd'],
+        ['IMG-001', 'fail', 'e'],
+        ['IMG-002', 'fail', 'g'],
+        ['IMG-005', 'info', 'h'],
+      ],
+      'error',
+      new Date('2026-11-23T00:00:00Z'),
+    ),
+  );
+
+  it('writes new, resolved, changed and not-checked findings that validate with schema/diff.schema.json', () => {
+    const json = JSON.parse(renderDiffJson(diff)) as Record<string, unknown>;
+    expect(validate(json)).toEqual([]);
+    expect(json.summary).toEqual({ new: 2, resolved: 2, changed: 2, notChecked: 0, unchanged: 1 });
+    expect(
+      (json.new as { code: string; subject: { name: string } }[]).map((f) => `${f.code}/${f.subject.name}`),
+    ).toEqual(['IMG-002/g', 'IMG-005/h']);
+    expect(json.changed).toContainEqual(
+      expect.objectContaining({
+        before: expect.objectContaining({ severity: 'warn' }),
+        after: expect.objectContaining({ code: 'IMG-003', severity: 'fail' }),
+      }),
+    );
+    expect(json.probes).toEqual([{ id: 'ipam', before: 'ready', after: 'error', error: 'boom' }]);
+    expect(json.otherCluster).toBeNull();
+  });
+
+  it('carries the not-checked findings with their reason', () => {
+    const old = parseRecordedReport(renderJson(reportOf([['IMG-002', 'fail', 'a']])));
+    const now = buildReport(
+      [probeResult('images', 'error', [], 'forbidden to list /api/v1/pods')],
+      SAMPLE_META,
+    );
+    const json = JSON.parse(renderDiffJson(diffReports(old, now))) as {
+      notChecked: unknown[];
+      resolved: unknown[];
+    };
+    expect(validate(json)).toEqual([]);
+    expect(json.resolved).toEqual([]);
+    expect(json.notChecked).toEqual([
+      {
+        finding: expect.objectContaining({ code: 'IMG-002', severity: 'fail', subject: pod('a') }),
+        reason: 'probe images: error (forbidden to list /api/v1/pods)',
+      },
+    ]);
+  });
+
+  it('is refused by the schema when a part is missing or mistyped (the schema can fail)', () => {
+    const json = JSON.parse(renderDiffJson(diff)) as Record<string, unknown>;
+    expect(validate({ ...json, notChecked: undefined }).map((e) => e.message)).toContain(
+      "must have required property 'notChecked'",
+    );
+    expect(validate({ ...json, new: [{ code: 'IMG-002' }] }).length).toBeGreaterThan(0);
+    expect(
+      validate({ ...json, probes: [{ id: 'ipam', before: 'sleeping', after: 'ready', error: null }] }).length,
+    ).toBeGreaterThan(0);
   });
 });
 

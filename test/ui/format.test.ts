@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { describe, expect, test } from 'vitest';
 import { secrets } from '../../src/core/redact.js';
 import { progressBar } from '../../src/ui/derive.js';
@@ -7,7 +8,9 @@ import {
   columnWidths,
   findingDetailLines,
   formatCells,
+  NARROW_SYMBOLS,
   naturalWidths,
+  textWidth,
   toYaml,
   wrapLine,
 } from '../../src/ui/format.js';
@@ -54,6 +57,24 @@ describe('clip measures terminal columns, not UTF-16 units', () => {
   });
   test('middle truncation keeps whole characters at both ends', () => {
     expect(clip('名前空間/ワークロード', 11, 'left', 'middle')).toBe('名前…ロード');
+  });
+});
+
+describe('textWidth measures without segmenting only what string-width measures the same', () => {
+  const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  test.each([...NARROW_SYMBOLS])('%s is one column and one grapheme with its neighbours', (symbol) => {
+    expect(stringWidth(symbol)).toBe(1);
+    expect(symbol.length).toBe(1);
+    const line = `a${symbol}${symbol}b ${symbol}.`;
+    expect([...graphemes.segment(line)].length).toBe(line.length);
+    expect(textWidth(line)).toBe(stringWidth(line));
+  });
+  test.each([
+    '> ✗  images  pod/x  registry.example.com/app:1.0 → docker.io…',
+    'é, 日本語, ✅, cafe\u0301, ✓\ufe0f, a\u200db',
+    `every symbol ${NARROW_SYMBOLS} and ASCII`,
+  ])('textWidth(%j) is string-width', (text) => {
+    expect(textWidth(text)).toBe(stringWidth(text));
   });
 });
 

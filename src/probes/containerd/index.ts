@@ -6,11 +6,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import { errorMessage } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { jumpHostProblem, type SshConfig } from '../../model/config.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../model/containerd/types.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { collectNode } from './collect.js';
-import { DirectoryFileSource, safeNodeDirName } from './file-source.js';
+import { type DirEntry, DirectoryFileSource, type NodeFileSource, safeNodeDirName } from './file-source.js';
 import {
   connectSsh,
   expandHome,
@@ -109,6 +110,8 @@ export async function mapBounded<T, R>(
 
 export interface SweepEnvironment {
   readonly ssh: SshConfig;
+  /** Each connection (info) and each file read (debug) is a line; never a byte of key material. */
+  readonly log?: Logger;
   readonly auth: SshAuth;
   readonly knownHosts: KnownHosts;
   readonly resolve: ProbeContext['resolve'];
@@ -154,6 +157,8 @@ export async function readNodeOverSsh(
     }
   }
   let session: Awaited<ReturnType<typeof connectSsh>> | undefined;
+  const started = performance.now();
+  env.log?.info(`ssh ${target.node}: connecting to ${label}`);
   try {
     session = await connectSshAs(target, host, env);
   } catch (err) {
@@ -161,10 +166,17 @@ export async function readNodeOverSsh(
       err instanceof SshConnectError
         ? err.failure
         : { kind: 'unreachable' as const, message: errorMessage(err) };
+    env.log?.info(
+      `ssh ${target.node}: not connected after ${elapsedMs(started)} (${failure.kind}): ${failure.message}`,
+    );
     return { node: target.node, target: label, failure, problems: [], certificates: [] };
   }
+  env.log?.info(
+    `ssh ${target.node}: connected to ${label} in ${elapsedMs(started)}${session.recordedKey ? ` (host key ${session.recordedKey} recorded)` : ''}`,
+  );
   try {
-    const source = await openSftp(session, label, env.ssh.readTimeoutSeconds * 1000);
+    const sftp = await openSftp(session, label, env.ssh.readTimeoutSeconds * 1000);
+    const source = env.log ? new LoggedFileSource(sftp, target.node, env.log) : sftp;
     try {
       const record = await collectNode(source, target.node, label);
       return session.recordedKey ? { ...record, hostKeyRecorded: session.recordedKey } : record;
@@ -209,6 +221,7 @@ export async function openSweepEnvironment(
   ssh: SshConfig,
   resolve: ProbeContext['resolve'],
   signal?: AbortSignal,
+  log?: Logger,
 ): Promise<{ env: SweepEnvironment; jumpFailure?: NodeContainerdRecord['failure'] }> {
   const auth = loadAuth(ssh.identityFile, process.env.SSH_AUTH_SOCK);
   const knownHostsFile = expandHome(ssh.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'));
@@ -221,6 +234,8 @@ export async function openSweepEnvironment(
   if (jumpProblem)
     return { env, jumpFailure: { kind: 'unreachable', message: `[ssh] jump_host ${jumpProblem}.` } };
   const jumpEndpoint = parseJumpHost(ssh.jumpHost, ssh.user);
+  const started = performance.now();
+  log?.info(`ssh jump host ${ssh.jumpHost}: connecting`);
   try {
     const session = await connectSsh(jumpEndpoint, {
       auth,
@@ -229,10 +244,12 @@ export async function openSweepEnvironment(
       connectTimeoutMs: ssh.connectTimeoutSeconds * 1000,
       signal,
     });
+    log?.info(`ssh jump host ${ssh.jumpHost}: connected in ${elapsedMs(started)}`);
     return { env: { ...env, jump: session.client } };
   } catch (err) {
     const failure =
       err instanceof SshConnectError ? err.failure : { kind: 'unreachable' as const, message: String(err) };
+    log?.info(`ssh jump host ${ssh.jumpHost}: not connected (${failure.kind}): ${failure.message}`);
     return { env, jumpFailure: { ...failure, message: `jump host ${ssh.jumpHost}: ${failure.message}` } };
   }
 }
@@ -256,7 +273,9 @@ export async function sweepNodes(
   const relay = () => sweepAbort.abort();
   if (options.signal?.aborted) sweepAbort.abort();
   options.signal?.addEventListener('abort', relay, { once: true });
-  const { env, jumpFailure } = await openSweepEnvironment(ssh, options.resolve, sweepAbort.signal);
+  const opened = await openSweepEnvironment(ssh, options.resolve, sweepAbort.signal, options.log);
+  const env: SweepEnvironment = { ...opened.env, log: options.log };
+  const { jumpFailure } = opened;
   for (const warning of env.auth.warnings) options.log?.warn(warning);
   const jumpLabel = ssh.jumpHost && !jumpHostProblem(ssh.jumpHost) ? ssh.jumpHost : 'jump host';
   let done = 0;
@@ -284,6 +303,51 @@ export async function sweepNodes(
   } finally {
     options.signal?.removeEventListener('abort', relay);
     env.jump?.end();
+  }
+}
+
+function elapsedMs(started: number): string {
+  return `${Math.round(performance.now() - started)} ms`;
+}
+
+/** A node's file source that logs each read (path, size or failure, time) at debug level. */
+class LoggedFileSource implements NodeFileSource {
+  constructor(
+    private readonly inner: NodeFileSource,
+    private readonly node: string,
+    private readonly log: Logger,
+  ) {}
+
+  get description(): string {
+    return this.inner.description;
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const started = performance.now();
+    try {
+      const data = await this.inner.readFile(path);
+      this.log.debug(`ssh ${this.node}: read ${path} (${data.length} bytes) in ${elapsedMs(started)}`);
+      return data;
+    } catch (err) {
+      this.log.debug(`ssh ${this.node}: read ${path}: ${errorMessage(err)} (${elapsedMs(started)})`);
+      throw err;
+    }
+  }
+
+  async readDir(path: string): Promise<DirEntry[]> {
+    const started = performance.now();
+    try {
+      const entries = await this.inner.readDir(path);
+      this.log.debug(`ssh ${this.node}: list ${path} (${entries.length} entries) in ${elapsedMs(started)}`);
+      return entries;
+    } catch (err) {
+      this.log.debug(`ssh ${this.node}: list ${path}: ${errorMessage(err)} (${elapsedMs(started)})`);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.inner.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../core/errors.js';
 import type { LiveState } from '../../model/probe.js';
-import type { KubeConnection, RawWatchEvent } from './connection.js';
+import { elapsed, type KubeConnection, type RawWatchEvent } from './connection.js';
 import { KubeApiError } from './errors.js';
 import { Backoff, isAbort, isTransient, retryDelayMs, sleep } from './retry.js';
 
@@ -131,6 +131,11 @@ export class Collection<T> {
     return [...this.items.values()];
   }
 
+  /** The connection's logger: every list, page, watch and reconnect is a line (pages at debug). */
+  private get log() {
+    return this.conn.log;
+  }
+
   private get staleAfterMs(): number {
     return this.spec.tuning?.staleAfterMs ?? 30_000;
   }
@@ -156,7 +161,11 @@ export class Collection<T> {
           return;
         }
         this.stats.retries += 1;
-        await sleep(retryDelayMs(err, this.backoff), this.abort.signal);
+        const wait = retryDelayMs(err, this.backoff);
+        this.log?.info(
+          `kube list ${this.spec.path}: the continue token expired (410); listing again in ${seconds(wait)}`,
+        );
+        await sleep(wait, this.abort.signal);
       }
     }
   }
@@ -175,6 +184,7 @@ export class Collection<T> {
         const outcome = await this.watchOnce();
         if (outcome === 'healthy-close') {
           // A watch that lived its time: resume at once, from where it was.
+          this.log?.debug(`kube watch ${this.spec.path}: closed by the server after its timeout; resuming`);
           this.backoff.reset();
           continue;
         }
@@ -198,7 +208,11 @@ export class Collection<T> {
         if (needList) this.firstSyncResolve();
       }
       this.stats.retries += 1;
-      await sleep(retryDelayMs(failure, this.backoff), this.abort.signal);
+      const wait = retryDelayMs(failure, this.backoff);
+      this.log?.info(
+        `kube watch ${this.spec.path}: ${failure instanceof Expired ? 'expired (410 Gone), relisting' : `ended (${errorMessage(failure)}), reconnecting`} in ${seconds(wait)}`,
+      );
+      await sleep(wait, this.abort.signal);
     }
   }
 
@@ -214,6 +228,9 @@ export class Collection<T> {
     let continueToken: string | undefined;
     let rv = '';
     this.listed = 0;
+    const started = performance.now();
+    let pages = 0;
+    this.log?.info(`kube list ${this.spec.path}: started`);
     do {
       const query = new URLSearchParams();
       query.set('limit', String(this.spec.pageSize ?? 500));
@@ -231,11 +248,18 @@ export class Collection<T> {
         if (slim !== undefined) fresh.set(keyOf(obj), slim);
       }
       this.listed += page.items?.length ?? 0;
+      pages += 1;
+      this.log?.debug(
+        `kube list ${this.spec.path}: page ${pages}, ${page.items?.length ?? 0} objects (${this.listed} so far)`,
+      );
       continueToken = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
       if (continueToken && this.status === 'loading') this.notify(false);
     } while (continueToken && !this.stopped);
     if (this.stopped) return;
+    this.log?.info(
+      `kube list ${this.spec.path}: ${this.listed} objects in ${pages} page${pages === 1 ? '' : 's'}, ${elapsed(started)}`,
+    );
     this.replaceAll(fresh);
     this.resourceVersion = rv;
     this.status = 'ready';
@@ -260,7 +284,11 @@ export class Collection<T> {
         if (this.stopped || isAbort(err) || !isTransient(err) || attempt >= attempts) throw err;
         this.stats.retries += 1;
         this.markDown(err);
-        await sleep(retryDelayMs(err, this.backoff), this.abort.signal);
+        const wait = retryDelayMs(err, this.backoff);
+        this.log?.info(
+          `kube list ${this.spec.path}: ${errorMessage(err)}; retrying the page in ${seconds(wait)}`,
+        );
+        await sleep(wait, this.abort.signal);
       }
     }
   }
@@ -281,6 +309,9 @@ export class Collection<T> {
     if (this.spec.labelSelector) query.labelSelector = this.spec.labelSelector;
     if (this.spec.fieldSelector) query.fieldSelector = this.spec.fieldSelector;
     this.stats.watches += 1;
+    this.log?.debug(
+      `kube watch ${this.spec.path}: opening from resourceVersion ${this.resourceVersion || '(none)'}`,
+    );
     let openedAt = 0;
     let gone: string | undefined;
     try {
@@ -290,6 +321,9 @@ export class Collection<T> {
         {
           onOpen: () => {
             openedAt = Date.now();
+            this.log?.info(
+              `kube watch ${this.spec.path}: open (resourceVersion ${this.resourceVersion || '(none)'})`,
+            );
             if (this.status === 'ready') this.error = undefined;
             // Reconnected: say so at once, not at the next event.
             this.setLive({ state: 'watching' });
@@ -365,6 +399,7 @@ export class Collection<T> {
     if (!(err instanceof KubeApiError && err.statusCode === 404) || this.status !== 'loading') return false;
     this.status = 'not-found';
     this.error = `${this.spec.path} is not served by this API server`;
+    this.log?.info(`kube list ${this.spec.path}: not served (404)`);
     this.notify(true);
     return true;
   }
@@ -373,6 +408,7 @@ export class Collection<T> {
     // Data already read stays (marked by the live state); a first list that failed is an error.
     if (this.items.size === 0 && this.status !== 'ready') this.status = 'error';
     this.error = describeListError(err, this.spec.path, 'list');
+    this.log?.warn(`kube list ${this.spec.path}: failed: ${this.error}`);
     this.notify(true);
   }
 
@@ -426,6 +462,10 @@ export class Collection<T> {
       for (const l of this.listeners) l();
     }, this.spec.coalesceMs ?? 50);
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function keyOf(obj: KubeObject): string {

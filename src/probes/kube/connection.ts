@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, UserFacingError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { secrets } from '../../core/redact.js';
 import { TOOL_VERSION } from '../../core/version.js';
 import { KubeApiError, KubeNetworkError } from './errors.js';
@@ -22,6 +23,10 @@ const DISCOVERY_ATTEMPTS = 4;
 export interface KubeOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Where KUBECONFIG is read (default process.env; tests pass their own). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where requests, watches and their timings are logged (debug) and retries (info). */
+  readonly log?: Logger;
 }
 
 export interface ApiResourceInfo {
@@ -59,6 +64,9 @@ export class KubeConnection {
     readonly kc: KubeConfig,
     readonly contextName: string,
     readonly server: string,
+    /** What the person should hear about how the kubeconfig was read (a skipped KUBECONFIG file). */
+    readonly warnings: readonly string[] = [],
+    readonly log?: Logger,
   ) {}
 
   /** A GET with our headers, credentials and TLS settings; resolves with the response head. */
@@ -104,6 +112,24 @@ export class KubeConnection {
 
   /** GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. */
   async getJson<T = unknown>(path: string, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+    const started = performance.now();
+    try {
+      const { value, status } = await this.getJsonOnce<T>(path, signal, timeoutMs);
+      this.log?.debug(`kube GET ${path}: ${status} in ${elapsed(started)}`);
+      return value;
+    } catch (err) {
+      if (err instanceof KubeApiError)
+        this.log?.debug(`kube GET ${path}: ${err.statusCode} in ${elapsed(started)}`);
+      else this.log?.debug(`kube GET ${path}: failed after ${elapsed(started)}: ${errorMessage(err)}`);
+      throw err;
+    }
+  }
+
+  private async getJsonOnce<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<{ value: T; status: number }> {
     const { res } = await this.open(path, signal, timeoutMs);
     const body = await new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -117,7 +143,7 @@ export class KubeConnection {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) {
       try {
-        return JSON.parse(body) as T;
+        return { value: JSON.parse(body) as T, status };
       } catch {
         throw new KubeApiError(status, `${path}: the API server answered with something that is not JSON`);
       }
@@ -271,6 +297,11 @@ export class KubeConnection {
   }
 }
 
+/** Milliseconds since `started` (performance.now()), for log lines. */
+export function elapsed(started: number): string {
+  return `${Math.round(performance.now() - started)} ms`;
+}
+
 function apiError(
   what: string,
   status: number,
@@ -300,26 +331,76 @@ function abortErrorOf(signal: AbortSignal): Error {
   return err;
 }
 
-/** Loads a kubeconfig as kubectl does: --kubeconfig, then $KUBECONFIG, then ~/.kube/config. */
+/** Where the kubeconfig comes from: --kubeconfig, else every file of $KUBECONFIG, else ~/.kube/config. */
+function kubeconfigFiles(
+  options: KubeOptions,
+  env: NodeJS.ProcessEnv,
+): { files: string[]; fromEnv: boolean } {
+  if (options.kubeconfig) return { files: [options.kubeconfig], fromEnv: false };
+  // kubectl treats an empty KUBECONFIG as unset, and skips empty entries of the list.
+  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
+  if (list.length > 0) return { files: list, fromEnv: true };
+  return { files: [join(homedir(), '.kube', 'config')], fromEnv: false };
+}
+
+/**
+ * The files of $KUBECONFIG merged as kubectl merges them: the first file to set the current context
+ * wins, and the first file to define a cluster, user or context of a given name wins.
+ */
+function mergeKubeconfigs(parts: readonly KubeConfig[]): KubeConfig {
+  const firstByName = <T extends { readonly name: string }>(lists: readonly (readonly T[])[]): T[] => {
+    const seen = new Map<string, T>();
+    for (const list of lists) for (const item of list) if (!seen.has(item.name)) seen.set(item.name, item);
+    return [...seen.values()];
+  };
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: firstByName(parts.map((p) => p.getClusters())),
+    users: firstByName(parts.map((p) => p.getUsers())),
+    contexts: firstByName(parts.map((p) => p.getContexts())),
+    currentContext: parts.map((p) => p.getCurrentContext()).find((c) => c) ?? '',
+  });
+  return merged;
+}
+
+/**
+ * Loads a kubeconfig as kubectl does: --kubeconfig, then $KUBECONFIG, then ~/.kube/config. A file
+ * of $KUBECONFIG that does not exist is skipped (the connection's `warnings` name it once); only
+ * when none exists is there no kubeconfig. A file that exists but does not parse is an error, as
+ * in kubectl.
+ */
 export function loadKubeConnection(options: KubeOptions): KubeConnection {
-  const kc = new KubeConfig();
-  const path = options.kubeconfig ?? process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
-  const firstPath = path.split(process.platform === 'win32' ? ';' : ':')[0] ?? path;
-  if (!options.kubeconfig && !process.env.KUBECONFIG && !existsSync(firstPath)) {
+  const env = options.env ?? process.env;
+  const { files, fromEnv } = kubeconfigFiles(options, env);
+  const present = files.filter((f) => existsSync(f));
+  const missing = files.filter((f) => !present.includes(f));
+  if (present.length === 0) {
+    if (options.kubeconfig) throw new UserFacingError(`kubeconfig ${options.kubeconfig} does not exist`);
+    const what = fromEnv
+      ? `none of the files in KUBECONFIG exists (${missing.join(', ')})`
+      : `${files[0]} does not exist`;
     throw new UserFacingError(
-      `no kubeconfig: ${firstPath} does not exist (use --kubeconfig FILE, set KUBECONFIG, or try "airgap-top demo")`,
+      `no kubeconfig: ${what} (use --kubeconfig FILE, set KUBECONFIG, or try "airgap-top demo")`,
     );
   }
-  if (options.kubeconfig && !existsSync(options.kubeconfig)) {
-    throw new UserFacingError(`kubeconfig ${options.kubeconfig} does not exist`);
-  }
-  try {
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (err) {
-    const reason = errorMessage(err).split('\n')[0];
-    throw new UserFacingError(`kubeconfig ${options.kubeconfig ?? path} is not valid: ${reason}`);
-  }
+  const warnings =
+    missing.length > 0
+      ? [
+          `KUBECONFIG lists ${missing.length === 1 ? 'a file that does' : 'files that do'} not exist, skipped as kubectl does: ${missing.join(', ')}`,
+        ]
+      : [];
+  const parts = present.map((file) => {
+    const part = new KubeConfig();
+    try {
+      part.loadFromFile(file);
+    } catch (err) {
+      const reason = errorMessage(err).split('\n')[0];
+      throw new UserFacingError(`kubeconfig ${file} is not valid: ${reason}`);
+    }
+    return part;
+  });
+  const kc = parts.length === 1 && parts[0] ? parts[0] : mergeKubeconfigs(parts);
+  const source = present.length === 1 ? present[0] : `KUBECONFIG (${present.join(', ')})`;
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
@@ -332,7 +413,7 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
   const contextName = kc.getCurrentContext();
   const cluster = kc.getCurrentCluster();
   if (!contextName || !cluster) {
-    throw new UserFacingError(`kubeconfig ${options.kubeconfig ?? path} has no current context or cluster`);
+    throw new UserFacingError(`kubeconfig ${source} has no current context or cluster`);
   }
   if (!cluster.server) throw new UserFacingError(`cluster "${cluster.name}" in the kubeconfig has no server`);
   // Credentials become secrets the moment they are read: no writer may print them.
@@ -340,7 +421,7 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
   secrets.add(user?.token);
   secrets.add(user?.password);
   secrets.add(user?.keyData);
-  return new KubeConnection(kc, contextName, cluster.server);
+  return new KubeConnection(kc, contextName, cluster.server, warnings, options.log);
 }
 
 export function describeNetworkError(err: unknown, server: string): Error {

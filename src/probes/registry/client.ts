@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { errorMessage } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import {
   parseTokenResponse,
   parseWwwAuthenticate,
@@ -51,6 +52,8 @@ export interface RegistryClientOptions {
   readonly registerSecret?: (secret: string) => void;
   /** Every HTTP exchange, for counting (kind, method, URL without secrets, status). */
   readonly onRequest?: (event: RequestEvent) => void;
+  /** Each exchange is a debug line: kind, method, URL without secrets, status, time. */
+  readonly log?: Logger;
   /** Waiting (Retry-After); injectable so tests need not wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
@@ -61,6 +64,8 @@ export interface RequestEvent {
   readonly method: 'HEAD' | 'GET';
   readonly url: string;
   readonly status?: number;
+  /** From sending the request to its answer's head (or the failure). */
+  readonly durationMs: number;
 }
 
 /** What proves a verdict: the last manifest request made for it. */
@@ -449,13 +454,21 @@ export class RegistryClient {
     const pooled = this.pool
       ? { pool: this.pool, key: `${req.url.origin} ${endpointKey(req.endpoint)}` }
       : undefined;
+    const started = performance.now();
+    const took = () => Math.round(performance.now() - started);
     return exchange(request, pooled).then(
       (res) => {
-        this.options.onRequest?.({ kind, method: req.method, url: shown, status: res.status });
+        const durationMs = took();
+        this.options.log?.debug(`registry ${kind} ${req.method} ${shown}: ${res.status} in ${durationMs} ms`);
+        this.options.onRequest?.({ kind, method: req.method, url: shown, status: res.status, durationMs });
         return res;
       },
       (err: unknown) => {
-        this.options.onRequest?.({ kind, method: req.method, url: shown });
+        const durationMs = took();
+        this.options.log?.debug(
+          `registry ${kind} ${req.method} ${shown}: failed after ${durationMs} ms: ${errorMessage(err)}`,
+        );
+        this.options.onRequest?.({ kind, method: req.method, url: shown, durationMs });
         throw err;
       },
     );

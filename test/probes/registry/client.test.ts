@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '../../../src/core/log.js';
 import { tlsExpiryVerdict, verdictCode } from '../../../src/model/registry/classify.js';
 import { parseDockerConfig } from '../../../src/model/registry/credentials.js';
 import type { ManifestProbe, RegistryEndpoint } from '../../../src/model/registry/types.js';
@@ -80,6 +82,10 @@ function instrumented(extra: ConstructorParameters<typeof RegistryClient>[0] = {
     ...extra,
   });
   return { client, events, secrets };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const testLookup = ((hostname: string, options: unknown, callback: unknown) => {
@@ -282,6 +288,32 @@ describe('registry client: anonymous pull and credentials (htpasswd registry)', 
     const shown = JSON.stringify(sweep.results.map((r) => r.evidence));
     expect(shown).not.toContain(PASSWORD);
     expect(shown).not.toContain(authValue);
+  });
+
+  it('logs each request (kind, method, URL, status, time) and never a credential', async () => {
+    const e = endpoint(auth.address, mainCa);
+    const authValue = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    const credentials = parseDockerConfig(
+      JSON.stringify({ auths: { [`https://${auth.address}`]: { auth: authValue } } }),
+    );
+    const logFile = join(tmp.dir, 'registry.log');
+    const { client, events } = instrumented({
+      credentials,
+      log: new Logger({ file: logFile, minLevel: 'debug' }),
+    });
+    await client.sweep([probe(e, 'tkg/app', '1.0'), probe(e, 'tkg/app', 'nope')]);
+    const log = readFileSync(logFile, 'utf8');
+    const lines = log.split('\n').filter((l) => l.includes(' registry '));
+    expect(lines).toHaveLength(events.length);
+    for (const ev of events) {
+      expect(ev.durationMs).toBeGreaterThanOrEqual(0);
+      expect(log).toMatch(
+        new RegExp(`DEBUG registry ${ev.kind} ${ev.method} ${escapeRegExp(ev.url)}: ${ev.status} in \\d+ ms`),
+      );
+    }
+    expect(log).toContain(`/v2/tkg/app/manifests/nope: 404 in`);
+    expect(log).not.toContain(PASSWORD);
+    expect(log).not.toContain(authValue);
   });
 
   it('refused credentials are REG-004, not "absent"', async () => {
@@ -488,7 +520,10 @@ describe('registry client: Bearer token flow (a challenge server like Harbor or 
     });
     port = server.port;
     faults.push(server);
-    const { client, events, secrets } = instrumented();
+    const logFile = join(tmp.dir, 'bearer.log');
+    const { client, events, secrets } = instrumented({
+      log: new Logger({ file: logFile, minLevel: 'debug' }),
+    });
     const e = endpoint(server.address, mainCa);
     const cases = [
       probe(e, 'public/app', '1'),
@@ -522,6 +557,10 @@ describe('registry client: Bearer token flow (a challenge server like Harbor or 
     expect(secrets.length).toBeGreaterThan(0);
     const shown = JSON.stringify(sweep.results.map((r) => r.evidence));
     for (const s of secrets) expect(shown).not.toContain(s);
+    // Token requests are logged like manifest requests; the tokens themselves never are.
+    const log = readFileSync(logFile, 'utf8');
+    expect(log.match(/ DEBUG registry token GET /g)).toHaveLength(4);
+    for (const s of secrets) expect(log).not.toContain(s);
   });
 });
 

@@ -109,6 +109,8 @@ export const FLAGS = {
   'no-registry-check': {
     type: 'boolean',
     help: 'do not ask the registries whether they hold the images ([registry] check = false)',
+    // Accepted (scripts may pass it already) but not listed until the presence probe runs.
+    hidden: true,
   },
   // serve
   listen: {

@@ -105,7 +105,8 @@ describe('each command takes its own flags', () => {
     expect(() => parseCommandLine(['report', '--no-registry-check=yes'])).toThrow(
       '--no-registry-check takes no value',
     );
-    expect(commandHelp('report')).toContain('--no-registry-check');
+    // Hidden from help until the presence probe runs (accepted meanwhile, so scripts need no change).
+    expect(commandHelp('report')).not.toContain('--no-registry-check');
   });
 
   it('every flag a command lists exists, and every flag belongs to some command', () => {

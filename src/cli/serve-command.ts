@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Session } from '../app/session.js';
 import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { secrets } from '../core/redact.js';
@@ -10,8 +9,7 @@ import type { Report } from '../model/report.js';
 import { renderJson } from '../report/json.js';
 import { type Labels, promGauge, renderProm } from '../report/prom.js';
 import type { ParsedOptions } from './args.js';
-import { requireNamespace } from './namespace.js';
-import { announceWarnings } from './warnings.js';
+import { openLiveSession } from './live-session.js';
 
 /** Where `serve` listens unless told otherwise: loopback only. */
 export const DEFAULT_LISTEN = '127.0.0.1:9877';
@@ -175,21 +173,7 @@ function listen(server: Server, address: ListenAddress): Promise<ListenAddress> 
 export async function runServe(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
   const address = parseListen(flags.listen ?? DEFAULT_LISTEN);
   const token = flags['token-file'] !== undefined ? readToken(flags['token-file']) : undefined;
-  const session = await Session.open({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    namespace: flags['all-namespaces'] ? undefined : flags.namespace,
-    config,
-    log,
-    live: true,
-  });
-  announceWarnings(session.kube.warnings, log);
-  try {
-    await requireNamespace(session.kube, session.options.namespace, log);
-  } catch (err) {
-    session.close();
-    throw err;
-  }
+  const session = await openLiveSession(flags, config, log);
   let ready = false;
   const source: ServeSource = {
     report: (now) => session.report(now),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
+import type { Finding } from '../../../src/model/finding.js';
 import type { ImagesData, PodRecord } from '../../../src/model/images/types.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
 import { containerdView } from '../../../src/views/containerd.js';
@@ -37,6 +38,16 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
   const nodes = await readDumpNodes(FIXTURES);
   const data: ContainerdData = { source: 'dump', nodes, sweptAt: NOW.toISOString(), durationMs: 0 };
   const byName = new Map(nodes.map((n) => [n.node, n] as [string, NodeContainerdRecord]));
+  /** The containerd screen's tables over these nodes, with the given findings and pods. */
+  const screenOf = (findings: readonly Finding[], images: ImagesData) =>
+    containerdView({
+      data,
+      state: { status: 'ready', data },
+      findings,
+      snapshot: { containerd: { status: 'ready', data }, images: { status: 'ready', data: images } },
+      config: { ...DEFAULT_CONFIG, registry: { private: PRIVATE } },
+      now: NOW,
+    });
 
   it('reads every node, each as containerd would', () => {
     expect(nodes.map((n) => n.node)).toEqual([
@@ -147,16 +158,7 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
         pod('b', 'ib-v2', ['registry.example.internal/tkg/app:1']),
       ],
     };
-    const findings = evaluateContainerd(data, images, PRIVATE, NOW);
-    const config = { ...DEFAULT_CONFIG, registry: { private: PRIVATE } };
-    const tables = containerdView({
-      data,
-      state: { status: 'ready', data },
-      findings,
-      snapshot: { containerd: { status: 'ready', data }, images: { status: 'ready', data: images } },
-      config,
-      now: NOW,
-    });
+    const tables = screenOf(evaluateContainerd(data, images, PRIVATE, NOW), images);
     const origin = tables.find((t) => t.id === 'containerd-origin');
     expect(
       origin?.rows.map((r) => [r.cells.node, r.cells.host, r.cells.verdict, r.cells.containers, r.severity]),
@@ -187,15 +189,7 @@ describe('node files from a dump directory (fixtures/containerd/nodes)', async (
       'CTRD-203 warn',
       'CTRD-204 fail',
     ]);
-    const config = { ...DEFAULT_CONFIG, registry: { private: PRIVATE } };
-    const tables = containerdView({
-      data,
-      state: { status: 'ready', data },
-      findings,
-      snapshot: { containerd: { status: 'ready', data }, images: { status: 'ready', data: images } },
-      config,
-      now: NOW,
-    });
+    const tables = screenOf(findings, images);
     const row = tables.find((t) => t.id === 'containerd-nodes')?.rows.find((r) => r.cells.node === 'gdc');
     expect(row?.severity).toBe('warn');
     expect(row?.findingKeys).toHaveLength(1);

@@ -42,6 +42,16 @@ describe('kubectl against the simulator (demo scenario)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a protobuf body (kubectl create of a built-in kind) is a clear 415, never a JSON parse error', async () => {
+    const failure = await kubectl('create', 'namespace', 'proto-test').then(
+      () => undefined,
+      (err: { stderr?: string }) => err.stderr ?? '',
+    );
+    expect(failure).toContain('Error from server (UnsupportedMediaType)');
+    expect(failure).toContain('kubectl apply sends JSON');
+    expect(sim.get('v1', 'Namespace', 'proto-test')).toBeUndefined();
+  });
+
   it('get pods -A -o json returns every pod of the scenario, whole', async () => {
     const list = JSON.parse(await kubectl('get', 'pods', '-A', '-o', 'json')) as {
       kind: string;

@@ -78,6 +78,15 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export function parseObjectBody(text: string, contentType: string): KObject {
+  // A real API server also speaks protobuf (kubectl create sends it for built-in kinds); this
+  // one does not, and says so as the API server does for a type it cannot decode.
+  if (/protobuf|cbor/i.test(contentType)) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of type ${contentType.split(';')[0]} is unsupported: the simulator reads JSON and YAML (kubectl apply sends JSON)`,
+    );
+  }
   try {
     const value = contentType.includes('yaml')
       ? (loadYaml(text, { schema: CORE_SCHEMA }) as unknown)

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderChecksReference } from '../../src/cli/checks-command.js';
+import { containerdChecks } from '../../src/model/checks/containerd.js';
+import { imagesChecks } from '../../src/model/checks/images.js';
 import { CHECKS, type CheckDefinition } from '../../src/model/checks/index.js';
+import { ipamChecks } from '../../src/model/checks/ipam.js';
+import { portgroupsChecks } from '../../src/model/checks/portgroups.js';
+import { registryChecks } from '../../src/model/checks/registry-presence.js';
+import { topologyChecks } from '../../src/model/checks/topology.js';
 
 const root = join(import.meta.dirname, '../..');
 /** docs/check-codes.lock: one line per released code, `CODE probe`. Append only. */
@@ -19,6 +25,26 @@ describe('check codes', () => {
       expect(CHECKS, `released code ${code} disappeared`).toHaveProperty(code);
       expect((CHECKS as Record<string, CheckDefinition>)[code]?.probe).toBe(probe);
     }
+  });
+
+  it('appear once each in the lock file (two branches appending the same new code collide here)', () => {
+    const seen = new Map<string, number>();
+    for (const [code] of locked) seen.set(code, (seen.get(code) ?? 0) + 1);
+    expect([...seen].filter(([, n]) => n > 1).map(([c]) => c)).toEqual([]);
+  });
+
+  it('are defined in one table each: no table silently overrides another one’s code', () => {
+    const tables = [
+      imagesChecks,
+      topologyChecks,
+      ipamChecks,
+      portgroupsChecks,
+      containerdChecks,
+      registryChecks,
+    ];
+    const codes = tables.flatMap((t) => Object.keys(t));
+    expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+    expect(codes.length).toBe(Object.keys(CHECKS).length);
   });
 
   it('are all in the lock file (append new codes to docs/check-codes.lock)', () => {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyFlags } from '../../src/cli/config-file.js';
+import { ConfigError, parseConfig } from '../../src/model/config.js';
 import {
-  ConfigError,
   centralCaFiles,
-  parseConfig,
   REGISTRY_CHECK_DEFAULTS,
   registryCheckSettings,
-} from '../../src/model/config.js';
+} from '../../src/model/registry/settings.js';
 
 /** The [registry] keys of the presence check, their defaults, their errors and --no-registry-check. */
 describe('[registry] presence check settings', () => {

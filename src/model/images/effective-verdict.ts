@@ -1,13 +1,13 @@
 import { makeFinding } from '../checks/index.js';
 import type { CheckCode } from '../checks/registry.js';
 import type { Config } from '../config.js';
-import { registryCheckSettings } from '../config.js';
 import { type Origin as NodeOrigin, originOfRef, privatePrefixes } from '../containerd/origin.js';
 import type { ContainerdData, ContainerdView } from '../containerd/types.js';
 import type { Evidence, Finding, Subject } from '../finding.js';
 import { type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
 import { describeVerdict } from '../registry/classify.js';
 import { type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
+import { registryCheckSettings } from '../registry/settings.js';
 import type { Severity } from '../severity.js';
 import type { ContainerRecord, PodRecord } from './types.js';
 

@@ -1,10 +1,9 @@
-import type { RegistryCheckSettings } from '../config.js';
-import { centralCaFiles } from '../config.js';
 import type { ContainerdData, ContainerdView, NodeContainerdRecord } from '../containerd/types.js';
 import { type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
 import type { ImagesData } from '../images/types.js';
 import { classifyAnswer, verdictCode } from './classify.js';
 import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
+import { centralCaFiles, type RegistryCheckSettings } from './settings.js';
 import {
   type ManifestAnswer,
   type ManifestProbe,

@@ -1,6 +1,5 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { secrets as processSecrets, type SecretRegistry } from '../../core/redact.js';
-import type { RegistryCheckSettings } from '../../model/config.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import type { ImagesData } from '../../model/images/types.js';
 import {
@@ -12,6 +11,7 @@ import {
   unreachableEndpoints,
 } from '../../model/registry/presence.js';
 import type { PresenceCache } from '../../model/registry/presence-cache.js';
+import type { RegistryCheckSettings } from '../../model/registry/settings.js';
 import { probeKey, type TlsInventory } from '../../model/registry/types.js';
 import { isInside, safeNodeDirName } from '../containerd/file-source.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Config, parseConfig, registryCheckSettings } from '../../../src/model/config.js';
+import { type Config, parseConfig } from '../../../src/model/config.js';
 import { originFindings } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
 import type { Finding } from '../../../src/model/finding.js';
@@ -21,6 +21,7 @@ import {
   planPresence,
   type TripleAnswer,
 } from '../../../src/model/registry/presence.js';
+import { registryCheckSettings } from '../../../src/model/registry/settings.js';
 import { type ManifestProbe, probeKey } from '../../../src/model/registry/types.js';
 import { readDumpNodes } from '../../../src/probes/containerd/index.js';
 import { fixtureConfig, fixtureData } from './fixture.js';

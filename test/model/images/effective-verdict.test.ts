@@ -3,7 +3,7 @@ import { makeFinding } from '../../../src/model/checks/index.js';
 import type { CheckCode } from '../../../src/model/checks/registry.js';
 import { parseConfig } from '../../../src/model/config.js';
 import type { Origin } from '../../../src/model/containerd/origin.js';
-import type { ContainerdData, ContainerdView } from '../../../src/model/containerd/types.js';
+import type { ContainerdData } from '../../../src/model/containerd/types.js';
 import {
   containerEffectiveFinding,
   effectiveContext,
@@ -20,6 +20,7 @@ import type {
 } from '../../../src/model/registry/presence.js';
 import { presenceKey } from '../../../src/model/registry/presence.js';
 import type { RegistryVerdict } from '../../../src/model/registry/types.js';
+import { dockerHubMirrorView } from '../../helpers/containerd-view.js';
 
 const MIRROR = 'https://registry.example.internal';
 const mirrored: Origin = {
@@ -254,45 +255,7 @@ describe('the join as the images evaluator calls it', () => {
     '[registry]\nprivate = ["registry.example.internal/tkg"]\n\n[[ignore]]\nnamespace = "legacy"\ncodes = ["IMG-002"]\nreason = "CHG-1: moving to the mirror"\n',
     'c.toml',
   ).config;
-  const view: ContainerdView = {
-    version: 2,
-    files: ['/etc/containerd/config.toml'],
-    sandboxImage: 'registry.example.internal/tkg/pause:3.9',
-    sandboxImageSource: 'config',
-    configPath: '/etc/containerd/certs.d',
-    legacyMirrorHosts: [],
-    legacyTlsHosts: [],
-    registries: [
-      {
-        host: 'docker.io',
-        source: 'hosts.toml',
-        endpoints: [
-          {
-            url: 'https://registry.example.internal',
-            host: 'registry.example.internal',
-            role: 'mirror',
-            capabilities: ['pull', 'resolve'],
-            caFiles: [],
-            skipVerify: false,
-            overridePath: false,
-            clientCertificate: false,
-          },
-          {
-            url: 'https://registry-1.docker.io',
-            host: 'registry-1.docker.io',
-            role: 'upstream',
-            capabilities: ['pull', 'resolve', 'push'],
-            caFiles: [],
-            skipVerify: false,
-            overridePath: false,
-            clientCertificate: false,
-          },
-        ],
-      },
-    ],
-    credentials: [],
-    skipVerify: [],
-  };
+  const view = dockerHubMirrorView('registry.example.internal');
   const containerd: ContainerdData = {
     source: 'dump',
     sweptAt: '2026-12-01T00:00:00Z',

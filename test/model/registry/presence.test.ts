@@ -16,51 +16,13 @@ import {
 } from '../../../src/model/registry/presence.js';
 import { PresenceCache } from '../../../src/model/registry/presence-cache.js';
 import { type ManifestAnswer, probeKey } from '../../../src/model/registry/types.js';
+import { dockerHubMirrorView } from '../../helpers/containerd-view.js';
 
 /** Planning and judging of the presence sweep, without a network. */
 const PRIVATE = 'registry.example.internal';
 
 function view(extra: Partial<ContainerdView> = {}): ContainerdView {
-  return {
-    version: 2,
-    files: ['/etc/containerd/config.toml'],
-    sandboxImage: `${PRIVATE}/tkg/pause:3.9`,
-    sandboxImageSource: 'config',
-    configPath: '/etc/containerd/certs.d',
-    legacyMirrorHosts: [],
-    legacyTlsHosts: [],
-    registries: [
-      {
-        host: 'docker.io',
-        source: 'hosts.toml',
-        endpoints: [
-          {
-            url: `https://${PRIVATE}`,
-            host: PRIVATE,
-            role: 'mirror',
-            capabilities: ['pull', 'resolve'],
-            caFiles: ['/etc/containerd/certs.d/docker.io/ca.crt'],
-            skipVerify: false,
-            overridePath: false,
-            clientCertificate: false,
-          },
-          {
-            url: 'https://registry-1.docker.io',
-            host: 'registry-1.docker.io',
-            role: 'upstream',
-            capabilities: ['pull', 'resolve', 'push'],
-            caFiles: [],
-            skipVerify: false,
-            overridePath: false,
-            clientCertificate: false,
-          },
-        ],
-      },
-    ],
-    credentials: [],
-    skipVerify: [],
-    ...extra,
-  };
+  return dockerHubMirrorView(PRIVATE, { mirrorCaFiles: ['/etc/containerd/certs.d/docker.io/ca.crt'] }, extra);
 }
 
 function record(

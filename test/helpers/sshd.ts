@@ -13,6 +13,8 @@ import {
 import { createServer, Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_SSH, type SshConfig } from '../../src/model/config.js';
+import type { NodeTarget } from '../../src/probes/containerd/index.js';
 
 /**
  * A real OpenSSH sshd (Debian openssh-server) on 127.0.0.1 standing in for several nodes: one listen
@@ -254,4 +256,41 @@ export async function startSshd(nodes: readonly SshdNodeSpec[]): Promise<TestSsh
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Where and how a test reaches its sshd nodes: known_hosts written to DIR/FILE, nodes on 127.0.0.1. */
+export interface TestSshOptions {
+  readonly dir: string;
+  readonly file: string;
+  readonly knownHostsText: string;
+  /** Node names served by this sshd (their ports come from it). */
+  readonly nodes: readonly string[];
+  /** More nodes by address, e.g. one whose port nothing listens on. */
+  readonly extraNodes?: Readonly<Record<string, { address: string; port: number }>>;
+  readonly readTimeoutSeconds: number;
+}
+
+/** The [ssh] config of a test: this sshd's user and key, the given known_hosts, every node on loopback. */
+export function testSshConfig(sshd: TestSshd, o: TestSshOptions, extra: Partial<SshConfig> = {}): SshConfig {
+  const knownHosts = join(o.dir, o.file);
+  writeFileSync(knownHosts, o.knownHostsText);
+  const nodes: Record<string, { address: string; port: number }> = {};
+  for (const n of o.nodes) nodes[n] = { address: '127.0.0.1', port: sshd.ports[n] ?? 0 };
+  Object.assign(nodes, o.extraNodes);
+  return {
+    ...DEFAULT_SSH,
+    user: sshd.user,
+    identityFile: sshd.clientKey,
+    knownHosts,
+    concurrency: 4,
+    connectTimeoutSeconds: 5,
+    readTimeoutSeconds: o.readTimeoutSeconds,
+    nodes,
+    ...extra,
+  };
+}
+
+/** The sweep targets of `names` under `ssh`, as the probe builds them from the config. */
+export function sweepTargets(ssh: SshConfig, names: readonly string[]): NodeTarget[] {
+  return names.map((node) => ({ node, host: '127.0.0.1', port: ssh.nodes[node]?.port ?? 0, user: ssh.user }));
 }

@@ -1,22 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SSH, type SshConfig } from '../../../src/model/config.js';
+import type { SshConfig } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
-import { type NodeTarget, sweepNodes } from '../../../src/probes/containerd/index.js';
-import { sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sweepNodes } from '../../../src/probes/containerd/index.js';
+import { sshdAvailable, startSshd, sweepTargets, type TestSshd, testSshConfig } from '../../helpers/sshd.js';
 
 /**
  * What a hostile or broken node must not do to the sweep, against a real OpenSSH sshd: make it trust
@@ -62,32 +53,9 @@ describe.skipIf(!process.env.CI && !sshdAvailable())('node reads against a real 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  function sshConfig(knownHostsText: string, file: string, extra: Partial<SshConfig> = {}): SshConfig {
-    const knownHosts = join(work, file);
-    writeFileSync(knownHosts, knownHostsText);
-    const nodes: Record<string, { address: string; port: number }> = {};
-    for (const n of NAMES) nodes[n] = { address: '127.0.0.1', port: sshd.ports[n] ?? 0 };
-    return {
-      ...DEFAULT_SSH,
-      user: sshd.user,
-      identityFile: sshd.clientKey,
-      knownHosts,
-      concurrency: 4,
-      connectTimeoutSeconds: 5,
-      readTimeoutSeconds: 20,
-      nodes,
-      ...extra,
-    };
-  }
-
-  function targets(ssh: SshConfig, names: readonly string[]): NodeTarget[] {
-    return names.map((node) => ({
-      node,
-      host: '127.0.0.1',
-      port: ssh.nodes[node]?.port ?? 0,
-      user: ssh.user,
-    }));
-  }
+  const sshConfig = (knownHostsText: string, file: string, extra: Partial<SshConfig> = {}): SshConfig =>
+    testSshConfig(sshd, { dir: work, file, knownHostsText, nodes: NAMES, readTimeoutSeconds: 20 }, extra);
+  const targets = sweepTargets;
 
   function codes(nodes: NodeContainerdRecord[]): string[] {
     const data: ContainerdData = { source: 'ssh', nodes, sweptAt: NOW.toISOString(), durationMs: 0 };

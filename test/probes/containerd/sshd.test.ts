@@ -1,12 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SSH, type SshConfig } from '../../../src/model/config.js';
+import type { SshConfig } from '../../../src/model/config.js';
 import { evaluateContainerd } from '../../../src/model/containerd/evaluate.js';
 import type { ContainerdData, NodeContainerdRecord } from '../../../src/model/containerd/types.js';
-import { type NodeTarget, sweepNodes } from '../../../src/probes/containerd/index.js';
-import { type SshdNodeSpec, sshdAvailable, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sweepNodes } from '../../../src/probes/containerd/index.js';
+import {
+  type SshdNodeSpec,
+  sshdAvailable,
+  startSshd,
+  sweepTargets,
+  type TestSshd,
+  testSshConfig,
+} from '../../helpers/sshd.js';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
 const PRIVATE = ['registry.example.internal', '172.18.0.20:5000'];
@@ -49,37 +56,24 @@ describe.skipIf(!process.env.CI && !sshdAvailable())('containerd probe against a
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  function sshConfig(
+  const sshConfig = (
     knownHostsText: string,
     extra: Partial<SshConfig> = {},
     file = 'known_hosts',
-  ): SshConfig {
-    const knownHosts = join(work, file);
-    writeFileSync(knownHosts, knownHostsText);
-    const nodes: Record<string, { address: string; port: number }> = {};
-    for (const s of SPECS) nodes[s.name] = { address: '127.0.0.1', port: sshd.ports[s.name] ?? 0 };
-    nodes.dead = { address: '127.0.0.1', port: sshd.deadPort };
-    return {
-      ...DEFAULT_SSH,
-      user: sshd.user,
-      identityFile: sshd.clientKey,
-      knownHosts,
-      concurrency: 4,
-      connectTimeoutSeconds: 5,
-      readTimeoutSeconds: 10,
-      nodes,
-      ...extra,
-    };
-  }
-
-  function targets(ssh: SshConfig, names: readonly string[]): NodeTarget[] {
-    return names.map((node) => ({
-      node,
-      host: '127.0.0.1',
-      port: ssh.nodes[node]?.port ?? 0,
-      user: ssh.user,
-    }));
-  }
+  ): SshConfig =>
+    testSshConfig(
+      sshd,
+      {
+        dir: work,
+        file,
+        knownHostsText,
+        nodes: SPECS.map((s) => s.name),
+        extraNodes: { dead: { address: '127.0.0.1', port: sshd.deadPort } },
+        readTimeoutSeconds: 10,
+      },
+      extra,
+    );
+  const targets = sweepTargets;
 
   it('sweeps every node: each finding fires where it should and nowhere else', async () => {
     const known =

@@ -1,5 +1,6 @@
-import { PROBE_IDS, PROBE_META, type ProbeId, probeCommand } from '../../model/probe.js';
+import { PROBE_IDS, PROBE_META, type ProbeId } from '../../model/probe.js';
 import { COMMANDS } from './commands.js';
+import type { Mode } from './navigation.js';
 
 /**
  * One key table per view (as k9s does): it maps key presses to commands AND generates the hint bar
@@ -138,7 +139,7 @@ const NAVIGATE: readonly KeyBinding[] = [
   },
   {
     label: ':',
-    help: `command line (${[...PROBE_IDS.map((id) => `:${probeCommand(id)}`), ':overview', ':q'].join(' ')})`,
+    help: `command line (${[...COMMANDS.filter((c) => c.kind === 'probe'), ...COMMANDS.filter((c) => c.kind === 'overview')].map((c) => `:${c.name}`).join(' ')} :q)`,
     hint: ': cmd',
     command: 'command',
     match: char(':'),
@@ -281,7 +282,7 @@ export const EXPORT_KEYS: readonly { readonly label: string; readonly help: stri
 ];
 
 /** The hint bar of a mode that takes the keys (help, export, command line, filter); undefined in normal mode. */
-export function modeHint(mode: 'normal' | 'command' | 'filter' | 'help' | 'export'): string | undefined {
+export function modeHint(mode: Mode): string | undefined {
   switch (mode) {
     case 'help':
       return 'help: j/k scroll  PgDn/PgUp page  g/G top/bottom  esc close';

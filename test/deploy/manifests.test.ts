@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../helpers/cli.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
 import { parseYaml } from '../helpers/yaml.js';
 
@@ -14,24 +15,9 @@ function run(cmd: string, args: readonly string[], input?: string) {
 }
 
 /** Like run, without blocking: the simulator answers kubectl from this very process. */
-function runAsync(
-  cmd: string,
-  args: readonly string[],
-  input?: string,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      out += String(d);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out }));
-    child.stdin.end(input ?? '');
-  });
+async function runAsync(cmd: string, args: readonly string[], input?: string) {
+  const r = await runProcess(cmd, args, { stdin: input });
+  return { code: r.code, out: `${r.stdout}${r.stderr}` };
 }
 
 describe('deploy/: alert rules', () => {

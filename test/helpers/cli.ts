@@ -22,19 +22,16 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/**
- * Runs the built CLI (build dist first) as a user would, without colour, asynchronously: a
- * simulator or sshd in this process keeps answering while it runs.
- */
-export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
-    if (v !== undefined) env[k] = v;
-  }
+/** A process run to its end, asynchronously, with exactly `env` (default: this process's). */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: Omit<CliOptions, 'env'> & { readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
-      env,
+      ...(options.env ? { env: options.env } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -56,4 +53,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs the built CLI (build dist first) as a user would, without colour, asynchronously: a
+ * simulator or sshd in this process keeps answering while it runs.
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+    if (v !== undefined) env[k] = v;
+  }
+  return runProcess(process.execPath, [CLI_PATH, ...args], { ...options, env });
 }

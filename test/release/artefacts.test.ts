@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/terminal.js';
 
 /**
@@ -21,7 +22,6 @@ import { TmuxTerminal } from '../helpers/terminal.js';
  */
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const EXE = `airgap-top-${VERSION}-linux-x64`;
 const TGZ = `airgap-top-${VERSION}.tgz`;
@@ -129,18 +129,7 @@ describe.skipIf(noNamespace !== undefined)('release artefacts, offline (unshare 
       '{"context": "release-test", "server": "https://10.0.0.1:6443"}\n',
     );
     // What the unbundled CLI says about the same bundle.
-    expected = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...reportArgs()], { cwd: work });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    expected = await runCli(reportArgs(), { cwd: work, timeoutMs: 120_000 });
   }, 300_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

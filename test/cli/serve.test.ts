@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListen } from '../../src/cli/serve-command.js';
 import { CLI_PATH } from '../helpers/cli.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../helpers/simulator.js';
+import { freePort } from '../helpers/sshd.js';
 import { promtoolCheck } from '../report/validators.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -26,18 +26,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const get = (url: string, token?: string) =>

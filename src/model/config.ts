@@ -33,6 +33,12 @@ export interface RegistryConfig {
   readonly credentialsFile?: string;
   /** `[registry.ca_files]`: per registry `host[:port]` (lower-case), the CA file for the central check. */
   readonly caFiles?: Readonly<Record<string, string>>;
+  /**
+   * `[registry.connect_to]`: per registry `host[:port]` (lower-case, port as written or the
+   * scheme's default), the `address:port` airgap-top dials instead (curl's --connect-to): a tunnel
+   * from a jump host, or the demo's loopback registry. TLS still checks the registry's own name.
+   */
+  readonly connectTo?: Readonly<Record<string, string>>;
 }
 
 export interface IgnoreRule {
@@ -169,6 +175,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     'recheck_minutes',
     'credentials_file',
     'ca_files',
+    'connect_to',
   ]);
   const profile = reader.optString(reg, 'registry', 'profile');
   if (profile !== undefined && !['tkg', 'cse', 'gdc'].includes(profile)) {
@@ -184,6 +191,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   const caFile = reader.optString(reg, 'registry', 'ca_file');
   const credentialsFile = reader.optString(reg, 'registry', 'credentials_file');
   const caFiles = readCaFiles(reader, reg, source);
+  const connectTo = readConnectTo(reader, reg);
   const registry: RegistryConfig = {
     private: reader.stringList(reg, 'registry', 'private').map((p) => p.replace(/\/+$/, '')),
     caFile: caFile ? configPath(source, caFile) : undefined,
@@ -194,6 +202,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     recheckMinutes: reader.optInt(reg, 'registry', 'recheck_minutes', 1, 1440),
     credentialsFile: credentialsFile ? configPath(source, credentialsFile) : undefined,
     ...(caFiles ? { caFiles } : {}),
+    ...(connectTo ? { connectTo } : {}),
   };
   if (credentialsFile === '') throw reader.error('registry.credentials_file', 'must name a file (got "")');
 
@@ -545,6 +554,30 @@ function readCaFiles(reader: TableReader, reg: Table, source: string): Record<st
   }
   return out;
 }
+
+/**
+ * `[registry.connect_to]`: `"host[:port]" = "address:port"`. The address is an IP literal (IPv6 in
+ * brackets) or a host name airgap-top resolves; the port is required, so nothing is guessed.
+ */
+function readConnectTo(reader: TableReader, reg: Table): Record<string, string> | undefined {
+  if (reg.connect_to === undefined) return undefined;
+  const table = reader.table(reg, 'connect_to', 'registry');
+  const out: Record<string, string> = {};
+  for (const [host, value] of Object.entries(table)) {
+    const key = `registry.connect_to."${host}"`;
+    if (!REGISTRY_HOST.test(host)) {
+      throw reader.error(key, 'must be keyed by a registry host[:port] (no scheme, no path)');
+    }
+    if (typeof value !== 'string' || !CONNECT_TARGET.test(value)) {
+      throw reader.error(key, `must be "address:port", e.g. "127.0.0.1:5000", not ${describe(value)}`);
+    }
+    out[host.toLowerCase()] = value.toLowerCase();
+  }
+  return out;
+}
+
+const CONNECT_TARGET =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]):(?:[1-9][0-9]{0,4})$/;
 
 /** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], optional port. */
 const REGISTRY_HOST =

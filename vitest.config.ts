@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // No test resolves a made-up name: DNS answers only localhost (see the file).
+    setupFiles: ['test/setup/no-dns.mjs'],
   },
 });

@@ -1,7 +1,10 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import TOML from '@iarna/toml';
 import { isCheckCode } from './checks/index.js';
+import { ConfigError, describe, type Table, TableReader } from './config-reader.js';
 import { registryPrefixProblem } from './image-ref.js';
+
+export { ConfigError } from './config-reader.js';
 
 /**
  * airgap-top's own config file (TOML). Parsing is pure: the CLI reads the file and hands the text here.
@@ -135,18 +138,11 @@ export const DEFAULT_SSH: SshConfig = {
 
 export const DEFAULT_VSPHERE: VsphereConfig = { passwordEnv: 'VSPHERE_PASSWORD', insecure: false };
 
-/** A config the user must fix: the message names the file, the key and the line. Exit code 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 export interface ParsedConfig {
   readonly config: Config;
   /** Unknown keys and other things worth a look, each naming key and line. */
   readonly warnings: readonly string[];
 }
-
-type Table = Record<string, unknown>;
 
 /** Parses and validates the TOML text of a config file. Throws ConfigError with key and line. */
 export function parseConfig(text: string, source: string): ParsedConfig {
@@ -364,137 +360,6 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   return { config: { registry, ignore, topology, ipam, ssh, vsphere, source }, warnings };
 }
 
-/** Typed reads from a parsed TOML table; errors name the dotted key and its line in the file. */
-class TableReader {
-  readonly warnings: string[] = [];
-  private readonly lines: string[];
-  private sections: Map<string, Section[]> | undefined;
-
-  constructor(
-    text: string,
-    private readonly source: string,
-  ) {
-    this.lines = text.split(/\r?\n/);
-  }
-
-  error(dottedKey: string, message: string): ConfigError {
-    const line = this.lineOf(dottedKey);
-    return new ConfigError(`${this.source}${line ? `:${line}` : ''}: ${dottedKey} ${message}`);
-  }
-
-  known(table: Table, prefix: string, allowed: readonly string[]): void {
-    for (const key of Object.keys(table)) {
-      if (!allowed.includes(key)) {
-        const dotted = prefix ? `${prefix}.${key}` : key;
-        const line = this.lineOf(dotted);
-        this.warnings.push(
-          `${this.source}${line ? `:${line}` : ''}: unknown key ${dotted} (ignored; known here: ${allowed.join(', ')})`,
-        );
-      }
-    }
-  }
-
-  table(parent: Table, key: string, prefix = ''): Table {
-    const value = parent[key];
-    const dotted = prefix ? `${prefix}.${key}` : key;
-    if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
-      throw this.error(dotted, `must be a table ([${dotted}]), not ${describe(value)}`);
-    }
-    return value as Table;
-  }
-
-  optString(table: Table, prefix: string, key: string): string | undefined {
-    const value = table[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string')
-      throw this.error(`${prefix}.${key}`, `must be a string, not ${describe(value)}`);
-    return value;
-  }
-
-  optBool(table: Table, prefix: string, key: string): boolean | undefined {
-    const value = table[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'boolean')
-      throw this.error(`${prefix}.${key}`, `must be true or false, not ${describe(value)}`);
-    return value;
-  }
-
-  optInt(table: Table, prefix: string, key: string, min: number, max: number): number | undefined {
-    const value = table[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw this.error(`${prefix}.${key}`, `must be a whole number, not ${describe(value)}`);
-    }
-    if (value < min || value > max)
-      throw this.error(`${prefix}.${key}`, `must be between ${min} and ${max} (got ${value})`);
-    return value;
-  }
-
-  stringList(table: Table, prefix: string, key: string): string[] {
-    const value = table[key];
-    if (value === undefined) return [];
-    if (typeof value === 'string') return [value];
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-      throw this.error(`${prefix}.${key}`, `must be a list of strings, not ${describe(value)}`);
-    }
-    return value as string[];
-  }
-
-  /**
-   * Best effort: the line of the key's last component inside its table, else of the table header.
-   * `ignore[3].reason` looks in the fourth `[[ignore]]`. The file is indexed once, so a warning per
-   * entry of a long [[ignore]] list costs a lookup, not a scan of the file.
-   */
-  private lineOf(dottedKey: string): number | undefined {
-    const sections = this.index();
-    const parts = dottedKey.split('.');
-    const last = parts[parts.length - 1] ?? '';
-    const tableKey = parts.slice(0, -1).join('.');
-    const table = this.section(sections, tableKey);
-    const key = last.replace(/\[\d+\]$/, '').replace(/"/g, '');
-    const line = table?.keys.get(key);
-    if (line !== undefined) return line;
-    return this.section(sections, dottedKey)?.headerLine ?? table?.headerLine;
-  }
-
-  /** The Nth table of that name (N from a trailing `[N]`, else the first). */
-  private section(sections: Map<string, Section[]>, dotted: string): Section | undefined {
-    const occurrence = /\[(\d+)\]$/.exec(dotted);
-    const name = dotted.replace(/\[\d+\]/g, '').replace(/"/g, '');
-    return sections.get(name)?.[occurrence ? Number(occurrence[1]) : 0];
-  }
-
-  private index(): Map<string, Section[]> {
-    if (this.sections) return this.sections;
-    const sections = new Map<string, Section[]>();
-    let current: Section = { headerLine: undefined, keys: new Map() };
-    sections.set('', [current]);
-    for (let i = 0; i < this.lines.length; i++) {
-      const line = (this.lines[i] ?? '').trim();
-      const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
-      if (header) {
-        const name = (header[1] ?? '').replace(/["']/g, '');
-        current = { headerLine: i + 1, keys: new Map() };
-        const list = sections.get(name);
-        if (list) list.push(current);
-        else sections.set(name, [current]);
-        continue;
-      }
-      const key = /^["']?([^"'=\s]+)["']?\s*=/.exec(line)?.[1];
-      if (key && !current.keys.has(key)) current.keys.set(key, i + 1);
-    }
-    this.sections = sections;
-    return sections;
-  }
-}
-
-/** One `[table]` or `[[array]]` entry of the file: its header line and the first line of each key. */
-interface Section {
-  readonly headerLine: number | undefined;
-  readonly keys: Map<string, number>;
-}
-
 /** An environment variable name as a shell exports it. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -591,13 +456,4 @@ function configPath(source: string, path: string): string {
 /** A relative path in a config file means relative to that file (so a bundled config works from any cwd). */
 function relativeToConfig(source: string, path: string): string {
   return isAbsolute(path) || source === DEFAULT_CONFIG.source ? path : join(dirname(source), path);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return 'a date';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'a table';
-  if (typeof value === 'string') return `a string ("${value}")`;
-  return `${typeof value} (${String(value)})`;
 }

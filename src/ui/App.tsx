@@ -209,7 +209,13 @@ export function App(props: AppProps) {
       }
       case 'rerun': {
         const frame = state.stack[state.stack.length - 1];
-        const ids: readonly ProbeId[] = frame && frame.kind !== 'overview' ? [frame.probe] : PROBE_IDS;
+        // On the images screen `r` also asks the registries again: each container's verdict joins them.
+        const ids: readonly ProbeId[] =
+          frame && frame.kind !== 'overview'
+            ? frame.probe === 'images'
+              ? ['images', 'registry']
+              : [frame.probe]
+            : PROBE_IDS;
         rerun(source, ids, (message) => act({ type: 'message', message }));
         return;
       }

@@ -1,8 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(import.meta.dirname, '../..');
 export const CLI_PATH = join(ROOT, 'dist/cli/main.js');
+
+/** NODE_OPTIONS that load the suite's DNS guard (test/setup/no-dns.mjs) into a child airgap-top. */
+export function noDnsNodeOptions(existing: string | undefined = process.env.NODE_OPTIONS): string {
+  const guard = `--import=${pathToFileURL(join(ROOT, 'test/setup/no-dns.mjs')).href}`;
+  return existing?.includes(guard) ? existing : [existing, guard].filter(Boolean).join(' ');
+}
 
 export interface CliResult {
   /** The exit code; null when the process was killed (timeout). */
@@ -61,7 +68,8 @@ export function runProcess(
  */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+  const base = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: noDnsNodeOptions() };
+  for (const [k, v] of Object.entries({ ...base, ...options.env })) {
     if (v !== undefined) env[k] = v;
   }
   return runProcess(process.execPath, [CLI_PATH, ...args], { ...options, env });

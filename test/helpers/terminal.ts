@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { noDnsNodeOptions } from './cli.js';
 
 /**
  * A real terminal for end-to-end tests: a private tmux server (its own socket, so parallel runs
@@ -24,7 +25,7 @@ export class TmuxTerminal {
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], {
       encoding: 'utf8',
-      env: { ...process.env, TERM: 'xterm-256color' },
+      env: { ...process.env, TERM: 'xterm-256color', NODE_OPTIONS: noDnsNodeOptions() },
     });
   }
 

@@ -59,6 +59,7 @@ describe('check codes', () => {
       ipam: 'IPAM',
       portgroups: 'PG',
       containerd: 'CTRD',
+      registry: 'REG',
     } as const;
     // The registry presence check (REG) feeds the images probe's per-container verdict.
     const extra: Partial<Record<string, string>> = { images: 'REG' };

@@ -24,6 +24,9 @@ describe('[registry] presence check settings', () => {
         '"Registry.Example.Internal:5000" = "ca/main.pem"',
         '"10.0.0.5" = "~/ca/ten.pem"',
         '"[fd00::5]:5000" = "/abs/v6.pem"',
+        '[registry.connect_to]',
+        '"Registry.Example.Internal:5000" = "127.0.0.1:15000"',
+        '"mirror.example:443" = "[::1]:8443"',
         '',
       ].join('\n'),
       '/opt/at/airgap-top.toml',
@@ -41,6 +44,12 @@ describe('[registry] presence check settings', () => {
         '10.0.0.5': '~/ca/ten.pem',
         '[fd00::5]:5000': '/abs/v6.pem',
       },
+      // Only these are dialled: the private prefixes' hosts and connect_to's (443 is the default).
+      dialable: ['mirror.example', 'registry.example.internal:5000'],
+    });
+    expect(config.registry.connectTo).toEqual({
+      'registry.example.internal:5000': '127.0.0.1:15000',
+      'mirror.example:443': '[::1]:8443',
     });
     const settings = registryCheckSettings(config.registry);
     expect(centralCaFiles(settings, 'registry.example.internal:5000')).toEqual(['/opt/at/ca/main.pem']);
@@ -54,6 +63,7 @@ describe('[registry] presence check settings', () => {
       enabled: true,
       ...REGISTRY_CHECK_DEFAULTS,
       caFiles: {},
+      dialable: ['r.example'],
     });
     expect(registryCheckSettings(off.registry).enabled).toBe(false);
     const explicitOff = parseConfig('[registry]\nprivate = ["r.example/x"]\ncheck = false\n', 'c.toml');
@@ -96,6 +106,16 @@ describe('[registry] presence check settings', () => {
       'ca_files value not a path',
       '[registry.ca_files]\n"r.example" = 5',
       'registry.ca_files."r.example" must be the path of a CA file (PEM)',
+    ],
+    [
+      'connect_to without a port',
+      '[registry.connect_to]\n"r.example" = "127.0.0.1"',
+      'registry.connect_to."r.example" must be "address:port", e.g. "127.0.0.1:5000", not a string ("127.0.0.1")',
+    ],
+    [
+      'connect_to keyed by a URL',
+      '[registry.connect_to]\n"https://r.example" = "127.0.0.1:5000"',
+      'registry.connect_to."https://r.example" must be keyed by a registry host[:port]',
     ],
   ])('%s is one clear line', (_, body, message) => {
     const text = `[registry]\n${body}\n`;

@@ -72,8 +72,18 @@ describe('airgap-top report against the simulator (images)', () => {
   });
 
   it('flags exactly the right containers with the right severities, exits 1, and only reads', async () => {
+    // The names' own verdicts: the registry is not asked here (see the next test for when it is).
     const { code, stdout, stderr } = await runCli(
-      ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+      [
+        'report',
+        '--format',
+        'json',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--config',
+        CONFIG,
+        '--no-registry-check',
+      ],
       { env: { KUBECONFIG: '' } },
     );
     expect(code, stderr).toBe(1);
@@ -107,9 +117,52 @@ describe('airgap-top report against the simulator (images)', () => {
     ).toBe(true);
   }, 90_000);
 
+  it('a private name whose registry cannot be asked is unverified, never a pass', async () => {
+    // The fixture's registry.example.internal does not resolve (the suite resolves no made-up name).
+    const { code, stdout, stderr } = await runCli(
+      ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+      { env: { KUBECONFIG: '' } },
+    );
+    expect(code, stderr).toBe(1);
+    const report = JSON.parse(stdout) as Report;
+    const images = report.probes.find((p) => p.id === 'images');
+    const expected = IMAGES_FIXTURE_FINDINGS.map((t) =>
+      t.startsWith('IMG-001 pass') ? t.replace('IMG-001 pass', 'REG-205 warn') : t,
+    );
+    expect(triples(images?.findings ?? []).sort()).toEqual(expected.sort());
+    const unverified = images?.findings.find((f) => f.code === 'REG-205');
+    expect(unverified?.detail).toContain('https://registry.example.internal/v2/');
+    expect(unverified?.detail).toMatch(/unreachable \(dns\)/);
+    const registry = report.probes.find((p) => p.id === 'registry');
+    expect(registry?.status).toBe('ready');
+    // The private registry could not be asked; nothing else was dialled: public registries and the
+    // unlisted 10.20.0.50:5000 are named from the configuration only.
+    expect(triples(registry?.findings ?? [])).toEqual([
+      'REG-302 warn RegistryEndpoint https://registry.example.internal',
+      'REG-306 info RegistryEndpoint https://10.20.0.50:5000',
+      'REG-306 info RegistryEndpoint https://quay.io',
+      'REG-306 info RegistryEndpoint https://registry-1.docker.io',
+      'REG-306 info RegistryEndpoint https://registry.k8s.io',
+    ]);
+    expect(registry?.findings.find((f) => f.subject.name === 'https://10.20.0.50:5000')?.detail).toContain(
+      'no [registry] private prefix or connect_to names it',
+    );
+  }, 90_000);
+
   it('-n limits the reads and the findings to one namespace', async () => {
     const { stdout, stderr } = await runCli(
-      ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG, '-n', 'apps'],
+      [
+        'report',
+        '--format',
+        'json',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--config',
+        CONFIG,
+        '-n',
+        'apps',
+        '--no-registry-check',
+      ],
       { env: { KUBECONFIG: '' } },
     );
     const images = (JSON.parse(stdout) as Report).probes.find((p) => p.id === 'images');
@@ -139,7 +192,16 @@ describe('airgap-top report with every image private', () => {
     const sim = await startTestSimulator(fixed);
     try {
       const { code, stdout, stderr } = await runCli(
-        ['report', '--format', 'json', '--kubeconfig', sim.kubeconfigPath, '--config', CONFIG],
+        [
+          'report',
+          '--format',
+          'json',
+          '--kubeconfig',
+          sim.kubeconfigPath,
+          '--config',
+          CONFIG,
+          '--no-registry-check',
+        ],
         { env: { KUBECONFIG: '' } },
       );
       const report = JSON.parse(stdout) as Report;

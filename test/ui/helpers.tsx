@@ -114,6 +114,7 @@ export const NO_VIEWS: Record<ProbeId, ViewBuilder> = {
   ipam: () => [],
   portgroups: () => [],
   containerd: () => [],
+  registry: () => [],
 };
 
 export const KEYS = {

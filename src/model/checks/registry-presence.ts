@@ -188,4 +188,57 @@ export const registryChecks = {
     remedy:
       "Point the node's hosts.toml / mirrors at the private registry, or fix the registry configuration containerd rejects (see the containerd probe).",
   },
+  'REG-301': {
+    probe: 'registry',
+    title: 'Registry endpoint answers',
+    severity: 'pass',
+    description:
+      'The endpoint answered every manifest check it was asked (present or absent), over TLS its askers trust: what it holds is proven, image by image (see the images probe for each container).',
+    remedy: 'Nothing to do.',
+  },
+  'REG-302': {
+    probe: 'registry',
+    title: 'Registry endpoint could not be asked from here',
+    severity: 'warn',
+    description:
+      'Some checks against this endpoint got no usable answer from where airgap-top runs: refused, timed out, a name that does not resolve, 429, 5xx, an unexpected status, or (checked centrally) a certificate airgap-top has no CA for. The images it would serve are unverified, not passed.',
+    remedy:
+      "Run airgap-top where the nodes' network reaches the registry, give it the CA ([registry.ca_files] / ca_file), or map the name ([registry.connect_to]); then re-check (r).",
+  },
+  'REG-303': {
+    probe: 'registry',
+    title: "Registry endpoint's TLS certificate is refused",
+    severity: 'fail',
+    description:
+      "The endpoint's certificate is expired, does not name the host, or does not verify against the CA the node's containerd configuration names (hosts.toml ca): the node's pulls fail the same way.",
+    remedy:
+      "Renew or re-issue the registry certificate (SANs for every name and IP the nodes dial), or put the issuing CA where the node's hosts.toml points.",
+  },
+  'REG-304': {
+    probe: 'registry',
+    title: "Registry endpoint's TLS certificate expires soon",
+    severity: 'warn',
+    description:
+      'The certificate the endpoint serves expires within 30 days. When it does, every node pull from it fails with x509: certificate has expired.',
+    remedy:
+      'Renew the registry certificate before the date shown and roll it out (registry and, if the CA changes, nodes).',
+  },
+  'REG-305': {
+    probe: 'registry',
+    title: 'Registry endpoint refuses the pull',
+    severity: 'fail',
+    description:
+      'The endpoint refused to serve manifests: anonymous pull refused (TKG needs public Harbor projects), the configured credentials refused, or 403 Forbidden. Nodes without those credentials cannot pull from it.',
+    remedy:
+      'Make the project public (Harbor: project > Configuration > Public), or give the nodes pull credentials (containerd registry auth / imagePullSecrets) and airgap-top the same ([registry] credentials_file).',
+  },
+  'REG-306': {
+    probe: 'registry',
+    title: 'Registry in a pull path, never contacted',
+    severity: 'info',
+    description:
+      "A node's pull path for some images reaches a registry airgap-top does not dial: a public one (the default upstream after a mirror, or no mirror at all), or one that neither [registry] private nor [registry.connect_to] names. What happens there is judged from the configuration only.",
+    remedy:
+      'To make a mirror miss fail loudly instead of reaching for the internet, point hosts.toml `server` at the private registry, or mirror every image. Name a registry in [registry] private to have it asked.',
+  },
 } as const satisfies Record<string, CheckDefinition>;

@@ -86,6 +86,11 @@ export interface CertificateRecord {
   readonly message?: string;
   /** Each certificate in the file (a bundle may hold several). */
   readonly certificates: readonly { subject: string; issuer: string; notBefore: string; notAfter: string }[];
+  /**
+   * The certificates as PEM (public data), when the file was read: the registry probe verifies the
+   * registry's TLS with exactly the CA this node's containerd would.
+   */
+  readonly pem?: string;
 }
 
 export interface ContainerdView {

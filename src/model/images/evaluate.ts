@@ -1,5 +1,6 @@
 import { makeFinding } from '../checks/index.js';
 import type { Config } from '../config.js';
+import type { ContainerdData } from '../containerd/types.js';
 import type { EvaluationInput, Evaluator } from '../evaluate.js';
 import type { Finding, Subject } from '../finding.js';
 import {
@@ -9,7 +10,14 @@ import {
   type KeyedFinding,
   keyedFinding,
 } from '../finding-order.js';
+import type { PresenceData } from '../registry/presence.js';
 import { rawFindings } from './container.js';
+import {
+  containerEffectiveFinding,
+  type EffectiveContext,
+  effectiveContext,
+  withEffectiveVerdict,
+} from './effective-verdict.js';
 import { compilePolicy, originOf, type Policy } from './policy.js';
 import { applyIgnores } from './rules.js';
 import type { ImagesData, PodRecord, UnreadableSource } from './types.js';
@@ -17,6 +25,8 @@ import type { ImagesData, PodRecord, UnreadableSource } from './types.js';
 /** What an images checker remembers from its last run, for one config object. */
 interface LastRun {
   readonly config: Config;
+  /** The containerd and registry data the effective verdicts were joined with. */
+  readonly join: JoinInputs;
   readonly policy: Policy;
   /**
    * Per pod record: its findings. The probe keeps unchanged pods' records identical across
@@ -35,12 +45,28 @@ interface LastRun {
  * sort is a single pass (sorting 20k findings from scratch rebuilds two subject keys per comparison
  * and costs more than judging them). A session owns one checker; a new config object starts afresh.
  */
+/** The other probes' data each container's effective verdict joins (either may be missing). */
+export interface JoinInputs {
+  readonly containerd?: ContainerdData;
+  readonly registry?: PresenceData;
+}
+
 export class ImagesChecker {
   private last: LastRun | undefined;
+  private context: EffectiveContext | undefined;
 
-  evaluate(data: ImagesData, config: Config): Finding[] {
-    const last = this.last?.config === config ? this.last : undefined;
+  evaluate(data: ImagesData, config: Config, join: JoinInputs = {}): Finding[] {
+    // New node configurations or registry answers change verdicts of unchanged pods: start afresh.
+    const last =
+      this.last?.config === config &&
+      this.last.join.containerd === join.containerd &&
+      this.last.join.registry === join.registry
+        ? this.last
+        : undefined;
     const policy = last?.policy ?? compilePolicy(config);
+    const effective = last ? undefined : effectiveContext(config, join.containerd, join.registry);
+    const context = effective ?? this.context;
+    this.context = context;
     const previous = last?.pods ?? new Map<PodRecord, readonly KeyedFinding[]>();
     const previousSorted = last?.sorted;
     // Patch the sorted list only while few findings changed; past that, one sort is cheaper.
@@ -58,7 +84,7 @@ export class ImagesChecker {
         next.set(pod, cached);
         continue;
       }
-      const list = podFindings(pod, policy);
+      const list = podFindings(pod, policy, context);
       next.set(pod, list);
       if (patch) {
         for (const k of list) added.push(k);
@@ -84,17 +110,25 @@ export class ImagesChecker {
     } else {
       sorted = sortAll(policy, next);
     }
-    this.last = { config, policy, pods: next, sorted };
+    this.last = { config, join, policy, pods: next, sorted };
     return sorted.map((k) => k.f);
   }
 }
 
-/** One pod's findings, each container judged and then its [[ignore]] rules applied. */
-function podFindings(pod: PodRecord, policy: Policy): KeyedFinding[] {
+/**
+ * One pod's findings: each container judged by name, its "where from" verdict replaced by the
+ * effective one (node origin + registry answer), then its [[ignore]] rules applied.
+ */
+function podFindings(pod: PodRecord, policy: Policy, context: EffectiveContext | undefined): KeyedFinding[] {
   const list: KeyedFinding[] = [];
   for (const c of pod.containers) {
     const subject: Subject = { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: c.name };
-    const raw = rawFindings(pod, c, policy, subject);
+    const named = rawFindings(pod, c, policy, subject);
+    const nameFinding = named[0];
+    const raw =
+      context && nameFinding
+        ? withEffectiveVerdict(named, containerEffectiveFinding(context, pod, c, nameFinding.code, subject))
+        : named;
     const kept =
       policy.ignores.length === 0
         ? raw
@@ -138,19 +172,22 @@ function sortAll(policy: Policy, pods: ReadonlyMap<PodRecord, readonly KeyedFind
 }
 
 /** A one-off evaluation with caches of its own (tests, tools); sessions use `createImagesEvaluator`. */
-export function evaluateImages(data: ImagesData, config: Config): Finding[] {
-  return new ImagesChecker().evaluate(data, config);
+export function evaluateImages(data: ImagesData, config: Config, join: JoinInputs = {}): Finding[] {
+  return new ImagesChecker().evaluate(data, config, join);
 }
 
 /** The images probe's evaluator, with its own incremental state. */
-export function createImagesEvaluator(): Evaluator<'images', never> {
+export function createImagesEvaluator(): Evaluator<'images', 'containerd' | 'registry'> {
   const checker = new ImagesChecker();
   return {
     probe: 'images',
-    inputs: [],
+    inputs: ['containerd', 'registry'],
     timeDependent: false,
-    evaluate({ data, config }: EvaluationInput<'images'>): Finding[] {
-      const findings = checker.evaluate(data, config);
+    evaluate({ data, config, inputs }: EvaluationInput<'images', 'containerd' | 'registry'>): Finding[] {
+      const findings = checker.evaluate(data, config, {
+        ...(inputs.containerd ? { containerd: inputs.containerd } : {}),
+        ...(inputs.registry ? { registry: inputs.registry } : {}),
+      });
       if (!data.unreadable?.length) return findings;
       return [...findings, ...data.unreadable.map(unreadableFinding)].sort(compareFindings);
     },

@@ -173,7 +173,9 @@ export function describeVerdict(verdict: RegistryVerdict): string {
     case 'digest-mismatch':
       return `digest mismatch: expected ${verdict.expected}, the registry serves ${verdict.actual}`;
     case 'public-not-contacted':
-      return `${verdict.host} is a public registry: judged from the configuration, never contacted`;
+      return verdict.outside
+        ? `${verdict.host} is not a registry the config names ([registry] private, connect_to): judged from the configuration, never contacted`
+        : `${verdict.host} is a public registry: judged from the configuration, never contacted`;
     case 'tls-untrusted':
       return `TLS certificate not trusted${verdict.error ? ` (${verdict.error})` : ''}; chain: ${verdict.chain.map((c) => `${c.subject} issued by ${c.issuer}`).join(' <- ') || 'none'}; CA files: ${verdict.caFiles.join(', ') || 'none'}`;
     case 'tls-expired':

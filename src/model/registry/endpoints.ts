@@ -26,8 +26,10 @@ export interface PlannedEndpoint {
   /** The endpoint URL as configured. */
   readonly url: string;
   readonly capabilities: readonly string[];
-  /** On the internet: judged from config, never contacted. */
+  /** On the internet, or (with `outside`) not a registry the config names: judged from config, never contacted. */
   readonly public: boolean;
+  /** Not public, but no [registry] private prefix or connect_to names its host: never contacted either. */
+  readonly outside?: boolean;
   /** The config sets a client certificate whose files this plan does not have (paths not collected). */
   readonly clientCertificateMissing: boolean;
 }

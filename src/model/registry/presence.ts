@@ -5,6 +5,7 @@ import { classifyAnswer, verdictCode } from './classify.js';
 import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
 import { centralCaFiles, type RegistryCheckSettings } from './settings.js';
 import {
+  hostPort,
   type ManifestAnswer,
   type ManifestProbe,
   probeKey,
@@ -144,9 +145,19 @@ export function groupNodes(data: ContainerdData | undefined): {
 export function planPresence(
   images: ImagesData,
   containerd: ContainerdData | undefined,
-  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
+  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles' | 'dialable'>,
   options: PresencePlanOptions = {},
 ): PresencePlan {
+  const dialable = settings.dialable ? new Set(settings.dialable) : undefined;
+  const contactable = (plan: PullPlan): PullPlan =>
+    dialable
+      ? {
+          ...plan,
+          endpoints: plan.endpoints.map((e) =>
+            e.public || dialable.has(hostPort(e.endpoint)) ? e : { ...e, public: true, outside: true },
+          ),
+        }
+      : plan;
   const { groups, nodeGroups, views, configKey } = groupNodes(containerd);
   const requests = new Map<string, PresenceRequest>();
   const refs = new Map<string, ImageRef | undefined>();
@@ -169,13 +180,15 @@ export function planPresence(
       let template = templates.get(templateKey);
       if (!template) {
         const entry = views.get(group);
-        template = entry
-          ? pullPlan(entry.view, ref, {
-              ...(options.localCaFile
-                ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
-                : {}),
-            })
-          : centralPlan(ref, centralCaFiles(settings, ref.domain));
+        template = contactable(
+          entry
+            ? pullPlan(entry.view, ref, {
+                ...(options.localCaFile
+                  ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
+                  : {}),
+              })
+            : centralPlan(ref, centralCaFiles(settings, ref.domain)),
+        );
         templates.set(templateKey, template);
       }
       const plan: PullPlan = {
@@ -196,7 +209,9 @@ export function planPresence(
   const list = [...requests.values()];
   const probes = list.flatMap((r) => r.probes);
   return {
-    configKey: fnv1a(`${configKey}\n${JSON.stringify([settings.caFile ?? '', settings.caFiles])}`),
+    configKey: fnv1a(
+      `${configKey}\n${JSON.stringify([settings.caFile ?? '', settings.caFiles, settings.dialable ?? null])}`,
+    ),
     groups: groups.filter(
       (g) => g.source === 'node' || g.nodes.length > 0 || list.some((r) => r.group === g.id),
     ),
@@ -309,7 +324,11 @@ export function judgePresence(
     };
     const url = manifestUrl(probe);
     if (planned.public) {
-      const verdict: RegistryVerdict = { kind: 'public-not-contacted', host: planned.endpoint.host };
+      const verdict: RegistryVerdict = {
+        kind: 'public-not-contacted',
+        host: planned.endpoint.host,
+        ...(planned.outside ? { outside: true } : {}),
+      };
       endpoints.push({ url, role: planned.role, public: true, verdict, code: verdictCode(verdict) });
       if (!outcome) {
         const tried = endpoints.slice(0, -1);

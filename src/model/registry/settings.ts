@@ -9,6 +9,11 @@ export interface RegistryCheckSettings {
   readonly credentialsFile?: string;
   readonly caFile?: string;
   readonly caFiles: Readonly<Record<string, string>>;
+  /**
+   * The only registry hosts (`host[:port]`, lower-case, default port left out) the sweep may dial:
+   * those of [registry] private and [registry.connect_to]. Undefined: every non-public host.
+   */
+  readonly dialable?: readonly string[];
 }
 
 export const REGISTRY_CHECK_DEFAULTS = { concurrency: 8, timeoutSeconds: 10, recheckMinutes: 15 } as const;
@@ -23,7 +28,20 @@ export function registryCheckSettings(registry: RegistryConfig): RegistryCheckSe
     ...(registry.credentialsFile !== undefined ? { credentialsFile: registry.credentialsFile } : {}),
     ...(registry.caFile !== undefined ? { caFile: registry.caFile } : {}),
     caFiles: registry.caFiles ?? {},
+    dialable: dialableHosts(registry),
   };
+}
+
+/** The hosts [registry] private and connect_to name, as endpoints spell them (hostPort). */
+export function dialableHosts(registry: Pick<RegistryConfig, 'private' | 'connectTo'>): string[] {
+  const hosts = new Set<string>();
+  const add = (hostAndPort: string) => {
+    const lower = hostAndPort.toLowerCase();
+    hosts.add(lower.replace(/:443$/, ''));
+  };
+  for (const prefix of registry.private) add(prefix.split('/')[0] as string);
+  for (const key of Object.keys(registry.connectTo ?? {})) add(key);
+  return [...hosts].sort();
 }
 
 /** The CA files for the central check of one registry host (`host[:port]`): its own, else `ca_file`. */

@@ -182,5 +182,10 @@ export type RegistryVerdict =
       readonly actual: string;
       readonly mediaType?: string;
     }
-  | { readonly kind: 'public-not-contacted'; readonly host: string }
+  | {
+      readonly kind: 'public-not-contacted';
+      readonly host: string;
+      /** Not public but outside the registries the config names ([registry] private, connect_to). */
+      readonly outside?: boolean;
+    }
   | { readonly kind: 'unexpected'; readonly status: number; readonly errorCodes?: readonly string[] };

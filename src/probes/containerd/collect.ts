@@ -83,6 +83,13 @@ async function expandImport(source: NodeFileSource, path: string): Promise<strin
   }
 }
 
+/** The file's certificates as PEM text (a DER file re-encoded), for verifying TLS as the node does. */
+export function certificatesPem(data: Buffer): string {
+  const text = data.toString('latin1');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  return blocks ? `${blocks.join('\n')}\n` : new X509Certificate(data).toString();
+}
+
 /** Each PEM certificate of a CA file (a bundle may hold several), or the file as one DER certificate. */
 export function readCertificates(data: Buffer): CertificateRecord['certificates'] {
   const text = data.toString('latin1');
@@ -119,7 +126,7 @@ async function readCertificateFile(
     };
   }
   try {
-    return { path, namedBy, status: 'ok', certificates: readCertificates(data) };
+    return { path, namedBy, status: 'ok', certificates: readCertificates(data), pem: certificatesPem(data) };
   } catch (err) {
     return {
       path,

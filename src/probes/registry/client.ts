@@ -43,6 +43,13 @@ export interface RegistryClientOptions {
   readonly credentials?: CredentialStore;
   /** Name resolution for endpoint hosts (tests inject one so no made-up name reaches DNS). */
   readonly lookup?: LookupFunction;
+  /**
+   * [registry.connect_to]: `host[:port]` (lower-case; the scheme's default port when the URL names
+   * none) → `address:port` dialled instead. The TLS name checked stays the registry's own.
+   */
+  readonly connectTo?: Readonly<Record<string, string>>;
+  /** Reads a CA file an endpoint names (the node's CA, collected over SFTP); default: local files. */
+  readonly readCaFile?: (path: string) => string;
   /** Longest Retry-After honoured; a longer one ends in "rate limited". Default 5 s. */
   readonly maxRetryAfterSeconds?: number;
   /** 429 retries per probe. Default 2. */
@@ -450,6 +457,8 @@ export class RegistryClient {
       endpoint: req.endpoint,
       timeoutMs: this.options.timeoutMs ?? DEFAULTS.timeoutMs,
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+      ...(this.options.readCaFile ? { readCaFile: this.options.readCaFile } : {}),
+      ...dialTarget(req.url, this.options.connectTo),
     };
     const pooled = this.pool
       ? { pool: this.pool, key: `${req.url.origin} ${endpointKey(req.endpoint)}` }
@@ -537,4 +546,18 @@ function isSuccess(status: number): boolean {
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The connect_to target of a URL: by `host:port` first, then by `host` alone. */
+export function dialTarget(
+  url: URL,
+  connectTo: Readonly<Record<string, string>> | undefined,
+): { dialTo?: { host: string; port: number } } {
+  if (!connectTo) return {};
+  const host = url.hostname.toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const target = connectTo[`${host}:${port}`] ?? connectTo[host];
+  if (!target) return {};
+  const at = target.lastIndexOf(':');
+  return { dialTo: { host: target.slice(0, at), port: Number(target.slice(at + 1)) } };
 }

@@ -29,7 +29,7 @@ export interface PresenceSweepInput {
   readonly images: ImagesData;
   /** The containerd probe's data; undefined (or nodes without a view) means the central check. */
   readonly containerd?: ContainerdData;
-  readonly settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>;
+  readonly settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles' | 'dialable'>;
 }
 
 export interface PresenceSweepOptions extends PresencePlanOptions {
@@ -43,6 +43,8 @@ export interface PresenceSweepOptions extends PresencePlanOptions {
    */
   readonly previous?: PresenceData;
   readonly now?: () => Date;
+  /** Called once planned, with the number of triples about to be asked (progress). */
+  readonly onPlanned?: (asking: number) => void;
 }
 
 export async function sweepPresence(
@@ -55,6 +57,7 @@ export async function sweepPresence(
   const plan = planPresence(input.images, input.containerd, withHomeExpanded(input.settings), options);
   const cache = options.cache;
   const ask = cache ? cache.due(plan.probes, started) : plan.probes;
+  options.onPlanned?.(new Set(ask.map(probeKey)).size);
   const result = await options.client.sweep(ask);
   const answers = new Map<string, TripleAnswer>();
   const tls: Record<string, TlsInventory> = {};
@@ -113,9 +116,10 @@ export async function sweepPresence(
 
 /** `~/` in [registry] ca_file / ca_files means this user's home (the config keeps it as written). */
 export function withHomeExpanded(
-  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles'>,
-): Pick<RegistryCheckSettings, 'caFile' | 'caFiles'> {
+  settings: Pick<RegistryCheckSettings, 'caFile' | 'caFiles' | 'dialable'>,
+): Pick<RegistryCheckSettings, 'caFile' | 'caFiles' | 'dialable'> {
   return {
+    ...(settings.dialable ? { dialable: settings.dialable } : {}),
     ...(settings.caFile !== undefined ? { caFile: expandHome(settings.caFile) } : {}),
     caFiles: Object.fromEntries(Object.entries(settings.caFiles).map(([h, f]) => [h, expandHome(f)])),
   };

@@ -25,6 +25,13 @@ export interface ExchangeRequest {
   readonly endpoint: RegistryEndpoint;
   readonly timeoutMs: number;
   readonly lookup?: LookupFunction;
+  /**
+   * Where to dial instead of the URL's own host and port ([registry.connect_to]); the TLS name
+   * checked (and sent as SNI) stays the URL's host.
+   */
+  readonly dialTo?: { readonly host: string; readonly port: number };
+  /** Reads a CA file the endpoint names (default: the local file system). */
+  readonly readCaFile?: (path: string) => string;
   /** Largest body read (GET); more is cut off and the digest is not computed. */
   readonly maxBodyBytes?: number;
 }
@@ -175,22 +182,30 @@ interface Connection {
 
 function openConnection(req: ExchangeRequest): Promise<Connection> {
   const host = req.url.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(req.url.port || (req.url.protocol === 'https:' ? 443 : 80));
+  const dialHost = req.dialTo?.host.replace(/^\[|\]$/g, '') ?? host;
+  const port = req.dialTo?.port ?? Number(req.url.port || (req.url.protocol === 'https:' ? 443 : 80));
   if (req.url.protocol === 'http:') {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ host, port, ...(req.lookup ? { lookup: req.lookup } : {}) });
+      const s = net.connect({ host: dialHost, port, ...(req.lookup ? { lookup: req.lookup } : {}) });
       s.once('connect', () => resolve({ socket: s }));
       s.once('error', (err) => reject(networkError(err)));
     });
   }
   const { endpoint } = req;
   const caFiles = endpoint.caFiles ?? [];
-  const caPems = caFiles.map((f) => readFileSync(f, 'utf8'));
+  let caPems: string[];
+  try {
+    caPems = caFiles.map((f) => (req.readCaFile ? req.readCaFile(f) : readFileSync(f, 'utf8')));
+  } catch (err) {
+    return Promise.reject(new TlsError('untrusted', `cannot read a CA file: ${(err as Error).message}`));
+  }
   return new Promise((resolve, reject) => {
     const s = tls.connect({
-      host,
+      host: dialHost,
       port,
       ...(net.isIP(host) ? {} : { servername: host }),
+      // The registry's own name, also when dialling another address (connect_to).
+      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
       ...(caPems.length > 0 ? { ca: caPems } : {}),
       ...(endpoint.clientCert
         ? { cert: readFileSync(endpoint.clientCert.certFile), key: readFileSync(endpoint.clientCert.keyFile) }

@@ -58,8 +58,9 @@ describe('history stack', () => {
   test.each([
     [1, 'images'],
     [2, 'topology'],
-    [6, 'overview'],
-    [-1, 'containerd'],
+    [6, 'registry'],
+    [7, 'overview'],
+    [-1, 'registry'],
   ])('tab ×%i from the overview lands on %s', (delta, expected) => {
     const s = reduce(INITIAL_STATE, { type: 'switchProbe', delta: Math.sign(delta) });
     const final = Array.from({ length: Math.abs(delta) - 1 }).reduce<UiState>(

@@ -4,6 +4,7 @@ import { Session } from '../app/session.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DEMO_ASSET_DIR, demoFiles, PACKAGE_ROOT } from '../demo/assets.js';
+import { registryDemoExtension } from '../demo/registry.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { AskSecret } from '../probes/types.js';
@@ -36,6 +37,8 @@ export interface DemoExtension {
 const DEMO_EXTENSIONS: readonly DemoExtension[] = [
   // containerd helper: simulated SSH nodes (in-process ssh2 server, one drifting node).
   containerdDemoExtension,
+  // registry: the embedded registry on loopback (src/demo/registry.ts), dialled via [registry.connect_to].
+  registryDemoExtension,
 ];
 
 /**

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Files the demo reads (fixtures/demo: scenario, config, vCenter inventory), wherever airgap-top runs:
+ * Files the demo reads (fixtures/demo: scenario, config, vCenter inventory, registry), wherever airgap-top runs:
  * from the package on disk (`node dist/cli/main.js`, the npm tarball), or from the assets embedded in
  * the single executable (scripts/package.mjs), which has no files beside it.
  */
@@ -28,6 +28,8 @@ export interface DemoFiles {
   readonly scenario: string;
   /** The demo config (its inventory_file is relative to it). */
   readonly config: string;
+  /** The embedded registry's folder: catalog.json and its certificates (src/demo/registry.ts). */
+  readonly registry: string;
   /** Removes what was unpacked (nothing on disk). */
   close(): void;
 }
@@ -58,6 +60,7 @@ export async function demoFiles(): Promise<DemoFiles> {
   return {
     scenario: join(root, DEMO_ASSET_DIR, 'scenario'),
     config: join(root, DEMO_ASSET_DIR, 'airgap-top.toml'),
+    registry: join(root, DEMO_ASSET_DIR, 'registry'),
     close: () => {
       if (sea) rmSync(root, { recursive: true, force: true });
     },

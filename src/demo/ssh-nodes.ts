@@ -315,16 +315,22 @@ export function sshConfigFor(
   };
 }
 
-/** The demo registry's CA (fixtures/containerd/certs/registry-ca-valid.crt, valid to 2124; its key was discarded). */
-const DEMO_CA = `-----BEGIN CERTIFICATE-----
-MIIBdjCCARygAwIBAgIBATAKBggqhkjOPQQDAjA5MSUwIwYDVQQDExxFeGFtcGxl
-IEludGVybmFsIFJlZ2lzdHJ5IENBMRAwDgYDVQQKEwdFeGFtcGxlMCAXDTI0MDEw
-MTAwMDAwMFoYDzIxMjQwMTAxMDAwMDAwWjA5MSUwIwYDVQQDExxFeGFtcGxlIElu
-dGVybmFsIFJlZ2lzdHJ5IENBMRAwDgYDVQQKEwdFeGFtcGxlMFkwEwYHKoZIzj0C
-AQYIKoZIzj0DAQcDQgAEY6nXgnHeYcjUL3/6toqk7HFdjBeNwBiw+Z4zPtcX2npD
-S9HdMZ1gSWArb4AYnay9/2/3pVr1cOrxDL6JHp4wvKMTMBEwDwYDVR0TAQH/BAUw
-AwEB/zAKBggqhkjOPQQDAgNIADBFAiEAla80yRcJj09xdD9X3VjQZFACuHUKGqk5
-vHH19aBSp0oCIG0L9IF7k9MShf6GUp9z/j+FrNj4rhK0DtGDAsbIoTvL
+/**
+ * The demo registry's CA: fixtures/demo/registry/ca.crt (valid to 2124; its key was discarded), the CA
+ * the embedded registry's certificate chains to (src/demo/registry.ts). Inlined because the node
+ * trees are built without the demo's files at hand; test/demo/registry.test.ts keeps it equal to the file.
+ */
+export const DEMO_CA = `-----BEGIN CERTIFICATE-----
+MIIBxTCCAWygAwIBAgIUDIyqMXZIajNPZFPg3dtQX++W8ewwCgYIKoZIzj0EAwIw
+QDEYMBYGA1UECgwPYWlyZ2FwLXRvcCBkZW1vMSQwIgYDVQQDDBthaXJnYXAtdG9w
+IGRlbW8gcmVnaXN0cnkgQ0EwIBcNMjQwMTAxMDAwMDAwWhgPMjEyNDAxMDEwMDAw
+MDBaMEAxGDAWBgNVBAoMD2FpcmdhcC10b3AgZGVtbzEkMCIGA1UEAwwbYWlyZ2Fw
+LXRvcCBkZW1vIHJlZ2lzdHJ5IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+EPSGCuLqTM0xRFfPvgKbKmzf54iLKKNSztM0UJ24pGA6mHa/mYZUa0FlRtFqBu3H
+0CZLAJNNFvBKfOWPqrq7haNCMEAwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8E
+BAMCAQYwHQYDVR0OBBYEFJPk6FXhJOCvO3Jv3xsJd3wfdq3qMAoGCCqGSM49BAMC
+A0cAMEQCIB2QkR8VwcR94q+G6gIOWonJ0rbG39VU5DCVtGVKm4D4AiBd4hNhcAIZ
+AtauzTjH9TkYjLL3kZ13VO9mSN4hNxO5jA==
 -----END CERTIFICATE-----
 `;
 

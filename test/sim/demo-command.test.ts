@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEnvironment, openDemo } from '../../src/cli/demo-command.js';
 import { Logger } from '../../src/core/log.js';
+import { DEMO_CA } from '../../src/demo/ssh-nodes.js';
 
 /** `airgap-top demo` without the screen: simulator + demo config + extensions + live Session. */
 describe('openDemo', () => {
@@ -29,6 +32,27 @@ describe('openDemo', () => {
       .map((f) => `${f.subject.namespace}/${f.subject.name}`);
     expect(failing.some((s) => s.startsWith('shop/edge-proxy'))).toBe(true);
     expect(failing.some((s) => s.startsWith('payments/worker'))).toBe(true);
+  });
+
+  it('points registry.example.internal at the embedded registry on loopback, trusted through the demo CA', async () => {
+    const { registry } = demo.config;
+    const address = registry.connectTo?.['registry.example.internal'] ?? '';
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(registry.connectTo?.['registry.example.internal:443']).toBe(address);
+    expect(readFileSync(registry.caFile ?? '', 'utf8')).toBe(DEMO_CA);
+    const [host, port] = address.split(':');
+    const challenge = await new Promise<string | undefined>((resolve, reject) => {
+      https
+        .get(
+          { host, port: Number(port), path: '/v2/', ca: DEMO_CA, servername: 'registry.example.internal' },
+          (res) => {
+            res.resume();
+            resolve(res.headers['www-authenticate']);
+          },
+        )
+        .on('error', reject);
+    });
+    expect(challenge).toContain('realm="https://registry.example.internal/service/token"');
   });
 
   it('only ever read from the API server', () => {

@@ -368,6 +368,9 @@ export function demoNodeTrees(
       ].join('\n'),
       [`/etc/containerd/certs.d/${registry}/hosts.toml`]: [
         `server = "https://${registry}"`,
+        // The root table is containerd's last host (the server): it needs the CA as well, or a miss
+        // at the [host] entry ends in an x509 error at the server (hosts.go appends it last).
+        'ca = "ca.crt"',
         '',
         `[host."https://${registry}"]`,
         '  capabilities = ["pull", "resolve"]',

@@ -1,7 +1,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_REGISTRY_NAME, type DemoRegistry, startDemoRegistry } from '../../src/demo/registry.js';
 import { runReportCli } from '../cli/report-run.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
@@ -57,10 +58,17 @@ interface GoldenCase {
   readonly config?: string;
   /** Builds a support bundle in DIR and returns extra flags. */
   readonly dump?: (dir: string) => void;
+  /** Serve registry.example.internal from the demo's embedded registry (connect_to, its CA). */
+  readonly registry?: boolean;
 }
 
 const CASES: readonly GoldenCase[] = [
-  { name: 'demo', scenario: 'fixtures/demo/scenario', config: 'fixtures/demo/airgap-top.toml' },
+  {
+    name: 'demo',
+    scenario: 'fixtures/demo/scenario',
+    config: 'fixtures/demo/airgap-top.toml',
+    registry: true,
+  },
   { name: 'images', scenario: 'fixtures/images/pods.yaml', config: 'fixtures/images/airgap-top.toml' },
   { name: 'topology', scenario: 'fixtures/topology/wc-1.yaml', config: 'fixtures/topology/airgap-top.toml' },
   { name: 'ipam', scenario: 'fixtures/ipam/scenario.yaml', config: 'fixtures/demo/airgap-top.toml' },
@@ -68,6 +76,7 @@ const CASES: readonly GoldenCase[] = [
     name: 'kubectl-dump-demo',
     scenario: 'fixtures/scenarios/kubectl-dump-demo.yaml',
     config: 'fixtures/demo/airgap-top.toml',
+    registry: true,
   },
   {
     // A support bundle: the demo's cluster, containerd trees of every fixture node, a govc inventory.
@@ -96,7 +105,8 @@ const CASES: readonly GoldenCase[] = [
 async function reportsOf(c: GoldenCase): Promise<{ code: number; files: Map<string, string> }> {
   const out = join(work, c.name);
   const args = ['-o', FORMATS.map(([f]) => f).join(','), '--output-dir', out];
-  if (c.config) args.push('--config', join(ROOT, c.config));
+  if (c.config && c.registry) args.push('--config', await withDemoRegistry(join(ROOT, c.config), c.name));
+  else if (c.config) args.push('--config', join(ROOT, c.config));
   let close: (() => Promise<void>) | undefined;
   if (c.dump) {
     const dir = join(work, `${c.name}-bundle`);
@@ -116,6 +126,29 @@ async function reportsOf(c: GoldenCase): Promise<{ code: number; files: Map<stri
   } finally {
     await close?.();
   }
+}
+
+let demoRegistry: DemoRegistry | undefined;
+afterAll(async () => {
+  await demoRegistry?.close();
+});
+
+/**
+ * The config with the demo's embedded registry behind registry.example.internal (connect_to, its CA
+ * for the central check): a temporary copy whose relative paths are made absolute.
+ */
+async function withDemoRegistry(config: string, name: string): Promise<string> {
+  demoRegistry ??= await startDemoRegistry({ dir: join(ROOT, 'fixtures/demo/registry') });
+  const text = readFileSync(config, 'utf8').replace(
+    /^(inventory_file\s*=\s*)"([^"/][^"]*)"/m,
+    (_, key: string, file: string) => `${key}"${join(dirname(config), file)}"`,
+  );
+  const file = join(work, `${name}-airgap-top.toml`);
+  writeFileSync(
+    file,
+    `${text}\n[registry.connect_to]\n"${DEMO_REGISTRY_NAME}" = "${demoRegistry.address}"\n[registry.ca_files]\n"${DEMO_REGISTRY_NAME}" = "${demoRegistry.caFile}"\n`,
+  );
+  return file;
 }
 
 describe('golden reports over the fixtures', () => {

@@ -6,7 +6,7 @@ import type { ContainerdData, ContainerdView } from '../containerd/types.js';
 import type { Evidence, Finding, Subject } from '../finding.js';
 import { type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
 import { describeVerdict } from '../registry/classify.js';
-import { type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
+import { CENTRAL_GROUP, type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
 import { registryCheckSettings } from '../registry/settings.js';
 import type { Severity } from '../severity.js';
 import type { ContainerRecord, PodRecord } from './types.js';
@@ -86,7 +86,10 @@ export interface EffectiveVerdict {
 /** The effective verdict, or undefined when the name's own verdict stands. */
 export function effectiveVerdict(input: EffectiveInput): EffectiveVerdict | undefined {
   if (!REPLACEABLE_NAME_CODES.has(input.nameCode)) return undefined;
-  const where = input.node ? `on ${input.node}` : 'checked centrally (no node data)';
+  const central = !input.origin && input.presence?.group === CENTRAL_GROUP;
+  const where = input.node
+    ? `on ${input.node}${central ? ' (checked centrally: its containerd configuration was not read)' : ''}`
+    : 'checked centrally (no node data)';
   const base = baseEvidence(input);
   const make = (
     code: EffectiveCode,
@@ -260,9 +263,9 @@ export function effectiveVerdict(input: EffectiveInput): EffectiveVerdict | unde
 
 function missingText(presence: ImagePresence): string {
   const asked = presence.endpoints.filter((e) => !e.public);
-  return asked.length === 0
-    ? 'no private endpoint to ask'
-    : asked.map((e) => `${e.url}: ${describeVerdict(e.verdict)}`).join('; ');
+  if (asked.length === 0) return 'no private endpoint to ask';
+  // containerd may list one URL twice (a [host] entry and the server): say each answer once.
+  return [...new Set(asked.map((e) => `${e.url}: ${describeVerdict(e.verdict)}`))].join('; ');
 }
 
 function baseEvidence(input: EffectiveInput): Record<string, unknown> {
@@ -351,7 +354,12 @@ export function containerEffectiveFinding(
       ctx.origins.set(key, origin);
     }
   }
-  const presence = ctx.presence ? presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID) : undefined;
+  // A node whose configuration arrived after the last sweep was not asked as it pulls: the central
+  // answer would judge its mirrors by the wrong endpoints.
+  const sweptAsNode =
+    !view || (pod.nodeName !== undefined && ctx.presence?.nodeGroups[pod.nodeName] !== undefined);
+  const presence =
+    ctx.presence && sweptAsNode ? presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID) : undefined;
   const verdict = effectiveVerdict({
     image: c.image,
     ...(c.imageID ? { imageID: c.imageID } : {}),
@@ -359,7 +367,11 @@ export function containerEffectiveFinding(
     nameCode,
     ...(origin ? { origin } : {}),
     ...(presence ? { presence } : {}),
-    unchecked: ctx.presence ? 'this image was not in the last sweep' : ctx.unchecked,
+    unchecked: !ctx.presence
+      ? ctx.unchecked
+      : sweptAsNode
+        ? 'this image was not in the last sweep'
+        : 'the registry has not been asked as this node pulls yet (its containerd configuration is newer than the last sweep)',
   });
   if (!verdict) return undefined;
   // Same subject as the name verdict it replaces (pod + container): the cursor and --diff keep it.

@@ -215,7 +215,7 @@ class LiveSweeper {
 
   /** Live: sweeps when the pods or the node configurations change (debounced). */
   watch(): void {
-    const unsubscribe = this.ctx.store.subscribe(() => {
+    const onChange = () => {
       const images = this.ctx.store.get('images')?.data;
       const containerd = this.ctx.store.get('containerd')?.data;
       if (images === this.seen.images && containerd === this.seen.containerd) return;
@@ -224,7 +224,10 @@ class LiveSweeper {
         this.debounce = undefined;
         void this.sweep();
       }, this.debounceMs);
-    });
+    };
+    const unsubscribe = this.ctx.store.subscribe(onChange);
+    // What changed while the first sweep was under way (the containerd sweep landing) counts too.
+    onChange();
     this.ctx.signal.addEventListener('abort', () => {
       unsubscribe();
       clearTimeout(this.debounce);

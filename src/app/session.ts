@@ -44,6 +44,8 @@ export interface SessionOptions {
   readonly sources?: readonly ProbeSource[];
   /** Backoff and staleness of the watches (tests shrink them). */
   readonly kubeTuning?: KubeTuning;
+  /** An open connection to use instead of reading a kubeconfig file (fleet mode: a workload cluster's Secret). */
+  readonly connection?: KubeConnection;
   /** Tries of `/version` at start when the server is busy (429/5xx) or resets (default 5). */
   readonly versionAttempts?: number;
 }
@@ -84,11 +86,13 @@ export class Session {
 
   /** Connects and proves the API server answers; a UserFacingError (exit 2) when it does not. */
   static async open(options: SessionOptions): Promise<Session> {
-    const kube = loadKubeConnection({
-      kubeconfig: options.kubeconfig,
-      context: options.context,
-      log: options.log,
-    });
+    const kube =
+      options.connection ??
+      loadKubeConnection({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        log: options.log,
+      });
     try {
       await withRetries(() => kube.version(), {
         attempts: options.versionAttempts ?? 5,

@@ -18,6 +18,8 @@ export async function runSim(flags: ParsedOptions, log: Logger): Promise<number>
     throw new UserFacingError(`--port must be a port number (got "${flags.port}")`);
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
   if (!Number.isInteger(seed)) throw new UserFacingError(`--seed must be an integer (got "${flags.seed}")`);
+  if (flags.generate !== undefined && (await import('../sim/fleet.js')).isFleetSpec(flags.generate))
+    return runFleetSim(flags.generate, seed, port, flags['kubeconfig-out'], log);
   const { startSimulator } = await import('../sim/server/index.js');
   const { ScenarioError } = await import('../sim/scenario.js');
   let handle: Awaited<ReturnType<typeof startSimulator>>;
@@ -49,5 +51,37 @@ export async function runSim(flags: ParsedOptions, log: Logger): Promise<number>
     process.once('SIGTERM', stop);
   });
   await handle.close();
+  return 0;
+}
+
+/** `sim --generate fleet=N,...`: the management server's line is the ready line; members go to stderr. */
+async function runFleetSim(
+  spec: string,
+  seed: number,
+  port: number,
+  kubeconfigOut: string | undefined,
+  log: Logger,
+): Promise<number> {
+  const { startFleetSimulator } = await import('../sim/fleet.js');
+  let fleet: Awaited<ReturnType<typeof startFleetSimulator>>;
+  try {
+    fleet = await startFleetSimulator({ spec, seed, port, kubeconfigOut });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new UserFacingError(`port ${port} on 127.0.0.1 is already in use`);
+    if (err instanceof Error && /^--generate/.test(err.message)) throw new UserFacingError(err.message);
+    throw err;
+  }
+  for (const m of fleet.members)
+    process.stderr.write(
+      `airgap-top sim: cluster ${m.namespace}/${m.name} ${m.handle ? m.server : `down (${m.server})`}\n`,
+    );
+  log.info(`fleet simulator: management on ${fleet.url}, ${fleet.members.length} clusters`);
+  process.stdout.write(`ready ${fleet.url} ${fleet.kubeconfigPath}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await fleet.close();
   return 0;
 }

@@ -251,6 +251,8 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   builtin('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'] }),
   builtin('', 'v1', 'Event', 'events', true, { shortNames: ['ev'], statusSubresource: false }),
   builtin('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'], statusSubresource: false }),
+  // A management cluster's `<cluster>-kubeconfig` Secrets (fleet mode reads them with GET).
+  builtin('', 'v1', 'Secret', 'secrets', true, { statusSubresource: false }),
   builtin('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'] }),
   // What airgap-top's own deploy/ manifests create, so `kubectl apply --dry-run=server` can check them.
   builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, {

@@ -424,6 +424,30 @@ export function loadKubeConnection(options: KubeOptions): KubeConnection {
   return new KubeConnection(kc, contextName, cluster.server, warnings, options.log);
 }
 
+/**
+ * A connection from kubeconfig text that is not a file (a workload cluster's `<name>-kubeconfig`
+ * Secret): its current context, its credentials registered as secrets before anything can print them.
+ * `label` names it in errors (never the text itself).
+ */
+export function kubeConnectionFromText(text: string, label: string, log?: Logger): KubeConnection {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    throw new UserFacingError(`${label}: not a valid kubeconfig (${errorMessage(err).split('\n')[0]})`);
+  }
+  for (const user of kc.getUsers()) {
+    secrets.add(user.token);
+    secrets.add(user.password);
+    secrets.add(user.keyData);
+  }
+  const contextName = kc.getCurrentContext();
+  const cluster = kc.getCurrentCluster();
+  if (!contextName || !cluster?.server)
+    throw new UserFacingError(`${label}: the kubeconfig has no current context or server`);
+  return new KubeConnection(kc, contextName, cluster.server, [], log);
+}
+
 export function describeNetworkError(err: unknown, server: string): Error {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof KubeNetworkError || e?.name === 'AbortError') return err as Error;

@@ -11,6 +11,8 @@ export function capiObjects(
   cluster: string,
   ns: string,
   r: Random,
+  /** The second octet of the cluster's node network (10.<net>.0.0/16): a fleet gives each cluster its own. */
+  net = 20,
 ): KObject[] {
   const out: KObject[] = [];
   const clusterLabel = { 'cluster.x-k8s.io/cluster-name': cluster };
@@ -28,7 +30,7 @@ export function capiObjects(
         pods: { cidrBlocks: ['100.96.0.0/11'] },
         services: { cidrBlocks: ['100.64.0.0/13'] },
       },
-      controlPlaneEndpoint: { host: '10.20.0.5', port: 6443 },
+      controlPlaneEndpoint: { host: `10.${net}.0.5`, port: 6443 },
       infrastructureRef: {
         apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
         kind: 'VSphereCluster',
@@ -45,7 +47,7 @@ export function capiObjects(
     spec: {
       server: 'vcenter.example.internal',
       thumbprint: '',
-      controlPlaneEndpoint: { host: '10.20.0.5', port: 6443 },
+      controlPlaneEndpoint: { host: `10.${net}.0.5`, port: 6443 },
     },
     status: { ready: true },
   });
@@ -55,9 +57,9 @@ export function capiObjects(
       kind: 'InClusterIPPool',
       metadata: { name: `${cluster}-${zone}`, namespace: ns, creationTimestamp: ts(0) },
       spec: {
-        addresses: [`10.20.${zi * 4}.1-10.20.${zi * 4 + 3}.254`],
+        addresses: [`10.${net}.${zi * 4}.1-10.${net}.${zi * 4 + 3}.254`],
         prefix: 16,
-        gateway: '10.20.255.254',
+        gateway: `10.${net}.255.254`,
       },
       status: {
         // x.y.(4z).1 - x.y.(4z+3).254 holds 3 * 256 + 254 addresses; the gateway is outside.
@@ -76,7 +78,7 @@ export function capiObjects(
     const machineUid = uidFrom(r);
     const vmUid = uidFrom(r);
     const vsmUid = uidFrom(r);
-    const address = `10.20.${zi * 4 + Math.floor(i / zones.length / 250)}.${(Math.floor(i / zones.length) % 250) + 1}`;
+    const address = `10.${net}.${zi * 4 + Math.floor(i / zones.length / 250)}.${(Math.floor(i / zones.length) % 250) + 1}`;
     const labels = { ...clusterLabel, ...(n.controlPlane ? { 'cluster.x-k8s.io/control-plane': '' } : {}) };
     out.push({
       apiVersion: 'cluster.x-k8s.io/v1beta1',
@@ -250,7 +252,7 @@ export function capiObjects(
       spec: {
         address,
         prefix: 16,
-        gateway: '10.20.255.254',
+        gateway: `10.${net}.255.254`,
         claimRef: { name: claimName },
         poolRef: { apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: pool },
       },

@@ -14,17 +14,22 @@ import {
 export { type GenerateSpec, parseGenerateSpec } from './spec.js';
 
 /** Where the CAPI/CAPV/IPAM objects of the workload cluster live (as on a TKG management cluster). */
-const CAPI_NAMESPACE = 'tkg-workloads';
+export const CAPI_NAMESPACE = 'tkg-workloads';
 
 /**
  * The synthetic cluster of a spec (see spec.ts). Every step draws from one seeded stream in a fixed
  * order, so the same spec and seed give the same objects in the same order.
  */
-export function generateScenario(spec: GenerateSpec, seed: number): KObject[] {
+export function generateScenario(
+  spec: GenerateSpec,
+  seed: number,
+  /** The cluster's name and node network (10.<net>.0.0/16): a fleet's clusters differ in both. */
+  cluster: { readonly name: string; readonly net: number } = { name: CLUSTER, net: 20 },
+): KObject[] {
   const r = rng(seed);
   const out: KObject[] = [];
   const zones = zoneNames(spec.zones);
-  const nodes = planNodes(spec, zones, r);
+  const nodes = planNodes(spec, zones, r, cluster.name, cluster.net);
   nodes.forEach((n, i) => {
     out.push(nodeObject(n, i, r), csiNodeObject(n));
   });
@@ -39,6 +44,6 @@ export function generateScenario(spec: GenerateSpec, seed: number): KObject[] {
   const budget = addDaemonSets(out, namespaces, spec, nodes, pods, r, spec.pods);
   addDeployments(out, teamNamespaces, spec, schedulable, pods, r, budget);
 
-  if (spec.capi) out.push(...capiObjects(nodes, zones, CLUSTER, CAPI_NAMESPACE, r));
+  if (spec.capi) out.push(...capiObjects(nodes, zones, cluster.name, CAPI_NAMESPACE, r, cluster.net));
   return out;
 }

@@ -20,15 +20,21 @@ export function zoneNames(count: number): string[] {
 }
 
 /** Up to three control-plane nodes, then workers over the zones (round robin). */
-export function planNodes(spec: GenerateSpec, zones: readonly string[], r: Random): NodeInfo[] {
+export function planNodes(
+  spec: GenerateSpec,
+  zones: readonly string[],
+  r: Random,
+  cluster = CLUSTER,
+  net = 20,
+): NodeInfo[] {
   const nodes: NodeInfo[] = [];
   const cpCount = Math.min(3, spec.nodes);
   for (let i = 0; i < spec.nodes; i++) {
     const controlPlane = i < cpCount;
     const name = controlPlane
-      ? `${CLUSTER}-control-plane-${suffix(r, 5)}`
-      : `${CLUSTER}-md-${i % spec.zones}-${suffix(r, 5)}-${suffix(r, 5)}`;
-    nodes.push({ name, zone: zones[i % zones.length] as string, ip: ipOf([10, 20, 0], i), controlPlane });
+      ? `${cluster}-control-plane-${suffix(r, 5)}`
+      : `${cluster}-md-${i % spec.zones}-${suffix(r, 5)}-${suffix(r, 5)}`;
+    nodes.push({ name, zone: zones[i % zones.length] as string, ip: ipOf([10, net, 0], i), controlPlane });
   }
   return nodes;
 }

@@ -112,6 +112,16 @@ export const FLAGS = {
     // Accepted (scripts may pass it already) but not listed until the presence probe runs.
     hidden: true,
   },
+  // fleet (report, serve, demo)
+  fleet: {
+    type: 'boolean',
+    help: 'the kubeconfig names a Cluster API management cluster: verify every workload cluster it lists',
+  },
+  'fleet-concurrency': {
+    type: 'string',
+    value: 'N',
+    help: 'workload clusters opened and synced at once in --fleet (default 4)',
+  },
   // serve
   listen: {
     type: 'string',
@@ -177,7 +187,7 @@ export const COMMANDS = {
   demo: {
     usage: 'demo [--scenario PATH] [--config FILE]',
     summary: 'the TUI against a built-in simulated air-gapped TKG cluster',
-    flags: ['scenario', 'config', ...LOG_FLAGS],
+    flags: ['scenario', 'config', 'fleet', ...LOG_FLAGS],
     maxArgs: 0,
   },
   report: {
@@ -195,6 +205,8 @@ export const COMMANDS = {
       'diff',
       'from-dump',
       'timeout',
+      'fleet',
+      'fleet-concurrency',
       ...PROBE_FLAGS,
     ],
     maxArgs: 0,
@@ -202,7 +214,15 @@ export const COMMANDS = {
   serve: {
     usage: 'serve [--listen HOST:PORT] [--token-file FILE] [flags]',
     summary: 'keep every probe live and serve /metrics (Prometheus), /healthz, /readyz, /report.json',
-    flags: [...CLUSTER_FLAGS, ...LOG_FLAGS, 'listen', 'token-file', ...PROBE_FLAGS],
+    flags: [
+      ...CLUSTER_FLAGS,
+      ...LOG_FLAGS,
+      'listen',
+      'token-file',
+      'fleet',
+      'fleet-concurrency',
+      ...PROBE_FLAGS,
+    ],
     maxArgs: 0,
   },
   sim: {
@@ -289,6 +309,8 @@ export interface ParsedOptions {
   readonly 'vsphere-inventory'?: string;
   readonly 'vsphere-insecure'?: boolean;
   readonly 'no-registry-check'?: boolean;
+  readonly fleet?: boolean;
+  readonly 'fleet-concurrency'?: string;
   readonly listen?: string;
   readonly 'token-file'?: string;
   readonly scenario?: string;

@@ -98,16 +98,25 @@ function readPreviousReport(path: string): RecordedReport {
   }
 }
 
+function parseTimeout(flags: Pick<ParsedOptions, 'timeout'>): number {
+  const timeoutSeconds = Number(flags.timeout ?? 120);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UserFacingError('--timeout takes seconds > 0');
+  return timeoutSeconds;
+}
+
 /** `airgap-top report`: one full sync of every probe, then the report. Returns the exit code. */
 export async function runReport(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
   // Everything that can be wrong with the command line fails before any cluster is touched.
   const formats = parseFormats(flags.format);
   const failOn = parseFailOn(flags);
+  if (flags.fleet) {
+    const { runFleetReport } = await import('./fleet-report.js');
+    return runFleetReport(flags, config, log, { formats, failOn, timeoutSeconds: parseTimeout(flags) });
+  }
   const outputs = planOutputs(flags, formats);
   const previous = flags.diff !== undefined ? readPreviousReport(flags.diff) : undefined;
-  const timeoutSeconds = Number(flags.timeout ?? 120);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
-    throw new UserFacingError('--timeout takes seconds > 0');
+  const timeoutSeconds = parseTimeout(flags);
 
   const dumpDir = flags['from-dump'];
   const dump = dumpDir !== undefined ? await (await import('../dump/index.js')).openDump(dumpDir) : undefined;

@@ -14,7 +14,6 @@ export const FLEET_SCHEMA_VERSION = 1;
 export const WORKLOAD_PROBES: readonly ProbeId[] = ['images', 'topology', 'containerd', 'registry'];
 export const MANAGEMENT_PROBES: readonly ProbeId[] = ['ipam', 'portgroups'];
 
-
 export interface ClusterRef {
   readonly namespace: string;
   readonly name: string;

@@ -47,6 +47,14 @@ export function compileDiffSchema(): ReportValidator {
   return (value) => (validate(value) ? [] : (validate.errors ?? []));
 }
 
+/** Compiles schema/fleet.schema.json (`report --fleet`), whose probes are those of the report schema. */
+export function compileFleetSchema(): ReportValidator {
+  const ajv = newAjv();
+  ajv.addSchema(readSchema('report.schema.json'));
+  const validate = ajv.compile(readSchema('fleet.schema.json'));
+  return (value) => (validate(value) ? [] : (validate.errors ?? []));
+}
+
 /**
  * One schema error in the words of the report's own fields: `probes[0].findings[1].severity is
  * not a severity`, `probes is not an array`.

@@ -5,7 +5,10 @@ import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { secrets } from '../core/redact.js';
 import type { Config } from '../model/config.js';
+import { type ImageAvailability, imageAvailability } from '../model/image-availability.js';
 import type { Report } from '../model/report.js';
+import { renderFleetJson } from '../report/fleet.js';
+import { imageAvailabilityFamilies } from '../report/image-availability.js';
 import { renderJson } from '../report/json.js';
 import { type Labels, promGauge, renderProm } from '../report/prom.js';
 import type { ParsedOptions } from './args.js';
@@ -62,6 +65,26 @@ export interface ServeSource {
   readonly ready: boolean;
   /** The cluster label (kubeconfig context). */
   readonly cluster: string;
+  /** Per-container image availability (the registry probe's verdicts), for the exporter-named series. */
+  images?(): readonly ImageAvailability[];
+}
+
+/** What the handler serves: single-cluster or fleet, the same four endpoints. */
+export interface ServeEndpoints {
+  readonly ready: boolean;
+  metrics(now: Date): string;
+  reportJson(now: Date): string;
+}
+
+/** The endpoints of one cluster's session. */
+export function singleClusterEndpoints(source: ServeSource): ServeEndpoints {
+  return {
+    get ready() {
+      return source.ready;
+    },
+    metrics: (now) => metricsText(source, now),
+    reportJson: (now) => renderJson(source.report(now)),
+  };
 }
 
 /** `/metrics`: the prom report with a `cluster` label, plus what only a long-running verifier knows. */
@@ -93,6 +116,8 @@ export function metricsText(source: ServeSource, now: Date): string {
       common,
     ),
   ];
+  if (source.images)
+    extra.push(...imageAvailabilityFamilies([{ cluster: source.cluster, rows: source.images() }]));
   return `${renderProm(report, { failOn: 'fail', cluster: source.cluster })}${extra.join('\n')}\n`;
 }
 
@@ -106,7 +131,7 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
 
 /** The request handler: GET/HEAD on /metrics, /healthz, /readyz, /report.json. */
 export function serveHandler(
-  source: ServeSource,
+  source: ServeEndpoints,
   options: { readonly token?: string; readonly log: Logger; readonly now?: () => Date },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const now = options.now ?? (() => new Date());
@@ -133,9 +158,9 @@ export function serveHandler(
             ? send(200, 'text/plain; charset=utf-8', 'ready\n')
             : send(503, 'text/plain; charset=utf-8', 'first sync not done\n');
         case '/metrics':
-          return send(200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(source, now()));
+          return send(200, 'text/plain; version=0.0.4; charset=utf-8', source.metrics(now()));
         case '/report.json':
-          return send(200, 'application/json', renderJson(source.report(now())));
+          return send(200, 'application/json', source.reportJson(now()));
         default:
           return send(
             404,
@@ -173,16 +198,10 @@ function listen(server: Server, address: ListenAddress): Promise<ListenAddress> 
 export async function runServe(flags: ParsedOptions, config: Config, log: Logger): Promise<number> {
   const address = parseListen(flags.listen ?? DEFAULT_LISTEN);
   const token = flags['token-file'] !== undefined ? readToken(flags['token-file']) : undefined;
-  const session = await openLiveSession(flags, config, log);
-  let ready = false;
-  const source: ServeSource = {
-    report: (now) => session.report(now),
-    get ready() {
-      return ready;
-    },
-    cluster: session.kube.contextName ?? '',
-  };
-  const server = createServer(serveHandler(source, { token, log }));
+  const live = flags.fleet
+    ? await openFleetEndpoints(flags, config, log)
+    : await openSingleEndpoints(flags, config, log);
+  const server = createServer(serveHandler(live.endpoints, { token, log }));
   try {
     const bound = await listen(server, address);
     const host = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
@@ -190,10 +209,7 @@ export async function runServe(flags: ParsedOptions, config: Config, log: Logger
       `airgap-top: serving http://${host}:${bound.port}/metrics (also /healthz /readyz /report.json)\n`,
     );
     log.info(`serve: listening on ${host}:${bound.port}${token ? ' (bearer token required)' : ''}`);
-    void session.start().then(() => {
-      ready = true;
-      log.info('serve: first full sync done, ready');
-    });
+    void live.start().then(() => log.info('serve: first full sync done, ready'));
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log.info(`serve: ${signal}, shutting down`);
@@ -206,6 +222,68 @@ export async function runServe(flags: ParsedOptions, config: Config, log: Logger
   } finally {
     server.closeAllConnections();
     server.close();
-    session.close();
+    live.close();
   }
+}
+
+interface LiveEndpoints {
+  readonly endpoints: ServeEndpoints;
+  start(): Promise<void>;
+  close(): void;
+}
+
+async function openSingleEndpoints(
+  flags: ParsedOptions,
+  config: Config,
+  log: Logger,
+): Promise<LiveEndpoints> {
+  const session = await openLiveSession(flags, config, log);
+  let ready = false;
+  const source: ServeSource = {
+    report: (now) => session.report(now),
+    get ready() {
+      return ready;
+    },
+    cluster: session.kube.contextName ?? '',
+    images: () => {
+      const snap = session.store.snapshot;
+      return imageAvailability(snap.images?.data, snap.registry?.data);
+    },
+  };
+  return {
+    endpoints: singleClusterEndpoints(source),
+    start: () =>
+      session.start().then(() => {
+        ready = true;
+      }),
+    close: () => session.close(),
+  };
+}
+
+/** serve --fleet: every workload cluster of the management cluster, one `cluster` label each. */
+async function openFleetEndpoints(flags: ParsedOptions, config: Config, log: Logger): Promise<LiveEndpoints> {
+  const { Fleet } = await import('../app/fleet.js');
+  const { LiveFleet } = await import('../app/fleet-live.js');
+  const { fleetMetricsText } = await import('./fleet-metrics.js');
+  const { parseFleetConcurrency, refuseFleetConflicts } = await import('./fleet-report.js');
+  refuseFleetConflicts(flags);
+  const fleet = await Fleet.open({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    config,
+    log,
+    concurrency: parseFleetConcurrency(flags['fleet-concurrency']),
+  });
+  const live = new LiveFleet(fleet);
+  return {
+    endpoints: {
+      get ready() {
+        return live.ready;
+      },
+      metrics: (now) => fleetMetricsText(live, now),
+      reportJson: (now) => renderFleetJson(live.report(now)),
+    },
+    start: () => live.start(),
+    close: () => live.close(),
+  };
 }

@@ -1,0 +1,163 @@
+import { errorMessage } from '../core/errors.js';
+import { type ClusterOutcome, type ClusterRef, clusterKey, type FleetReport } from '../model/fleet.js';
+import { type ImageAvailability, imageAvailability } from '../model/image-availability.js';
+import type { ImagesData } from '../model/images/types.js';
+import type { IpamData } from '../model/ipam/types.js';
+import type { PresenceData } from '../model/registry/presence.js';
+import { type Fleet, mapBounded } from './fleet.js';
+import type { Session } from './session.js';
+
+/** How often the Cluster list is read again and unreadable clusters are retried (serve). */
+export const DEFAULT_FLEET_REFRESH_MS = 60_000;
+
+interface Member {
+  readonly ref: ClusterRef;
+  readonly session?: Session;
+  readonly error?: string;
+  readonly server?: string;
+}
+
+/**
+ * Every workload cluster kept live (serve --fleet): one watching session per reachable cluster,
+ * the management-side probes live on the management cluster. Every refresh reads the Cluster list
+ * again (new clusters join, deleted ones leave) and retries the clusters in error, reading their
+ * Secret again; a session whose credentials stopped working (401) is reopened from a fresh read.
+ */
+export class LiveFleet {
+  private readonly members = new Map<string, Member>();
+  private management: Session | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private closed = false;
+  private firstSyncDone = false;
+
+  constructor(
+    readonly fleet: Fleet,
+    private readonly refreshMs = DEFAULT_FLEET_REFRESH_MS,
+  ) {}
+
+  /** Resolves once the management probes and every reachable cluster have their first full sync. */
+  async start(): Promise<void> {
+    this.management = await this.fleet.openManagementSession(true);
+    const managementSync = this.management.start();
+    await this.refresh();
+    await managementSync;
+    this.firstSyncDone = true;
+    if (!this.closed) {
+      this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+      this.timer.unref();
+    }
+  }
+
+  get ready(): boolean {
+    return this.firstSyncDone;
+  }
+
+  /** One refresh at a time; a second call waits for the one running. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    let refs: ClusterRef[];
+    try {
+      refs = await this.fleet.listClusters();
+    } catch (err) {
+      this.fleet.options.log.warn(`fleet: cannot list Clusters: ${errorMessage(err)}; keeping the last list`);
+      return;
+    }
+    const keys = new Set(refs.map(clusterKey));
+    for (const [key, member] of this.members) {
+      if (keys.has(key)) continue;
+      member.session?.close();
+      this.members.delete(key);
+    }
+    const todo = refs.filter((ref) => {
+      const m = this.members.get(clusterKey(ref));
+      return !m?.session || credentialsRefused(m.session);
+    });
+    await mapBounded(todo, this.fleet.concurrency, (ref) => this.connect(ref));
+  }
+
+  private async connect(ref: ClusterRef): Promise<void> {
+    const key = clusterKey(ref);
+    this.members.get(key)?.session?.close();
+    const connected = await this.fleet.connect(ref);
+    if (this.closed) {
+      if ('kube' in connected) connected.kube.close();
+      return;
+    }
+    if ('error' in connected) {
+      this.members.set(key, {
+        ref,
+        error: connected.error,
+        ...(connected.server ? { server: connected.server } : {}),
+      });
+      return;
+    }
+    let session: Session;
+    try {
+      session = await this.fleet.openWorkloadSession(connected.kube, true);
+    } catch (err) {
+      connected.kube.close();
+      this.members.set(key, { ref, error: errorMessage(err), server: connected.kube.server });
+      return;
+    }
+    this.members.set(key, { ref, session, server: session.kube.server });
+    await session.start();
+  }
+
+  /** The fleet as it is now. */
+  report(now: Date = new Date()): FleetReport {
+    const outcomes: ClusterOutcome[] = [...this.members.values()].map((m) =>
+      m.session
+        ? {
+            ref: m.ref,
+            report: m.session.report(now, { context: clusterKey(m.ref), server: m.session.kube.server }),
+          }
+        : { ref: m.ref, error: m.error ?? 'not read yet', ...(m.server ? { server: m.server } : {}) },
+    );
+    const snapshot = this.management?.store.snapshot;
+    return this.fleet.fleetReport(
+      outcomes,
+      this.management?.report(now),
+      snapshot?.ipam?.data as IpamData | undefined,
+      now,
+    );
+  }
+
+  /** Per cluster (namespace/name), the per-container availability the registry probe has judged. */
+  imageAvailability(): Map<string, ImageAvailability[]> {
+    const out = new Map<string, ImageAvailability[]>();
+    for (const [key, m] of this.members) {
+      if (!m.session) continue;
+      const snap = m.session.store.snapshot;
+      out.set(
+        key,
+        imageAvailability(
+          snap.images?.data as ImagesData | undefined,
+          snap.registry?.data as PresenceData | undefined,
+        ),
+      );
+    }
+    return out;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const m of this.members.values()) m.session?.close();
+    this.members.clear();
+    this.management?.close();
+    this.fleet.close();
+  }
+}
+
+/** The images watch answers 401: the cluster's credentials were rotated or expired. */
+function credentialsRefused(session: Session): boolean {
+  const images = session.store.snapshot.images;
+  return images?.status === 'error' && /\b401\b/.test(images.message ?? '');
+}

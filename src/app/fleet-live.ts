@@ -10,6 +10,9 @@ import type { Session } from './session.js';
 /** How often the Cluster list is read again and unreadable clusters are retried (serve). */
 export const DEFAULT_FLEET_REFRESH_MS = 60_000;
 
+/** Time-based verdicts (grace periods, ages) are judged again this often, as in the TUI. */
+const TIMED_VERDICT_MS = 30_000;
+
 interface Member {
   readonly ref: ClusterRef;
   readonly session?: Session;
@@ -30,6 +33,11 @@ export class LiveFleet {
   private refreshing: Promise<void> | undefined;
   private closed = false;
   private firstSyncDone = false;
+  /** Identity numbers of store snapshots (immutable: a new object on every change), for stateKey. */
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+  private lastReport: { key: string; report: FleetReport } | undefined;
+  private readonly availability = new WeakMap<object, { presence: unknown; rows: ImageAvailability[] }>();
 
   constructor(
     readonly fleet: Fleet,
@@ -110,8 +118,42 @@ export class LiveFleet {
     await session.start();
   }
 
-  /** The fleet as it is now. */
+  private idOf(o: object | undefined): number {
+    if (!o) return 0;
+    let id = this.ids.get(o);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(o, id);
+    }
+    return id;
+  }
+
+  /**
+   * Changes when anything a report depends on changes: a store snapshot of any session, a cluster
+   * joining, leaving or failing, readiness, and every 30 s (time-based verdicts, as the TUI
+   * refreshes them). Equal keys, equal reports: a scrape of an idle fleet renders nothing again.
+   */
+  stateKey(now: Date = new Date()): string {
+    const parts = [
+      String(Math.floor(now.getTime() / TIMED_VERDICT_MS)),
+      this.firstSyncDone ? 'r' : 'l',
+      String(this.idOf(this.management?.store.snapshot)),
+    ];
+    for (const [key, m] of this.members)
+      parts.push(`${key}=${m.session ? this.idOf(m.session.store.snapshot) : `e:${m.error ?? ''}`}`);
+    return parts.join('|');
+  }
+
+  /** The fleet as it is now (the same object while stateKey is unchanged). */
   report(now: Date = new Date()): FleetReport {
+    const key = this.stateKey(now);
+    if (this.lastReport?.key === key) return this.lastReport.report;
+    const report = this.buildReport(now);
+    this.lastReport = { key, report };
+    return report;
+  }
+
+  private buildReport(now: Date): FleetReport {
     const outcomes: ClusterOutcome[] = [...this.members.values()].map((m) =>
       m.session
         ? {

@@ -9,7 +9,21 @@ import { type Labels, promGauge } from '../report/prom.js';
  * cluster's own findings under cluster="management"), airgap_top_cluster_up (0 for a cluster that
  * cannot be read), per-probe sync age, and the per-container image availability series.
  */
-export function fleetMetricsText(live: LiveFleet, now: Date): string {
+export class FleetMetrics {
+  private cached: { key: string; body: string } | undefined;
+
+  constructor(private readonly live: LiveFleet) {}
+
+  /** The body is rendered again only when the fleet's state key changes; ages and readiness are always fresh. */
+  text(now: Date): string {
+    const key = this.live.stateKey(now);
+    if (this.cached?.key !== key) this.cached = { key, body: fleetMetricsBody(this.live, now) };
+    return `${this.cached.body}${freshFamilies(this.live, now).join('\n')}\n`;
+  }
+}
+
+/** What changes with every scrape: readiness and each probe's sync age. */
+function freshFamilies(live: LiveFleet, now: Date): string[] {
   const report = live.report(now);
   const labelOf = new Map(report.clusters.map((c) => [clusterKey(c), clusterLabelOf(report, c)]));
   const ages: [Labels, number][] = [];
@@ -23,11 +37,7 @@ export function fleetMetricsText(live: LiveFleet, now: Date): string {
         ]);
     }
   }
-  const availability = [...live.imageAvailability()].map(([key, rows]) => ({
-    cluster: labelOf.get(key) ?? key,
-    rows,
-  }));
-  const extra = [
+  return [
     ...promGauge(
       'airgap_top_ready',
       '1 once the first full sync of every cluster and of the management probes is done (what /readyz answers), else 0.',
@@ -38,7 +48,16 @@ export function fleetMetricsText(live: LiveFleet, now: Date): string {
       'Seconds since the probe last published its data.',
       ages,
     ),
-    ...imageAvailabilityFamilies(availability),
   ];
-  return renderFleetProm(report, 'fail', [`${extra.join('\n')}\n`]);
+}
+
+/** Every cluster's prom families and the image availability series (what only a state change changes). */
+function fleetMetricsBody(live: LiveFleet, now: Date): string {
+  const report = live.report(now);
+  const labelOf = new Map(report.clusters.map((c) => [clusterKey(c), clusterLabelOf(report, c)]));
+  const availability = [...live.imageAvailability()].map(([key, rows]) => ({
+    cluster: labelOf.get(key) ?? key,
+    rows,
+  }));
+  return renderFleetProm(report, 'fail', [`${imageAvailabilityFamilies(availability).join('\n')}\n`]);
 }

@@ -264,7 +264,7 @@ async function openSingleEndpoints(
 async function openFleetEndpoints(flags: ParsedOptions, config: Config, log: Logger): Promise<LiveEndpoints> {
   const { Fleet } = await import('../app/fleet.js');
   const { LiveFleet } = await import('../app/fleet-live.js');
-  const { fleetMetricsText } = await import('./fleet-metrics.js');
+  const { FleetMetrics } = await import('./fleet-metrics.js');
   const { parseFleetConcurrency, refuseFleetConflicts } = await import('./fleet-report.js');
   refuseFleetConflicts(flags);
   const fleet = await Fleet.open({
@@ -275,12 +275,13 @@ async function openFleetEndpoints(flags: ParsedOptions, config: Config, log: Log
     concurrency: parseFleetConcurrency(flags['fleet-concurrency']),
   });
   const live = new LiveFleet(fleet);
+  const metrics = new FleetMetrics(live);
   return {
     endpoints: {
       get ready() {
         return live.ready;
       },
-      metrics: (now) => fleetMetricsText(live, now),
+      metrics: (now) => metrics.text(now),
       reportJson: (now) => renderFleetJson(live.report(now)),
     },
     start: () => live.start(),

@@ -74,12 +74,19 @@ export function imageAvailability(
 ): ImageAvailability[] {
   if (!images) return [];
   const rows = new Map<string, ImageAvailability>();
+  // Thousands of pods share a few hundred images: each reference is parsed once.
+  const malformed = new Map<string, boolean>();
   for (const pod of images.pods) {
     for (const c of pod.containers) {
       const key = `${pod.namespace}\u0000${pod.workload.kind}\u0000${pod.workload.name}\u0000${c.name}\u0000${c.image}`;
       if (rows.has(key)) continue;
       let mode: AvailabilityMode | undefined;
-      if (tryParseImageRef(c.image) instanceof ImageRefError) mode = 'bad_image_format';
+      let bad = malformed.get(c.image);
+      if (bad === undefined) {
+        bad = tryParseImageRef(c.image) instanceof ImageRefError;
+        malformed.set(c.image, bad);
+      }
+      if (bad) mode = 'bad_image_format';
       else if (presence) {
         const p = presenceFor(presence, pod.nodeName, c.image, c.imageID);
         if (p) mode = availabilityMode(p.outcome);

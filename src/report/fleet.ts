@@ -1,8 +1,8 @@
 import { secrets } from '../core/redact.js';
 import { escapeJsonControls } from '../core/sanitize.js';
-import { subjectLabel } from '../model/finding.js';
+import { type Finding, subjectLabel } from '../model/finding.js';
 import { clusterReport, type FleetCluster, type FleetReport, managementReport } from '../model/fleet.js';
-import type { FailOn, Report } from '../model/report.js';
+import type { FailOn, Report, ReportProbe } from '../model/report.js';
 import { esc } from './html.js';
 import type { ReportFormat } from './index.js';
 import { renderJunit } from './junit.js';
@@ -230,7 +230,8 @@ export function renderFleetProm(
   failOn: FailOn = 'fail',
   extra: readonly string[] = [],
 ): string {
-  const fleet = secrets.redactDeep(input);
+  // Slimmed before redaction: 20 clusters' evidence would cost a scrape hundreds of milliseconds.
+  const fleet = secrets.redactDeep(slimForProm(input));
   const parts: string[] = [];
   for (const c of fleet.clusters) {
     if (c.probes.length > 0)
@@ -262,6 +263,36 @@ export function renderFleetProm(
     ...extra,
   );
   return mergePromFamilies(parts);
+}
+
+/**
+ * What renderProm reads of a fleet: summaries as they are, and of the findings only the non-passing
+ * ones' code, severity and subject (pass findings are counted in the summary, never a series).
+ */
+function slimForProm(fleet: FleetReport): FleetReport {
+  const slim = (probes: readonly ReportProbe[]): ReportProbe[] =>
+    probes.map((p) => ({
+      ...p,
+      findings: p.findings
+        .filter((f) => f.severity !== 'pass')
+        .map(
+          (f): Finding => ({
+            probe: f.probe,
+            code: f.code,
+            severity: f.severity,
+            subject: f.subject,
+            title: '',
+            detail: '',
+            evidence: {},
+            remedy: '',
+          }),
+        ),
+    }));
+  return {
+    ...fleet,
+    management: { ...fleet.management, probes: slim(fleet.management.probes) },
+    clusters: fleet.clusters.map((c) => ({ ...c, probes: slim(c.probes) })),
+  };
 }
 
 /** The probes that read a cluster's Kubernetes API: the cluster is "up" when they all could. */

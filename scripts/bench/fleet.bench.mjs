@@ -205,7 +205,7 @@ export default async function fleetBench(ctx = {}) {
         `report --fleet peak RSS: ${fleetRun.rssMb.toFixed(0)} MB for ${clusters} clusters, ${oneRun.rssMb.toFixed(0)} MB for 1: ${reportMbPer.toFixed(1)} MB per extra cluster (goal ≤ ${GOAL_MB_PER_CLUSTER} MB: ${met(reportMbPer <= GOAL_MB_PER_CLUSTER)}; sessions close after their report, at most 4 open)`,
         `serve --fleet RSS after the first sync (every cluster watched): ${serveRss.toFixed(0)} MB for ${clusters}, ${serveOneRss.toFixed(0)} MB for 1: ${serveMbPer.toFixed(1)} MB per extra cluster (goal ≤ ${GOAL_MB_PER_CLUSTER} MB: ${met(serveMbPer <= GOAL_MB_PER_CLUSTER)})`,
         `serve --fleet idle CPU over ${idleWindowMs / 1000} s with ${clusters} clusters watched: ${(idleShare * 100).toFixed(2)} % of a core (goal < ${GOAL_IDLE_CPU * 100} %: ${met(idleShare < GOAL_IDLE_CPU)})`,
-        `/metrics scrape (${series} samples, ${(bytes / 1024).toFixed(0)} KiB): median ${median(scrapes).toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms over 20 (goal < ${GOAL_SCRAPE_MS} ms: ${met(median(scrapes) < GOAL_SCRAPE_MS)}); the first (renders every cluster: after a change, or every 30 s) ${scrapes[0].toFixed(1)} ms (${met(scrapes[0] < GOAL_SCRAPE_MS)})`,
+        `/metrics scrape (${series} samples, ${(bytes / 1024).toFixed(0)} KiB): median ${median(scrapes).toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms over 20 (goal < ${GOAL_SCRAPE_MS} ms: ${met(median(scrapes) < GOAL_SCRAPE_MS)}); the first after the sync (the body is rendered ahead, each second the fleet changed) ${scrapes[0].toFixed(1)} ms (${met(scrapes[0] < GOAL_SCRAPE_MS)})`,
       ],
     };
   } finally {

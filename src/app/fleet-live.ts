@@ -144,6 +144,11 @@ export class LiveFleet {
     return parts.join('|');
   }
 
+  /** The live session of a cluster (namespace/name), when it could be read. */
+  sessionOf(key: string): Session | undefined {
+    return this.members.get(key)?.session;
+  }
+
   /** The fleet as it is now (the same object while stateKey is unchanged). */
   report(now: Date = new Date()): FleetReport {
     const key = this.stateKey(now);
@@ -177,13 +182,16 @@ export class LiveFleet {
     for (const [key, m] of this.members) {
       if (!m.session) continue;
       const snap = m.session.store.snapshot;
-      out.set(
-        key,
-        imageAvailability(
-          snap.images?.data as ImagesData | undefined,
-          snap.registry?.data as PresenceData | undefined,
-        ),
-      );
+      const images = snap.images?.data as ImagesData | undefined;
+      const presence = snap.registry?.data as PresenceData | undefined;
+      if (!images) continue;
+      // Recomputed only when the pods or the registry verdicts changed.
+      let cached = this.availability.get(images);
+      if (!cached || cached.presence !== presence) {
+        cached = { presence, rows: imageAvailability(images, presence) };
+        this.availability.set(images, cached);
+      }
+      out.set(key, cached.rows);
     }
     return out;
   }

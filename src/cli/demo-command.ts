@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DEMO_ASSET_DIR, demoFiles, PACKAGE_ROOT } from '../demo/assets.js';
 import { registryDemoExtension } from '../demo/registry.js';
+import { demoResolver } from '../demo/resolver.js';
 import { containerdDemoExtension } from '../demo/ssh-nodes.js';
 import type { Config } from '../model/config.js';
 import type { AskSecret } from '../probes/types.js';
@@ -40,18 +41,6 @@ const DEMO_EXTENSIONS: readonly DemoExtension[] = [
   // registry: the embedded registry on loopback (src/demo/registry.ts), dialled via [registry.connect_to].
   registryDemoExtension,
 ];
-
-/**
- * The demo never asks DNS: its names are made up, and a demo must send no traffic off the machine.
- * Loopback names answer loopback; every other name answers "does not resolve", as it would
- * inside an air gap.
- */
-export const demoResolver = async (hostname: string): Promise<string[]> => {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return ['127.0.0.1'];
-  const error = new Error(`getaddrinfo ENOTFOUND ${hostname}`) as NodeJS.ErrnoException;
-  error.code = 'ENOTFOUND';
-  throw error;
-};
 
 export interface DemoEnvironment {
   readonly sim: SimulatorHandleExtended;
@@ -125,6 +114,7 @@ export async function openDemo(options: {
 
 /** `airgap-top demo [--scenario PATH] [--config FILE]`: the TUI over the simulated cluster. */
 export async function runDemo(flags: ParsedOptions, log: Logger): Promise<number> {
+  if (flags.fleet) return (await import('./demo-fleet.js')).runFleetDemo(log);
   const prompts = new SecretPrompts();
   const demo = await openDemo({
     log,

@@ -12,13 +12,33 @@ import { type Labels, promGauge } from '../report/prom.js';
 export class FleetMetrics {
   private cached: { key: string; body: string } | undefined;
 
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(private readonly live: LiveFleet) {}
+
+  /**
+   * Renders the body ahead of the scrapes: every `everyMs` the state key is compared (cheap) and a
+   * changed fleet is rendered then, so a scrape finds it ready unless it comes within that moment.
+   */
+  prerender(everyMs = 1000): void {
+    this.timer ??= setInterval(() => this.refresh(new Date()), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private refresh(now: Date): string {
+    const key = this.live.stateKey(now);
+    if (this.cached?.key !== key) this.cached = { key, body: fleetMetricsBody(this.live, now) };
+    return this.cached.body;
+  }
 
   /** The body is rendered again only when the fleet's state key changes; ages and readiness are always fresh. */
   text(now: Date): string {
-    const key = this.live.stateKey(now);
-    if (this.cached?.key !== key) this.cached = { key, body: fleetMetricsBody(this.live, now) };
-    return `${this.cached.body}${freshFamilies(this.live, now).join('\n')}\n`;
+    return `${this.refresh(now)}${freshFamilies(this.live, now).join('\n')}\n`;
   }
 }
 

@@ -284,7 +284,10 @@ async function openFleetEndpoints(flags: ParsedOptions, config: Config, log: Log
       metrics: (now) => metrics.text(now),
       reportJson: (now) => renderFleetJson(live.report(now)),
     },
-    start: () => live.start(),
-    close: () => live.close(),
+    start: () => live.start().then(() => metrics.prerender()),
+    close: () => {
+      metrics.stop();
+      live.close();
+    },
   };
 }

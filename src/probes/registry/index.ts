@@ -19,7 +19,7 @@ import { dumpCaFiles, registryClientFor, sweepPresence } from './sweep.js';
  * public registry.
  */
 export interface RegistryProbeOptions {
-  /** Live mode: pod events gathered before a sweep (default 250 ms). */
+  /** Live mode: pod events gathered before a sweep (default 100 ms). */
   readonly debounceMs?: number;
   /** Extra client options (tests: sleep, retry bounds). */
   readonly client?: Omit<RegistryClientOptions, 'concurrency' | 'timeoutMs' | 'credentials'>;
@@ -154,7 +154,7 @@ export function createRegistryProbe(options: RegistryProbeOptions = {}): ProbeSo
         client,
         ca.localCaFile,
         progress,
-        options.debounceMs ?? 250,
+        options.debounceMs ?? 100,
       );
       sweepers.set(ctx, sweeper);
       await sweeper.sweep();

@@ -199,7 +199,9 @@ function openConnection(req: ExchangeRequest): Promise<Connection> {
   } catch (err) {
     // Not the registry's fault, nor proof about the node (a bundle may lack a CA kept outside
     // /etc/containerd): the endpoint could not be asked as the node asks it.
-    return Promise.reject(new NetworkError('other', `cannot read the CA file it names: ${(err as Error).message}`));
+    return Promise.reject(
+      new NetworkError('other', `cannot read the CA file it names: ${(err as Error).message}`),
+    );
   }
   return new Promise((resolve, reject) => {
     const s = tls.connect({

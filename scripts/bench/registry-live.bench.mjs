@@ -26,7 +26,10 @@ export default async function registryLiveBench(ctx = {}) {
     load('cli/demo-command.js'),
   ]);
   if (!ctx.simulator || !ctx.kubeconfigPath) {
-    return { name: 'registry presence, live (10,000 pods)', lines: ['needs the bench simulator (run via npm run bench)'] };
+    return {
+      name: 'registry presence, live (10,000 pods)',
+      lines: ['needs the bench simulator (run via npm run bench)'],
+    };
   }
   const registry = await registryModule.startDemoRegistry({ dir: join(root, 'fixtures/demo/registry') });
   const config = registryModule.demoRegistryConfig(

@@ -161,11 +161,12 @@ export function planPresence(
   const { groups, nodeGroups, views, configKey } = groupNodes(containerd);
   const requests = new Map<string, PresenceRequest>();
   const refs = new Map<string, ImageRef | undefined>();
+  const digests = new Map<string, string | undefined>();
   const templates = new Map<string, PullPlan>();
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
     for (const c of pod.containers) {
-      const expectDigest = runningDigest(c.imageID);
+      const expectDigest = memoDigest(digests, c.imageID);
       const key = presenceKey(group, c.image, expectDigest);
       if (requests.has(key)) continue;
       let ref = refs.get(c.image);
@@ -448,9 +449,21 @@ export function presenceFor(
   node: string | undefined,
   image: string,
   imageID: string | undefined,
+  /** imageID → running digest, kept by the caller across lookups (10,000 pods share few imageIDs). */
+  digests?: Map<string, string | undefined>,
 ): ImagePresence | undefined {
   const group = (node !== undefined ? data.nodeGroups[node] : undefined) ?? CENTRAL_GROUP;
-  return data.images[presenceKey(group, image, runningDigest(imageID))];
+  const digest = digests ? memoDigest(digests, imageID) : runningDigest(imageID);
+  return data.images[presenceKey(group, image, digest)];
+}
+
+/** runningDigest through a caller-owned memo. */
+function memoDigest(memo: Map<string, string | undefined>, imageID: string | undefined): string | undefined {
+  if (imageID === undefined) return undefined;
+  if (memo.has(imageID)) return memo.get(imageID);
+  const digest = runningDigest(imageID);
+  memo.set(imageID, digest);
+  return digest;
 }
 
 /** FNV-1a, 32 bit, hex: a short fingerprint (not a security boundary). */

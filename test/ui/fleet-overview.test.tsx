@@ -87,15 +87,41 @@ describe('FleetOverview', () => {
 
   it('enter opens the cluster under the cursor; s sorts by name; / filters by name; q quits', async () => {
     const ui = renderOverview();
-    await ui.press(KEYS.down, KEYS.enter);
+    // Each key is sent once the frame shows the previous one's effect (never a fixed wait).
+    const selected = () => /^> (\S+)/m.exec(ui.frame())?.[1];
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frame:\n${ui.frame()}`);
+        await tick(10);
+      }
+    };
+    await until('the first frame', () => selected() === 'tkg/charlie');
+    ui.app.stdin.write(KEYS.down);
+    await until('the cursor on bravo', () => selected() === 'tkg/bravo');
+    ui.app.stdin.write(KEYS.enter);
+    await until('bravo opened', () => ui.opened.length === 1);
     expect(ui.opened).toEqual(['tkg/bravo']);
-    await ui.press('s', 'k', 'k', KEYS.enter);
+    ui.app.stdin.write('s');
+    await until('sorted by name', () => ui.frame().includes('s sort (name)'));
+    ui.app.stdin.write('k');
+    await until('the cursor on alpha', () => selected() === 'tkg/alpha');
+    ui.app.stdin.write(KEYS.enter);
+    await until('alpha opened', () => ui.opened.length === 2);
     expect(ui.opened).toEqual(['tkg/bravo', 'tkg/alpha']);
-    await ui.press('/', 'c', 'h', KEYS.enter);
+    ui.app.stdin.write('/');
+    await until('the filter prompt', () => ui.frame().includes('\n/'));
+    for (const c of 'ch') {
+      const before = ui.frame();
+      ui.app.stdin.write(c);
+      await until(`"${c}" typed`, () => ui.frame() !== before);
+    }
+    ui.app.stdin.write(KEYS.enter);
+    await until('the filter applied', () => ui.frame().includes('filter (ch)'));
     expect(ui.frame()).not.toContain('tkg/alpha');
     expect(ui.frame()).toContain('tkg/charlie');
-    await ui.press('q');
-    expect(ui.quit()).toBe(true);
+    ui.app.stdin.write('q');
+    await until('quit', () => ui.quit());
     ui.app.unmount();
   });
 });

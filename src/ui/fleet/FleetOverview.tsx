@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FleetReport } from '../../model/fleet.js';
 import { PROBE_IDS } from '../../model/probe.js';
 import { type FleetRow, fleetRows, sortFleetRows } from '../../views/fleet.js';
@@ -51,6 +51,10 @@ export function FleetOverview(props: FleetOverviewProps) {
     0,
     rows.findIndex((r) => r.key === cursor),
   );
+  // The key handler reads the rows of the latest frame: keys that come before Ink re-subscribes the
+  // handler must not act on the frame before.
+  const latest = useRef({ rows, index });
+  latest.current = { rows, index };
   useInput((input, key) => {
     if (typing) {
       if (key.return || key.escape) setTyping(false);
@@ -62,9 +66,10 @@ export function FleetOverview(props: FleetOverviewProps) {
     if (input === '/') return setTyping(true);
     if (key.escape) return setFilter('');
     if (input === 's') return setSortBy((s) => (s === 'worst' ? 'name' : 'worst'));
-    if (input === 'j' || key.downArrow) return setCursor(rows[Math.min(rows.length - 1, index + 1)]?.key);
-    if (input === 'k' || key.upArrow) return setCursor(rows[Math.max(0, index - 1)]?.key);
-    const row = rows[index];
+    const { rows: shown, index: at } = latest.current;
+    if (input === 'j' || key.downArrow) return setCursor(shown[Math.min(shown.length - 1, at + 1)]?.key);
+    if (input === 'k' || key.upArrow) return setCursor(shown[Math.max(0, at - 1)]?.key);
+    const row = shown[at];
     if (key.return && row) props.onOpen(row.key);
   });
   const s = report.summary;

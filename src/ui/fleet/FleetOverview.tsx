@@ -53,10 +53,10 @@ export function FleetOverview(props: FleetOverviewProps) {
   );
   // The key handler reads the rows of the latest frame: keys that come before Ink re-subscribes the
   // handler must not act on the frame before.
-  const latest = useRef({ rows, index });
-  latest.current = { rows, index };
+  const latest = useRef({ rows, index, typing });
+  latest.current = { rows, index, typing };
   useInput((input, key) => {
-    if (typing) {
+    if (latest.current.typing) {
       if (key.return || key.escape) setTyping(false);
       else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
       else if (input) setFilter((f) => f + input);

@@ -60,6 +60,7 @@ describe('check codes', () => {
       portgroups: 'PG',
       containerd: 'CTRD',
       registry: 'REG',
+      readiness: 'RDY',
     } as const;
     // The registry presence check (REG) feeds the images probe's per-container verdict.
     const extra: Partial<Record<string, string>> = { images: 'REG' };

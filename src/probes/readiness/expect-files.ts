@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { errorMessage, UserFacingError } from '../../core/errors.js';
+import type { Config } from '../../model/config.js';
+import { cseExpectSet, ExpectFileError, parseExpectFile } from '../../model/readiness/expect-files.js';
+import type { ExpectSet } from '../../model/readiness/types.js';
+
+/**
+ * Reads the expect files the config and --expect name (I/O; the parsing is pure, in
+ * model/readiness/expect-files.ts), plus the CSE plugin inventory under profile cse. A file that
+ * cannot be read or parsed is one UserFacingError naming the file and line (report: exit 2).
+ */
+export function readExpectSets(config: Config): ExpectSet[] {
+  const sets: ExpectSet[] = [];
+  const first = config.registry.private[0];
+  for (const spec of config.registry.expect ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(spec.file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UserFacingError(`expect file ${spec.file}: cannot read it (${code ?? errorMessage(err)})`);
+    }
+    const destination = spec.repo ?? first;
+    try {
+      sets.push(parseExpectFile(text, spec.file, destination ? { destination } : {}));
+    } catch (err) {
+      if (err instanceof ExpectFileError) throw new UserFacingError(`expect file ${err.message}`);
+      throw err;
+    }
+  }
+  if (config.registry.profile === 'cse' && config.registry.private.length > 0) {
+    sets.push(cseExpectSet(config.registry.private));
+  }
+  return sets;
+}

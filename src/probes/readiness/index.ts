@@ -1,0 +1,123 @@
+import { errorMessage } from '../../core/errors.js';
+import { templateRecordOf } from '../../model/readiness/records.js';
+import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../../model/readiness/types.js';
+import { Collection } from '../kube/collection.js';
+import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
+import type { ProbeContext, ProbeSource } from '../types.js';
+import { readExpectSets } from './expect-files.js';
+
+/**
+ * The readiness probe: what the cluster will pull next and what an upgrade will need. It lists and
+ * watches the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, CronJobs and
+ * Jobs (kept slim: name, replicas, controller, images), and reads the expect files. Its own probe
+ * rather than more records in the images probe: the images probe's records are pods (its verdicts,
+ * its cursor, its diff), templates have other subjects and other RBAC, and a cluster that forbids
+ * listing CronJobs must not make the pods' verdicts partial. The registry probe asks for these
+ * images in the same sweep as the running ones (one request per unique reference).
+ */
+export const readinessProbe: ProbeSource<'readiness'> = {
+  id: 'readiness',
+  start: (ctx) => runReadinessProbe(ctx),
+};
+
+const RESOURCES: readonly [TemplateKind, string, string][] = [
+  ['Deployment', '/apis/apps/v1', 'deployments'],
+  ['StatefulSet', '/apis/apps/v1', 'statefulsets'],
+  ['DaemonSet', '/apis/apps/v1', 'daemonsets'],
+  ['ReplicaSet', '/apis/apps/v1', 'replicasets'],
+  ['CronJob', '/apis/batch/v1', 'cronjobs'],
+  ['Job', '/apis/batch/v1', 'jobs'],
+];
+
+function collectionPath(prefix: string, resource: string, namespace: string | undefined): string {
+  return namespace
+    ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`
+    : `${prefix}/${resource}`;
+}
+
+export async function runReadinessProbe(ctx: ProbeContext): Promise<void> {
+  let expectSets: ExpectSet[];
+  try {
+    expectSets = readExpectSets(ctx.config);
+  } catch (err) {
+    ctx.store.set('readiness', { status: 'error', message: errorMessage(err) });
+    return;
+  }
+  const ns = ctx.namespace;
+  const collections = RESOURCES.map(([kind, prefix, resource]) => ({
+    kind,
+    resource: `${resource}.${prefix.split('/')[2]}`,
+    collection: new Collection<TemplateRecord>(ctx.kube, {
+      path: collectionPath(prefix, resource, ns),
+      transform: templateRecordOf(kind),
+      coalesceMs: 100,
+      tuning: ctx.kubeTuning,
+    }),
+  }));
+  const named = collections.map((c) => [c.resource, c.collection] as const);
+  let timer: NodeJS.Timeout | undefined;
+  let synced = false;
+  let last: ReadinessData | undefined;
+  let lastKey = '';
+
+  const publish = (): void => {
+    timer = undefined;
+    const templates: TemplateRecord[] = [];
+    const unreadable: { resource: string; reason: string }[] = [];
+    for (const c of collections) {
+      if (c.collection.status === 'error' || c.collection.status === 'not-found') {
+        unreadable.push({ resource: c.resource, reason: c.collection.error ?? 'could not be read' });
+      }
+      for (const t of c.collection.items.values()) templates.push(t);
+    }
+    templates.sort(compareTemplates);
+    // Same templates, same data object: the registry probe and the evaluator skip unchanged publishes.
+    const key = JSON.stringify(unreadable);
+    const same =
+      last !== undefined &&
+      key === lastKey &&
+      last.templates.length === templates.length &&
+      last.templates.every((t, i) => t === templates[i]);
+    if (!same) {
+      last = { templates, expectSets, ...(unreadable.length > 0 ? { unreadable } : {}) };
+      lastKey = key;
+    }
+    ctx.store.set('readiness', {
+      status: 'ready',
+      data: last,
+      ...(unreadable.length > 0
+        ? { message: `partial data: ${unreadable.map((u) => u.resource).join(', ')} unreadable` }
+        : {}),
+      updatedAt: lastUpdate(named),
+      live: ctx.live ? probeLive(named) : undefined,
+    });
+  };
+  const schedule = (): void => {
+    if (!synced) {
+      if (!ctx.signal.aborted && ctx.store.get('readiness')?.status === 'loading')
+        ctx.store.patch('readiness', { progress: listingProgress(named) });
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(publish, 50);
+  };
+  for (const c of collections) c.collection.onChange(schedule);
+  const stop = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    for (const c of collections) c.collection.stop();
+  };
+  if (ctx.signal.aborted) return;
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  for (const c of collections) c.collection.start({ watch: ctx.live });
+  await Promise.all(collections.map((c) => c.collection.firstSync));
+  synced = true;
+  publish();
+  if (!ctx.live) stop();
+}
+
+function compareTemplates(a: TemplateRecord, b: TemplateRecord): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

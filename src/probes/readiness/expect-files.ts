@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage, UserFacingError } from '../../core/errors.js';
-import type { Config } from '../../model/config.js';
+import type { Config, ExpectSpec } from '../../model/config.js';
 import { cseExpectSet, ExpectFileError, parseExpectFile } from '../../model/readiness/expect-files.js';
 import type { ExpectSet } from '../../model/readiness/types.js';
 
@@ -10,26 +10,27 @@ import type { ExpectSet } from '../../model/readiness/types.js';
  * cannot be read or parsed is one UserFacingError naming the file and line (report: exit 2).
  */
 export function readExpectSets(config: Config): ExpectSet[] {
-  const sets: ExpectSet[] = [];
-  const first = config.registry.private[0];
-  for (const spec of config.registry.expect ?? []) {
-    let text: string;
-    try {
-      text = readFileSync(spec.file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UserFacingError(`expect file ${spec.file}: cannot read it (${code ?? errorMessage(err)})`);
-    }
-    const destination = spec.repo ?? first;
-    try {
-      sets.push(parseExpectFile(text, spec.file, destination ? { destination } : {}));
-    } catch (err) {
-      if (err instanceof ExpectFileError) throw new UserFacingError(`expect file ${err.message}`);
-      throw err;
-    }
-  }
+  const sets = (config.registry.expect ?? []).map((spec) => readExpectFile(spec, config));
   if (config.registry.profile === 'cse' && config.registry.private.length > 0) {
     sets.push(cseExpectSet(config.registry.private));
   }
   return sets;
+}
+
+/** One expect file, its destination the spec's REPO or the first [registry] private prefix. */
+export function readExpectFile(spec: ExpectSpec, config: Config): ExpectSet {
+  let text: string;
+  try {
+    text = readFileSync(spec.file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserFacingError(`expect file ${spec.file}: cannot read it (${code ?? errorMessage(err)})`);
+  }
+  const destination = spec.repo ?? config.registry.private[0];
+  try {
+    return parseExpectFile(text, spec.file, destination ? { destination } : {});
+  } catch (err) {
+    if (err instanceof ExpectFileError) throw new UserFacingError(`expect file ${err.message}`);
+    throw err;
+  }
 }

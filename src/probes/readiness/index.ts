@@ -1,10 +1,11 @@
 import { errorMessage } from '../../core/errors.js';
+import { parseExpectSpec } from '../../model/config.js';
 import { templateRecordOf } from '../../model/readiness/records.js';
 import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../../model/readiness/types.js';
 import { Collection } from '../kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
-import { readExpectSets } from './expect-files.js';
+import { readExpectFile, readExpectSets } from './expect-files.js';
 
 /**
  * The readiness probe: what the cluster will pull next and what an upgrade will need. It lists and
@@ -15,9 +16,20 @@ import { readExpectSets } from './expect-files.js';
  * listing CronJobs must not make the pods' verdicts partial. The registry probe asks for these
  * images in the same sweep as the running ones (one request per unique reference).
  */
+/** Per session: adds an expect set and republishes (the TUI's `:expect FILE`). */
+const addSetOf = new WeakMap<ProbeContext, (set: ExpectSet) => void>();
+
 export const readinessProbe: ProbeSource<'readiness'> = {
   id: 'readiness',
   start: (ctx) => runReadinessProbe(ctx),
+  async command(ctx, name, args) {
+    const add = addSetOf.get(ctx);
+    if (name !== 'expect' || !add) throw new Error(`readiness takes no :${name} here`);
+    const set = readExpectFile(parseExpectSpec(args.join(' ')), ctx.config);
+    add(set);
+    const n = new Set(set.images.map((i) => i.image)).size;
+    return `${set.file}: ${n} expected image${n === 1 ? '' : 's'} (${set.format}); asking the registry`;
+  },
 };
 
 const RESOURCES: readonly [TemplateKind, string, string][] = [
@@ -102,6 +114,12 @@ export async function runReadinessProbe(ctx: ProbeContext): Promise<void> {
     timer = setTimeout(publish, 50);
   };
   for (const c of collections) c.collection.onChange(schedule);
+  addSetOf.set(ctx, (set) => {
+    // The same file again replaces its earlier set (edited and checked again).
+    expectSets = [...expectSets.filter((s) => s.file !== set.file), set];
+    last = undefined;
+    if (synced) publish();
+  });
   const stop = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;

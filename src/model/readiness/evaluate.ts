@@ -225,8 +225,8 @@ export function evaluateReadiness(input: ReadinessInputs): Finding[] {
         makeFinding(TEMPLATE_CODES[j.bucket], {
           subject,
           title:
-            j.bucket === 'present'
-              ? `${owner}: ${c.image} is present`
+            j.bucket === 'present' || j.bucket === 'unverified'
+              ? `${owner}: ${c.image} ${FAILURE_WORDS[j.bucket]}`
               : `${owner} will fail ${why}: ${c.image} ${FAILURE_WORDS[j.bucket]}`,
           detail: `${owner}, ${c.kind} ${c.name} (no pod runs this image yet): ${j.detail}`,
           evidence: {
@@ -246,8 +246,8 @@ export function evaluateReadiness(input: ReadinessInputs): Finding[] {
       makeFinding(TEMPLATE_CODES[j.bucket], {
         subject: { kind: 'Node', name: s.node, container: 'sandbox' },
         title:
-          j.bucket === 'present'
-            ? `node ${s.node}: sandbox image ${s.image} is present`
+          j.bucket === 'present' || j.bucket === 'unverified'
+            ? `node ${s.node}: sandbox image ${s.image} ${FAILURE_WORDS[j.bucket]}`
             : `node ${s.node} cannot start a new pod: sandbox image ${s.image} ${FAILURE_WORDS[j.bucket]}`,
         detail: `The sandbox (pause) image of node ${s.node}'s containerd: ${j.detail}`,
         evidence: { ...j.evidence, sandboxImage: s.image, ...(j.regCode ? { verdict: j.regCode } : {}) },

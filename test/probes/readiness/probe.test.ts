@@ -245,6 +245,42 @@ describe('readiness in a report', () => {
     expect((await skopeoInspectRaw(target, 'tkg/cron-ok', '1.0')).exists).toBe(true);
   }, 90_000);
 
+  // Last: it pushes an image the other tests expect to be missing.
+  it('--diff: an image uploaded since the last report is newly present (its RDY-102 resolved)', async () => {
+    const fromtar = join(tmp.dir, 'publish-images-fromtar.yaml');
+    const old = join(tmp.dir, 'old.json');
+    const first = await runReportCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--config',
+      configFile,
+      '--expect',
+      fromtar,
+      '-o',
+      'json',
+      '--output-file',
+      old,
+    ]);
+    expect(first.code, first.stderr).toBe(1);
+    const layout = join(tmp.dir, 'layout-3');
+    buildOciLayout(layout, [{ tag: '3.0', arches: ['amd64'] }]);
+    await skopeoPush(layout, '3.0', { address: registry.address, certDir: ca.certDir }, 'tkg/app');
+    const { stdout, stderr } = await runReportCli([
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--config',
+      configFile,
+      '--expect',
+      fromtar,
+      '--diff',
+      old,
+    ]);
+    const resolved = stdout.slice(stdout.indexOf('Resolved:'));
+    expect(stdout, stderr).toContain('Resolved:');
+    expect(resolved).toMatch(new RegExp(`FAIL RDY-102 ExpectedImage ${HOST}/tkg/app:3\\.0`));
+    expect(stdout).toMatch(/0 new, 1 resolved, 0 changed/);
+  }, 90_000);
+
   it('a malformed expect file is one line naming file and line, exit 2, before the cluster is asked', async () => {
     const broken = join(tmp.dir, 'broken.txt');
     const { code, stderr } = await runReportCli([

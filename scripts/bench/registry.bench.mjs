@@ -210,7 +210,14 @@ async function nodeViewSweep(root, tags, proxies, ca) {
     { client, cache, previous: full },
   );
   const liveMs = performance.now() - l0;
-  const expect = await expectListSweep(root, { pods }, containerd, settings, tags, full.counts.manifestRequests);
+  const expect = await expectListSweep(
+    root,
+    { pods },
+    containerd,
+    settings,
+    tags,
+    full.counts.manifestRequests,
+  );
   return [
     `node view: ${PODS} pods on ${NODES} nodes in ${plan.groups.filter((g) => g.source === 'node').length} config groups -> ${plan.requests.length} (group, image) checks, ${plan.triples} triples; planning ${planMs.toFixed(0)} ms`,
     `node view sweep ${(fullMs / 1000).toFixed(2)} s: ${full.counts.manifestRequests} manifest + ${full.counts.tokenRequests} token requests (bound ${full.counts.triples + full.counts.tokenRequests}); outcomes ${JSON.stringify(outcomes)}`,

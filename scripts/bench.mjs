@@ -45,7 +45,8 @@ const ctx = {
   handle,
   sim: handle,
   simulator: handle,
-  cliPath: join(root, 'dist/cli/main.js'),
+  // What users run: the one-file bundle (npm run build writes it).
+  cliPath: join(root, 'dist/airgap-top.cjs'),
   root,
   generate: GENERATE,
   seed: SEED,

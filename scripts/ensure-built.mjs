@@ -1,10 +1,11 @@
-// Rebuilds dist/ only when a source file is newer than the last build, so `npm run demo` starts fast.
+// Rebuilds dist/ (tsc, then the one-file bundle) only when a source file is newer than the last
+// build, so `npm run demo` starts fast.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const stamp = join(root, 'dist', 'cli', 'main.js');
+const stamp = join(root, 'dist', 'airgap-top.cjs');
 
 function newest(dir) {
   let latest = 0;
@@ -16,5 +17,5 @@ function newest(dir) {
 }
 
 if (!existsSync(stamp) || newest(join(root, 'src')) > statSync(stamp).mtimeMs) {
-  execSync('npx tsc -p tsconfig.build.json', { cwd: root, stdio: 'inherit' });
+  execSync('npx tsc -p tsconfig.build.json && node scripts/bundle.mjs', { cwd: root, stdio: 'inherit' });
 }

@@ -31,7 +31,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildBundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -56,7 +56,6 @@ const SHIPPED = [
   'README.md',
 ];
 const ASSET_DIRS = ['fixtures/demo'];
-const OPTIONAL_MODULES = /\.node$|^(cpu-features|bufferutil|utf-8-validate|encoding|supports-color)$/;
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 rmSync(work, { recursive: true, force: true });
@@ -67,122 +66,7 @@ for (const f of readdirSync(out))
 
 // ---- 1. The bundle: one CommonJS file (a Node 20 single executable runs CommonJS only).
 const bundlePath = join(work, 'airgap-top.cjs');
-const result = await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundlePath,
-  metafile: true,
-  legalComments: 'none', // THIRD_PARTY_LICENSES carries the full texts
-  logLevel: 'warning',
-  // src/ui/run.tsx sets NODE_ENV=production at run time too; the bundle's constant already says so.
-  logOverride: { 'assign-to-define': 'silent' },
-  define: {
-    AIRGAP_TOP_VERSION: JSON.stringify(version),
-    AIRGAP_TOP_BUNDLE: 'true',
-    // React and its reconciler ship development and production builds chosen by NODE_ENV: a release
-    // carries only the production one (half the reconciler's size, no dev-only checks at render).
-    'process.env.NODE_ENV': '"production"',
-    // CommonJS has no import.meta: the bundle's own file URL stands in for every module's.
-    'import.meta.url': '__airgapTopBundleUrl',
-  },
-  banner: { js: 'var __airgapTopBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [optionalNativeAddons(), synchronousYoga(), inkWithoutDevtools()],
-});
-
-/**
- * Optional modules, each required inside try/catch with a fallback: ssh2's sshcrypto.node and
- * cpu-features (native addons; ssh2 falls back to node:crypto), ws's bufferutil/utf-8-validate
- * (native speed-ups), node-fetch's encoding and debug's supports-color (not installed). In the
- * bundle each resolves to a module that throws, so every caller takes its fallback and no .node
- * file has to travel. Anything else left external fails the build (below).
- */
-function optionalNativeAddons() {
-  return {
-    name: 'optional-modules',
-    setup(b) {
-      b.onResolve({ filter: OPTIONAL_MODULES }, (a) => ({ path: a.path, namespace: 'optional-native' }));
-      b.onLoad({ filter: /.*/, namespace: 'optional-native' }, (a) => ({
-        contents: `throw new Error(${JSON.stringify(`${a.path}: native addon not bundled (optional)`)});`,
-        loader: 'js',
-      }));
-    },
-  };
-}
-
-/**
- * yoga-layout (Ink's layout engine) instantiates its WebAssembly with a top-level await, which
- * CommonJS cannot express. Its emscripten loader accepts an `instantiateWasm` hook: given a
- * synchronous WebAssembly.Instance it finishes synchronously, so the module is ready on import.
- * Same wasm bytes, same wrapAssembly; only the await is gone (and the slow atob decode with it).
- */
-function synchronousYoga() {
-  return {
-    name: 'synchronous-yoga',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (a) => {
-        const loader = join(dirname(a.path), '../binaries/yoga-wasm-base64-esm.js');
-        const wasm = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(
-          readFileSync(loader, 'utf8'),
-        );
-        if (!wasm)
-          throw new Error(`${loader}: no embedded wasm found (yoga-layout changed: revisit this plugin)`);
-        return {
-          loader: 'js',
-          resolveDir: dirname(a.path),
-          contents: [
-            "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
-            "import wrapAssembly from './wrapAssembly.js';",
-            `const bytes = Buffer.from(${JSON.stringify(wasm[1])}, 'base64');`,
-            'const assembly = {',
-            '  instantiateWasm(imports, receive) {',
-            '    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);',
-            '    receive(instance);',
-            '    return instance.exports;',
-            '  },',
-            '};',
-            'loadYoga(assembly);',
-            'const Yoga = wrapAssembly(assembly);',
-            'export default Yoga;',
-            "export * from './generated/YGEnums.js';",
-          ].join('\n'),
-        };
-      });
-    },
-  };
-}
-
-/**
- * Ink's reconciler awaits two imports at top level, both only when DEV=true (React devtools, which
- * a release does not ship, and Ink's own package.json for devtools' name). Both become plain
- * values; each replacement must match, so an Ink upgrade that changes them fails the build here.
- */
-function inkWithoutDevtools() {
-  return {
-    name: 'ink-without-devtools',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (a) => {
-        const ink = JSON.parse(readFileSync(join(dirname(a.path), '../package.json'), 'utf8'));
-        let text = readFileSync(a.path, 'utf8');
-        const replacements = [
-          [
-            "await import('./devtools.js');",
-            "throw Object.assign(new Error('not bundled'), { code: 'ERR_MODULE_NOT_FOUND' });",
-          ],
-          ['? await loadPackageJson()', `? ${JSON.stringify({ name: ink.name, version: ink.version })}`],
-        ];
-        for (const [from, to] of replacements) {
-          if (!text.includes(from))
-            throw new Error(`${a.path}: "${from}" not found (Ink changed: revisit this plugin)`);
-          text = text.replace(from, to);
-        }
-        return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
-      });
-    },
-  };
-}
+const result = await buildBundle({ root, outfile: bundlePath, version, rootFromBundle: './' });
 
 // A dynamic import() or require() the bundler left outside would look for a file that is not next
 // to the executable: only Node's built-in modules may stay external.

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
  * the single executable (scripts/package.mjs), which has no files beside it.
  */
 
-/** Set by the bundler (scripts/package.mjs): the bundle file sits at the package root. */
-declare const AIRGAP_TOP_BUNDLE: boolean | undefined;
+/** Set by the bundler (scripts/bundle.mjs): the package root, relative to the bundle file. */
+declare const AIRGAP_TOP_BUNDLE: string | undefined;
 
 /** Unbundled this module is dist/demo/assets.js (src/demo/assets.ts under vitest): two levels down. */
 export const PACKAGE_ROOT = fileURLToPath(
-  new URL(typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? './' : '../../', import.meta.url),
+  new URL(typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? AIRGAP_TOP_BUNDLE : '../../', import.meta.url),
 );
 
 /** The folder the demo's files live in, relative to the package root (and the asset key prefix). */

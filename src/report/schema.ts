@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 
-/** Set by the bundler (scripts/package.mjs): the bundle file sits at the package root. */
-declare const AIRGAP_TOP_BUNDLE: boolean | undefined;
+/** Set by the bundler (scripts/bundle.mjs): the package root, relative to the bundle file. */
+declare const AIRGAP_TOP_BUNDLE: string | undefined;
 
 /**
  * schema/report.schema.json, beside src/ and dist/ alike (the package ships it); the bundle sits at
@@ -11,7 +11,7 @@ declare const AIRGAP_TOP_BUNDLE: boolean | undefined;
  * run without --diff never touches it.
  */
 function schemaPath(file = 'report.schema.json'): string {
-  const relative = typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? './' : '../../';
+  const relative = typeof AIRGAP_TOP_BUNDLE !== 'undefined' ? AIRGAP_TOP_BUNDLE : '../../';
   return fileURLToPath(new URL(`${relative}schema/${file}`, import.meta.url));
 }
 

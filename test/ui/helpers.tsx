@@ -85,7 +85,7 @@ export function fakeSource(
       }),
     rerun: async (id) => {
       reruns.push(id);
-      return id === 'containerd' || id === 'portgroups';
+      return id === 'containerd' || id === 'portgroups' || id === 'registry';
     },
     setFindings(probe, list) {
       sorted.set(probe, [...list].sort(compareFindings));

@@ -498,9 +498,12 @@ describe('keys', () => {
     const app = renderApp(src);
     await app.press('5', 'r');
     await app.waitFor((x) => x.includes('re-ran containerd'));
+    // On the images screen r asks the registries again too: each container's verdict joins them.
     await app.press('1', 'r');
-    await app.waitFor((x) => x.includes('nothing to re-run: images is watched live'));
-    expect(src.reruns).toEqual(['containerd', 'images']);
+    await app.waitFor((x) => x.includes('re-ran registry'));
+    await app.press('2', 'r');
+    await app.waitFor((x) => x.includes('nothing to re-run: nodes is watched live'));
+    expect(src.reruns).toEqual(['containerd', 'images', 'registry', 'topology']);
     app.unmount();
   });
 

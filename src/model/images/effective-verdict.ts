@@ -308,6 +308,8 @@ export interface EffectiveContext {
   readonly unchecked: string;
   /** node + host + private + digest → origin (one image host recurs across thousands of pods). */
   readonly origins: Map<string, NodeOrigin>;
+  /** imageID → the digest it pins (presence lookups parse each imageID once). */
+  readonly digests: Map<string, string | undefined>;
 }
 
 /**
@@ -318,6 +320,8 @@ export function effectiveContext(
   config: Config,
   containerd: ContainerdData | undefined,
   presence: PresenceData | undefined,
+  /** The previous context under the same config and containerd data: its origin cache carries over. */
+  previous?: EffectiveContext,
 ): EffectiveContext {
   const views = new Map<string, ContainerdView>();
   for (const r of containerd?.nodes ?? []) if (r.view) views.set(r.node, r.view);
@@ -329,8 +333,49 @@ export function effectiveContext(
     unchecked: enabled
       ? 'the registry probe has not answered yet'
       : '[registry] check is off (--no-registry-check)',
-    origins: new Map(),
+    origins: previous?.origins ?? new Map(),
+    digests: previous?.digests ?? new Map(),
   };
+}
+
+/**
+ * What the registry said for one container, as the join reads it: the ImagePresence (the same
+ * object while its answers did not change: the sweep reuses judgements), or why there is none. Two
+ * equal signatures give equal effective verdicts under one containerd view, so a checker re-judges
+ * only containers whose signature changed when new registry data arrives.
+ */
+export type PresenceSignature = ImagePresence | string;
+
+/** The registry's answer for one container (see PresenceSignature), and its node's view. */
+function presenceLookup(
+  ctx: EffectiveContext,
+  pod: PodRecord,
+  c: ContainerRecord,
+): { view: ContainerdView | undefined; signature: PresenceSignature } {
+  const view = pod.nodeName ? ctx.views.get(pod.nodeName) : undefined;
+  if (!ctx.presence) return { view, signature: ctx.unchecked };
+  // A node whose configuration arrived after the last sweep was not asked as it pulls: the central
+  // answer would judge its mirrors by the wrong endpoints.
+  const sweptAsNode =
+    !view || (pod.nodeName !== undefined && ctx.presence.nodeGroups[pod.nodeName] !== undefined);
+  if (!sweptAsNode) {
+    return {
+      view,
+      signature:
+        'the registry has not been asked as this node pulls yet (its containerd configuration is newer than the last sweep)',
+    };
+  }
+  return {
+    view,
+    signature:
+      presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID, ctx.digests) ??
+      'this image was not in the last sweep',
+  };
+}
+
+/** Each container's presence signature, in container order (for a checker's per-pod cache). */
+export function podPresenceSignatures(ctx: EffectiveContext, pod: PodRecord): PresenceSignature[] {
+  return pod.containers.map((c) => presenceLookup(ctx, pod, c).signature);
 }
 
 /** The effective verdict of one container as a finding, or undefined (the name verdict stands). */
@@ -344,7 +389,7 @@ export function containerEffectiveFinding(
   if (ctx.prefixes.length === 0) return undefined; // nothing can be proven private (IMG-010)
   const ref = tryParseImageRef(c.image);
   if (ref instanceof Error) return undefined;
-  const view = pod.nodeName ? ctx.views.get(pod.nodeName) : undefined;
+  const { view, signature } = presenceLookup(ctx, pod, c);
   let origin: NodeOrigin | undefined;
   if (view && pod.nodeName) {
     const key = `${pod.nodeName}\u0000${ref.domain}\u0000${ref.path}\u0000${ref.digest ? 'd' : 't'}`;
@@ -354,12 +399,7 @@ export function containerEffectiveFinding(
       ctx.origins.set(key, origin);
     }
   }
-  // A node whose configuration arrived after the last sweep was not asked as it pulls: the central
-  // answer would judge its mirrors by the wrong endpoints.
-  const sweptAsNode =
-    !view || (pod.nodeName !== undefined && ctx.presence?.nodeGroups[pod.nodeName] !== undefined);
-  const presence =
-    ctx.presence && sweptAsNode ? presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID) : undefined;
+  const presence = typeof signature === 'string' ? undefined : signature;
   const verdict = effectiveVerdict({
     image: c.image,
     ...(c.imageID ? { imageID: c.imageID } : {}),
@@ -367,11 +407,7 @@ export function containerEffectiveFinding(
     nameCode,
     ...(origin ? { origin } : {}),
     ...(presence ? { presence } : {}),
-    unchecked: !ctx.presence
-      ? ctx.unchecked
-      : sweptAsNode
-        ? 'this image was not in the last sweep'
-        : 'the registry has not been asked as this node pulls yet (its containerd configuration is newer than the last sweep)',
+    ...(typeof signature === 'string' ? { unchecked: signature } : {}),
   });
   if (!verdict) return undefined;
   // Same subject as the name verdict it replaces (pod + container): the cursor and --diff keep it.

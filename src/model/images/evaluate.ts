@@ -16,11 +16,19 @@ import {
   containerEffectiveFinding,
   type EffectiveContext,
   effectiveContext,
+  type PresenceSignature,
+  podPresenceSignatures,
   withEffectiveVerdict,
 } from './effective-verdict.js';
 import { compilePolicy, originOf, type Policy } from './policy.js';
 import { applyIgnores } from './rules.js';
 import type { ImagesData, PodRecord, UnreadableSource } from './types.js';
+
+/** One pod's cached judgement: its findings and the registry answers they were joined with. */
+interface PodEntry {
+  readonly findings: readonly KeyedFinding[];
+  readonly signatures: readonly PresenceSignature[];
+}
 
 /** What an images checker remembers from its last run, for one config object. */
 interface LastRun {
@@ -28,74 +36,79 @@ interface LastRun {
   /** The containerd and registry data the effective verdicts were joined with. */
   readonly join: JoinInputs;
   readonly policy: Policy;
+  readonly context: EffectiveContext;
   /**
    * Per pod record: its findings. The probe keeps unchanged pods' records identical across
    * publishes, so a watch event re-evaluates only the pods it touched.
    */
-  readonly pods: Map<PodRecord, readonly KeyedFinding[]>;
+  readonly pods: Map<PodRecord, PodEntry>;
   /** All findings of the pods in `pods` (and the config finding), in compareFindings order. */
   readonly sorted: KeyedFinding[] | undefined;
 }
 
-/**
- * Every finding of the images probe, from its slim records and the config. Pure in its result; the
- * caches behind it (per config, owned by the instance) make the work proportional to what changed:
- * a pod record that is the same object as last time keeps its findings, and the sorted list is
- * patched rather than re-sorted. Findings come out in compareFindings order, so the evaluation's own
- * sort is a single pass (sorting 20k findings from scratch rebuilds two subject keys per comparison
- * and costs more than judging them). A session owns one checker; a new config object starts afresh.
- */
 /** The other probes' data each container's effective verdict joins (either may be missing). */
 export interface JoinInputs {
   readonly containerd?: ContainerdData;
   readonly registry?: PresenceData;
 }
 
+/**
+ * Every finding of the images probe, from its slim records and the config. Pure in its result; the
+ * caches behind it (per config, owned by the instance) make the work proportional to what changed:
+ * a pod record that is the same object as last time keeps its findings (unless the registry's
+ * answer for one of its containers changed: the sweep keeps unchanged answers as the same objects,
+ * so a new sweep re-judges only the pods it touched), and the sorted list is patched rather than
+ * re-sorted. Findings come out in compareFindings order, so the evaluation's own sort is a single
+ * pass. A session owns one checker; a new config object or new node configurations start afresh.
+ */
 export class ImagesChecker {
   private last: LastRun | undefined;
-  private context: EffectiveContext | undefined;
 
   evaluate(data: ImagesData, config: Config, join: JoinInputs = {}): Finding[] {
-    // New node configurations or registry answers change verdicts of unchanged pods: start afresh.
-    const last =
-      this.last?.config === config &&
-      this.last.join.containerd === join.containerd &&
-      this.last.join.registry === join.registry
-        ? this.last
-        : undefined;
-    const policy = last?.policy ?? compilePolicy(config);
-    const effective = last ? undefined : effectiveContext(config, join.containerd, join.registry);
-    const context = effective ?? this.context;
-    this.context = context;
-    const previous = last?.pods ?? new Map<PodRecord, readonly KeyedFinding[]>();
-    const previousSorted = last?.sorted;
+    const reusable =
+      this.last?.config === config && this.last.join.containerd === join.containerd ? this.last : undefined;
+    const policy = reusable?.policy ?? compilePolicy(config);
+    const registryChanged = reusable !== undefined && reusable.join.registry !== join.registry;
+    const context =
+      reusable && !registryChanged
+        ? reusable.context
+        : effectiveContext(config, join.containerd, join.registry, reusable?.context);
+    const previous = reusable?.pods ?? new Map<PodRecord, PodEntry>();
+    const previousSorted = reusable?.sorted;
     // Patch the sorted list only while few findings changed; past that, one sort is cheaper.
     const patchLimit = previousSorted ? Math.max(64, previousSorted.length / 20) : -1;
     let patch = patchLimit >= 0;
     // Keyed by the record object itself: identity hashes are cheaper than 10k string hashes, and a
     // record that is the same object as last time has the same findings.
-    const next = new Map<PodRecord, readonly KeyedFinding[]>();
+    const next = new Map<PodRecord, PodEntry>();
     const added: KeyedFinding[] = [];
+    /** Findings of kept records that were judged again (their registry answer changed). */
+    const rejudged = new Set<KeyedFinding>();
     let hits = 0;
     for (const pod of data.pods) {
       const cached = previous.get(pod);
-      if (cached) {
+      const signatures = registryChanged || !cached ? podPresenceSignatures(context, pod) : cached.signatures;
+      if (cached && sameSignatures(cached.signatures, signatures)) {
         hits += 1;
         next.set(pod, cached);
         continue;
       }
-      const list = podFindings(pod, policy, context);
-      next.set(pod, list);
+      if (cached) {
+        hits += 1;
+        for (const k of cached.findings) rejudged.add(k);
+      }
+      const findings = podFindings(pod, policy, context);
+      next.set(pod, { findings, signatures });
       if (patch) {
-        for (const k of list) added.push(k);
-        if (added.length > patchLimit) patch = false;
+        for (const k of findings) added.push(k);
+        if (added.length + rejudged.size > patchLimit) patch = false;
       }
     }
-    const removed = new Set<KeyedFinding>();
+    const removed = rejudged;
     if (patch && hits !== previous.size) {
       // Records replaced or gone: their findings leave the sorted list.
-      for (const [pod, list] of previous) {
-        if (!next.has(pod)) for (const k of list) removed.add(k);
+      for (const [pod, entry] of previous) {
+        if (!next.has(pod)) for (const k of entry.findings) removed.add(k);
         if (added.length + removed.size > patchLimit) {
           patch = false;
           break;
@@ -110,9 +123,15 @@ export class ImagesChecker {
     } else {
       sorted = sortAll(policy, next);
     }
-    this.last = { config, join, policy, pods: next, sorted };
+    this.last = { config, join, policy, context, pods: next, sorted };
     return sorted.map((k) => k.f);
   }
+}
+
+function sameSignatures(a: readonly PresenceSignature[], b: readonly PresenceSignature[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -151,7 +170,7 @@ function malformedPodFinding(pod: PodRecord): Finding {
 }
 
 /** Every finding sorted from scratch. */
-function sortAll(policy: Policy, pods: ReadonlyMap<PodRecord, readonly KeyedFinding[]>): KeyedFinding[] {
+function sortAll(policy: Policy, pods: ReadonlyMap<PodRecord, PodEntry>): KeyedFinding[] {
   // Bucket by (severity, code) first, keeping pod order: the probe publishes pods sorted by
   // namespace/name, so each bucket is nearly sorted already and the sort below mostly merges runs.
   const byRank: Map<string, KeyedFinding[]>[] = [new Map(), new Map(), new Map(), new Map()];
@@ -162,7 +181,7 @@ function sortAll(policy: Policy, pods: ReadonlyMap<PodRecord, readonly KeyedFind
     else buckets.set(k.f.code, [k]);
   };
   if (policy.configFinding) add(policy.configFinding);
-  for (const list of pods.values()) for (const k of list) add(k);
+  for (const entry of pods.values()) for (const k of entry.findings) add(k);
   const sorted: KeyedFinding[] = [];
   for (let rank = byRank.length - 1; rank >= 0; rank--) {
     const buckets = byRank[rank] as Map<string, KeyedFinding[]>;

@@ -182,6 +182,7 @@ export function planPresence(
   const { groups, nodeGroups, views, configKey } = groupNodes(containerd);
   const requests = new Map<string, PresenceRequest>();
   const refs = new Map<string, ImageRef | undefined>();
+  const digests = new Map<string, string | undefined>();
   const templates = new Map<string, PullPlan>();
   const add = (group: string, image: string, expectDigest: string | undefined): void => {
     const key = presenceKey(group, image, expectDigest);
@@ -225,7 +226,7 @@ export function planPresence(
   };
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
-    for (const c of pod.containers) add(group, c.image, runningDigest(c.imageID));
+    for (const c of pod.containers) add(group, c.image, memoDigest(digests, c.imageID));
   }
   if (options.extraImages && options.extraImages.length > 0) {
     const anyNode = pullGroupsOf(groups);
@@ -476,9 +477,21 @@ export function presenceFor(
   node: string | undefined,
   image: string,
   imageID: string | undefined,
+  /** imageID → running digest, kept by the caller across lookups (10,000 pods share few imageIDs). */
+  digests?: Map<string, string | undefined>,
 ): ImagePresence | undefined {
   const group = (node !== undefined ? data.nodeGroups[node] : undefined) ?? CENTRAL_GROUP;
-  return data.images[presenceKey(group, image, runningDigest(imageID))];
+  const digest = digests ? memoDigest(digests, imageID) : runningDigest(imageID);
+  return data.images[presenceKey(group, image, digest)];
+}
+
+/** runningDigest through a caller-owned memo. */
+function memoDigest(memo: Map<string, string | undefined>, imageID: string | undefined): string | undefined {
+  if (imageID === undefined) return undefined;
+  if (memo.has(imageID)) return memo.get(imageID);
+  const digest = runningDigest(imageID);
+  memo.set(imageID, digest);
+  return digest;
 }
 
 /** FNV-1a, 32 bit, hex: a short fingerprint (not a security boundary). */

@@ -120,7 +120,16 @@ interface EndpointState {
   /** Resolves once the first exchange came back, so its challenge is known before others start. */
   discovered?: Promise<void>;
   pausedUntil: number;
+  /**
+   * This sweep: the endpoint could not be reached at all (name does not resolve, connection refused
+   * or timed out). Its other probes take this answer instead of dialling again: 500 images on a
+   * registry whose name does not resolve cost one lookup, not 500 (each possibly a DNS timeout).
+   */
+  down?: ManifestAnswer;
 }
+
+/** Failures that say the endpoint is not reachable at all (not something about one manifest). */
+const UNREACHABLE = new Set(['dns', 'refused', 'timeout']);
 
 interface CachedToken {
   readonly token: string;
@@ -150,6 +159,12 @@ export class RegistryClient {
     const once = new Map<string, Promise<Outcome>>();
     const pool = new ConnectionPool(this.options.concurrency ?? DEFAULTS.concurrency);
     this.pool = pool;
+    // Each sweep dials afresh: its first exchange per endpoint goes alone again (is it up? which
+    // challenge?), the others wait for it.
+    for (const state of this.endpoints.values()) {
+      state.down = undefined;
+      state.discovered = undefined;
+    }
     try {
       return await this.sweepWith(probes, once, before);
     } finally {
@@ -206,6 +221,12 @@ export class RegistryClient {
     let release: (() => void) | undefined;
     if (state.discovered) await state.discovered;
     else state.discovered = new Promise((r) => (release = r));
+    if (state.down?.kind === 'network') {
+      return {
+        answer: { ...state.down, message: `${state.down.message} (not dialled again this sweep)` },
+        evidence: { ...base, method: 'HEAD', auth: 'none', requests: 0 },
+      };
+    }
     try {
       return await this.ask(probe, url, base, state, () => {
         release?.();
@@ -262,8 +283,10 @@ export class RegistryClient {
           }),
         );
       } catch (err) {
+        const answer = transportAnswer(err);
+        if (answer.kind === 'network' && UNREACHABLE.has(answer.failure)) state.down = answer;
         discovered();
-        return { answer: transportAnswer(err), evidence: evidence() };
+        return { answer, evidence: evidence() };
       }
       if (res.tls) this.tlsSeen.set(endpointKey(endpoint), res.tls);
       if (state.challenge === undefined && res.status !== 401) state.challenge = null;

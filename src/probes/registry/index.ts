@@ -20,7 +20,7 @@ import { dumpCaFiles, registryClientFor, sweepPresence } from './sweep.js';
  * public registry.
  */
 export interface RegistryProbeOptions {
-  /** Live mode: pod events gathered before a sweep (default 250 ms). */
+  /** Live mode: pod events gathered before a sweep (default 100 ms). */
   readonly debounceMs?: number;
   /** Extra client options (tests: sleep, retry bounds). */
   readonly client?: Omit<RegistryClientOptions, 'concurrency' | 'timeoutMs' | 'credentials'>;
@@ -72,16 +72,14 @@ function nodeCaAccess(ctx: ProbeContext): {
     return record?.certificates.find((c) => c.path === nodePath && c.pem)?.pem;
   };
   return {
-    localCaFile: (node, nodePath) => {
-      if (fromDump) return fromDump(node, nodePath);
-      return pemOf(node, nodePath) !== undefined ? `${NODE_CA}${node}${nodePath}` : undefined;
-    },
+    // Always the node's file: one that was not collected makes the check unverified, not "no CA".
+    localCaFile: (node, nodePath) => (fromDump ? fromDump(node, nodePath) : `${NODE_CA}${node}${nodePath}`),
     readCaFile: (path) => {
       if (!path.startsWith(NODE_CA)) return readFileSync(path, 'utf8');
       const rest = path.slice(NODE_CA.length);
       const slash = rest.indexOf('/');
       const pem = slash > 0 ? pemOf(rest.slice(0, slash), rest.slice(slash)) : undefined;
-      if (pem === undefined) throw new Error(`${path}: no longer in the containerd probe's data`);
+      if (pem === undefined) throw new Error(`${path.slice(NODE_CA.length)} was not read from the node`);
       return pem;
     },
   };
@@ -161,7 +159,7 @@ export function createRegistryProbe(options: RegistryProbeOptions = {}): ProbeSo
         client,
         ca.localCaFile,
         progress,
-        options.debounceMs ?? 250,
+        options.debounceMs ?? 100,
       );
       sweepers.set(ctx, sweeper);
       await sweeper.sweep();

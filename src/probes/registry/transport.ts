@@ -197,7 +197,11 @@ function openConnection(req: ExchangeRequest): Promise<Connection> {
   try {
     caPems = caFiles.map((f) => (req.readCaFile ? req.readCaFile(f) : readFileSync(f, 'utf8')));
   } catch (err) {
-    return Promise.reject(new TlsError('untrusted', `cannot read a CA file: ${(err as Error).message}`));
+    // Not the registry's fault, nor proof about the node (a bundle may lack a CA kept outside
+    // /etc/containerd): the endpoint could not be asked as the node asks it.
+    return Promise.reject(
+      new NetworkError('other', `cannot read the CA file it names: ${(err as Error).message}`),
+    );
   }
   return new Promise((resolve, reject) => {
     const s = tls.connect({

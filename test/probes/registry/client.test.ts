@@ -235,6 +235,28 @@ describe('registry client against docker-registry: skopeo agrees', () => {
     expect(verdictCode(sweep.results[1]!.verdict)).toBe('REG-105');
   });
 
+  it('an endpoint it cannot reach is dialled once per sweep, not once per image; the next sweep tries again', async () => {
+    let lookups = 0;
+    const counting = ((hostname: string, options: unknown, callback: unknown) => {
+      if (hostname === 'nowhere.test') lookups++;
+      (testLookup as unknown as (...a: unknown[]) => void)(hostname, options, callback);
+    }) as unknown as LookupFunction;
+    const { client, events } = instrumented({ lookup: counting });
+    const down = endpoint(main.address, mainCa, { host: 'nowhere.test' });
+    const probes = Array.from({ length: 40 }, (_, i) => probe(down, 'tkg/app', `v${i}`));
+    const sweep = await client.sweep(probes);
+    expect(sweep.results.every((r) => r.verdict.kind === 'unreachable' && r.verdict.failure === 'dns')).toBe(
+      true,
+    );
+    expect(lookups).toBe(1);
+    expect(events.filter((e) => e.kind === 'manifest')).toHaveLength(1);
+    expect(sweep.results[39]?.answer).toMatchObject({
+      message: expect.stringContaining('not dialled again this sweep'),
+    });
+    await client.sweep(probes.slice(0, 3));
+    expect(lookups).toBe(2);
+  });
+
   it('records the TLS inventory of each endpoint: subject, issuer, SANs, notAfter, the CA file that verified it', async () => {
     const e = endpoint(main.address, mainCa);
     const { client } = instrumented();

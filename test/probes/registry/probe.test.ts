@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../src/app/session.js';
@@ -20,6 +20,7 @@ import {
   tempDir,
 } from '../../helpers/registry.js';
 import { type SimulatorHandleExtended, startTestSimulator } from '../../helpers/simulator.js';
+import { sshdAvailable, startSshd } from '../../helpers/sshd.js';
 import { triples } from '../../model/images/expected.js';
 
 /**
@@ -209,3 +210,138 @@ async function until<T>(get: () => T | undefined, timeoutMs = 20_000): Promise<T
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A node root whose containerd pulls docker.io through a mirror in the private registry. */
+function nodeTree(dir: string, caFile: string, withMirror: boolean): string {
+  const certs = join(dir, 'etc/containerd/certs.d');
+  mkdirSync(join(certs, HOST), { recursive: true });
+  writeFileSync(
+    join(dir, 'etc/containerd/config.toml'),
+    [
+      'version = 2',
+      '[plugins."io.containerd.grpc.v1.cri".registry]',
+      '  config_path = "/etc/containerd/certs.d"',
+      '',
+    ].join('\n'),
+  );
+  copyFileSync(caFile, join(certs, HOST, 'ca.crt'));
+  writeFileSync(
+    join(certs, HOST, 'hosts.toml'),
+    [`server = "https://${HOST}"`, 'ca = "ca.crt"', ''].join('\n'),
+  );
+  if (withMirror) {
+    mkdirSync(join(certs, 'docker.io'), { recursive: true });
+    writeFileSync(
+      join(certs, 'docker.io', 'hosts.toml'),
+      [
+        'server = "https://registry-1.docker.io"',
+        '',
+        `[host."https://${HOST}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        `  ca = "/etc/containerd/certs.d/${HOST}/ca.crt"`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return dir;
+}
+
+function k8sNode(name: string): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, uid: `uid-${name}` },
+    status: {
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  };
+}
+
+// Skips only on a developer machine without sshd; in CI a missing peer must fail.
+describe.skipIf(!process.env.CI && !sshdAvailable())(
+  'as each node pulls, through real node configs over sshd',
+  () => {
+    it('trusts the CA the node names, follows its mirror with ?ns=, and judges each node by its own file', async () => {
+      // The registry's copy of Docker Hub's nginx, where a mirror with ns=docker.io finds it.
+      const layout = join(tmp.dir, 'layout');
+      await skopeoPush(layout, '1.0', { address: registry.address, certDir: ca.certDir }, 'library/nginx');
+      const stranger = makeCa(tmp.dir, 'Stranger CA');
+      const sshd = await startSshd([
+        { name: 'mirrored', tree: nodeTree(join(tmp.dir, 'node-mirrored'), ca.certFile, true) },
+        { name: 'plain', tree: nodeTree(join(tmp.dir, 'node-plain'), ca.certFile, false) },
+        { name: 'wrong-ca', tree: nodeTree(join(tmp.dir, 'node-wrong-ca'), stranger.certFile, true) },
+      ]);
+      const nodes = ['mirrored', 'plain', 'wrong-ca'];
+      const onNode = (name: string, nodeName: string, image: string) => {
+        const p = pod(name, image) as { spec: { nodeName: string } };
+        p.spec.nodeName = nodeName;
+        return p;
+      };
+      const cluster = await startTestSimulator([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
+        ...nodes.map(k8sNode),
+        onNode('web-mirrored', 'mirrored', 'docker.io/library/nginx:1.0'),
+        onNode('web-plain', 'plain', 'docker.io/library/nginx:1.0'),
+        onNode('app-wrong-ca', 'wrong-ca', `${HOST}/tkg/app:1.0`),
+        onNode('app-mirrored', 'mirrored', `${HOST}/tkg/app:1.0`),
+      ]);
+      try {
+        const knownHosts = join(tmp.dir, 'known_hosts');
+        writeFileSync(knownHosts, sshd.knownHosts(nodes));
+        const file = join(tmp.dir, 'ssh.toml');
+        writeFileSync(
+          file,
+          [
+            '[registry]',
+            `private = ["${HOST}/tkg"]`,
+            '[registry.connect_to]',
+            `"${HOST}" = "${registry.address}"`,
+            '[ssh]',
+            `user = "${sshd.user}"`,
+            `identity_file = "${sshd.clientKey}"`,
+            `known_hosts = "${knownHosts}"`,
+            ...nodes.flatMap((n) => [`[ssh.nodes."${n}"]`, `port = ${sshd.ports[n]}`]),
+            '',
+          ].join('\n'),
+        );
+        const { stdout, stderr } = await runReportCli([
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          '--config',
+          file,
+          '-o',
+          'json',
+        ]);
+        const report = JSON.parse(stdout) as Report;
+        const findings = report.probes.find((p) => p.id === 'images')?.findings ?? [];
+        expect(report.probes.find((p) => p.id === 'containerd')?.status, stderr).toBe('ready');
+        // Through the node's mirror, with the CA its hosts.toml names (read over SFTP).
+        expect(byName(findings, 'web-mirrored')).toEqual(['REG-202 pass']);
+        const viaMirror = findings.find((f) => f.subject.name === 'web-mirrored');
+        expect(viaMirror?.evidence.servedBy).toBe(
+          `https://${HOST}/v2/library/nginx/manifests/1.0?ns=docker.io`,
+        );
+        // No mirror on this node: the public name stays a fail, and Docker Hub is never contacted.
+        expect(byName(findings, 'web-plain')).toEqual(['IMG-002 fail']);
+        // The node's own CA does not verify the registry: its pulls fail the same way.
+        expect(byName(findings, 'app-wrong-ca')).toEqual(['REG-101 fail']);
+        expect(byName(findings, 'app-mirrored')).toEqual(['REG-201 pass']);
+        const tls = findings.find((f) => f.subject.name === 'app-mirrored');
+        expect(tls?.evidence.servedBy).toBe(`https://${HOST}/v2/tkg/app/manifests/1.0`);
+        const registryFindings = report.probes.find((p) => p.id === 'registry')?.findings ?? [];
+        expect(registryFindings.map((f) => `${f.code} ${f.subject.name}`)).toContain(
+          `REG-303 https://${HOST}`,
+        );
+        const answers = registryFindings.find((f) => f.code === 'REG-301');
+        // Verified by the node's file, collected over SFTP.
+        expect(String(answers?.evidence.verifiedBy)).toMatch(
+          /^node-ca:\/\/(mirrored|plain)\/etc\/containerd\/certs\.d\//,
+        );
+      } finally {
+        await cluster.close();
+        await sshd.stop();
+      }
+    }, 120_000);
+  },
+);

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+/**
+ * The CLI as one esbuild bundle (CommonJS, production React, no devtools): what the release ships
+ * (scripts/package.mjs puts it at the package root) and what `npm run build` writes to
+ * dist/airgap-top.cjs for `npm run demo`, `npm start` and the package's bin. One file to parse
+ * instead of ~1,400 modules: module loading was most of a small report's time (2.1 s vs 0.65 s).
+ *
+ *   node scripts/bundle.mjs            writes dist/airgap-top.cjs
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const OPTIONAL_MODULES = /\.node$|^(cpu-features|bufferutil|utf-8-validate|encoding|supports-color)$/;
+
+/**
+ * Bundles src/cli/main.ts into `outfile`. `rootFromBundle` is the package root relative to the
+ * bundle file ('./' in the release, '../' for dist/airgap-top.cjs): the demo's files and the JSON
+ * schemas are found from it.
+ */
+export async function buildBundle({ root, outfile, version, rootFromBundle }) {
+  return build({
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    metafile: true,
+    legalComments: 'none', // THIRD_PARTY_LICENSES carries the full texts
+    logLevel: 'warning',
+    // src/ui/run.tsx sets NODE_ENV=production at run time too; the bundle's constant already says so.
+    logOverride: { 'assign-to-define': 'silent' },
+    define: {
+      AIRGAP_TOP_VERSION: JSON.stringify(version),
+      AIRGAP_TOP_BUNDLE: JSON.stringify(rootFromBundle),
+      // React and its reconciler ship development and production builds chosen by NODE_ENV: a release
+      // carries only the production one (half the reconciler's size, no dev-only checks at render).
+      'process.env.NODE_ENV': '"production"',
+      // CommonJS has no import.meta: the bundle's own file URL stands in for every module's.
+      'import.meta.url': '__airgapTopBundleUrl',
+    },
+    banner: { js: 'var __airgapTopBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [optionalNativeAddons(), synchronousYoga(), inkWithoutDevtools()],
+  });
+}
+
+/**
+ * Optional modules, each required inside try/catch with a fallback: ssh2's sshcrypto.node and
+ * cpu-features (native addons; ssh2 falls back to node:crypto), ws's bufferutil/utf-8-validate
+ * (native speed-ups), node-fetch's encoding and debug's supports-color (not installed). In the
+ * bundle each resolves to a module that throws, so every caller takes its fallback and no .node
+ * file has to travel. Anything else left external fails the build (below).
+ */
+function optionalNativeAddons() {
+  return {
+    name: 'optional-modules',
+    setup(b) {
+      b.onResolve({ filter: OPTIONAL_MODULES }, (a) => ({ path: a.path, namespace: 'optional-native' }));
+      b.onLoad({ filter: /.*/, namespace: 'optional-native' }, (a) => ({
+        contents: `throw new Error(${JSON.stringify(`${a.path}: native addon not bundled (optional)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * yoga-layout (Ink's layout engine) instantiates its WebAssembly with a top-level await, which
+ * CommonJS cannot express. Its emscripten loader accepts an `instantiateWasm` hook: given a
+ * synchronous WebAssembly.Instance it finishes synchronously, so the module is ready on import.
+ * Same wasm bytes, same wrapAssembly; only the await is gone (and the slow atob decode with it).
+ */
+function synchronousYoga() {
+  return {
+    name: 'synchronous-yoga',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (a) => {
+        const loader = join(dirname(a.path), '../binaries/yoga-wasm-base64-esm.js');
+        const wasm = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(
+          readFileSync(loader, 'utf8'),
+        );
+        if (!wasm)
+          throw new Error(`${loader}: no embedded wasm found (yoga-layout changed: revisit this plugin)`);
+        return {
+          loader: 'js',
+          resolveDir: dirname(a.path),
+          contents: [
+            "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
+            "import wrapAssembly from './wrapAssembly.js';",
+            `const bytes = Buffer.from(${JSON.stringify(wasm[1])}, 'base64');`,
+            'const assembly = {',
+            '  instantiateWasm(imports, receive) {',
+            '    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);',
+            '    receive(instance);',
+            '    return instance.exports;',
+            '  },',
+            '};',
+            'loadYoga(assembly);',
+            'const Yoga = wrapAssembly(assembly);',
+            'export default Yoga;',
+            "export * from './generated/YGEnums.js';",
+          ].join('\n'),
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Ink's reconciler awaits two imports at top level, both only when DEV=true (React devtools, which
+ * a release does not ship, and Ink's own package.json for devtools' name). Both become plain
+ * values; each replacement must match, so an Ink upgrade that changes them fails the build here.
+ */
+function inkWithoutDevtools() {
+  return {
+    name: 'ink-without-devtools',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (a) => {
+        const ink = JSON.parse(readFileSync(join(dirname(a.path), '../package.json'), 'utf8'));
+        let text = readFileSync(a.path, 'utf8');
+        const replacements = [
+          [
+            "await import('./devtools.js');",
+            "throw Object.assign(new Error('not bundled'), { code: 'ERR_MODULE_NOT_FOUND' });",
+          ],
+          ['? await loadPackageJson()', `? ${JSON.stringify({ name: ink.name, version: ink.version })}`],
+        ];
+        for (const [from, to] of replacements) {
+          if (!text.includes(from))
+            throw new Error(`${a.path}: "${from}" not found (Ink changed: revisit this plugin)`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
+      });
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  await buildBundle({ root, outfile: join(root, 'dist/airgap-top.cjs'), version, rootFromBundle: '../' });
+}

@@ -3,6 +3,7 @@ import { errorMessage, UserFacingError } from '../../core/errors.js';
 import type { Config, ExpectSpec } from '../../model/config.js';
 import { cseExpectSet, ExpectFileError, parseExpectFile } from '../../model/readiness/expect-files.js';
 import type { ExpectSet } from '../../model/readiness/types.js';
+import { isRegistryBom } from './registry-bom.js';
 
 /**
  * Reads the expect files the config and --expect name (I/O; the parsing is pure, in
@@ -10,7 +11,10 @@ import type { ExpectSet } from '../../model/readiness/types.js';
  * cannot be read or parsed is one UserFacingError naming the file and line (report: exit 2).
  */
 export function readExpectSets(config: Config): ExpectSet[] {
-  const sets = (config.registry.expect ?? []).map((spec) => readExpectFile(spec, config));
+  // BOMs read from the registry itself (oci://) are the probe's: they need the registry client.
+  const sets = (config.registry.expect ?? [])
+    .filter((spec) => !isRegistryBom(spec))
+    .map((spec) => readExpectFile(spec, config));
   if (config.registry.profile === 'cse' && config.registry.private.length > 0) {
     sets.push(cseExpectSet(config.registry.private));
   }

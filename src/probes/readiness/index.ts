@@ -1,11 +1,16 @@
 import { errorMessage } from '../../core/errors.js';
-import { parseExpectSpec } from '../../model/config.js';
+import { type ExpectSpec, parseExpectSpec } from '../../model/config.js';
 import { templateRecordOf } from '../../model/readiness/records.js';
 import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../../model/readiness/types.js';
+import { registryCheckSettings } from '../../model/registry/settings.js';
 import { Collection } from '../kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
+import type { RegistryClient } from '../registry/client.js';
+import { lookupVia } from '../registry/index.js';
+import { registryClientFor } from '../registry/sweep.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { readExpectFile, readExpectSets } from './expect-files.js';
+import { isRegistryBom, readRegistryBom } from './registry-bom.js';
 
 /**
  * The readiness probe: what the cluster will pull next and what an upgrade will need. It lists and
@@ -19,13 +24,35 @@ import { readExpectFile, readExpectSets } from './expect-files.js';
 /** Per session: adds an expect set and republishes (the TUI's `:expect FILE`). */
 const addSetOf = new WeakMap<ProbeContext, (set: ExpectSet) => void>();
 
+/** One registry client per session, made on first use (only BOMs read from the registry need it). */
+const clients = new WeakMap<ProbeContext, Promise<RegistryClient>>();
+function clientOf(ctx: ProbeContext): Promise<RegistryClient> {
+  let client = clients.get(ctx);
+  if (!client) {
+    client = registryClientFor(registryCheckSettings(ctx.config.registry), {
+      lookup: lookupVia(ctx.resolve),
+      ...(ctx.config.registry.connectTo ? { connectTo: ctx.config.registry.connectTo } : {}),
+      log: ctx.log,
+    });
+    clients.set(ctx, client);
+  }
+  return client;
+}
+
+/** An expect file, or a BOM image read from the registry (oci://). */
+async function readSpec(ctx: ProbeContext, spec: ExpectSpec): Promise<ExpectSet> {
+  return isRegistryBom(spec)
+    ? readRegistryBom(spec, ctx.config, await clientOf(ctx))
+    : readExpectFile(spec, ctx.config);
+}
+
 export const readinessProbe: ProbeSource<'readiness'> = {
   id: 'readiness',
   start: (ctx) => runReadinessProbe(ctx),
   async command(ctx, name, args) {
     const add = addSetOf.get(ctx);
     if (name !== 'expect' || !add) throw new Error(`readiness takes no :${name} here`);
-    const set = readExpectFile(parseExpectSpec(args.join(' ')), ctx.config);
+    const set = await readSpec(ctx, parseExpectSpec(args.join(' ')));
     add(set);
     const n = new Set(set.images.map((i) => i.image)).size;
     return `${set.file}: ${n} expected image${n === 1 ? '' : 's'} (${set.format}); asking the registry`;
@@ -51,6 +78,9 @@ export async function runReadinessProbe(ctx: ProbeContext): Promise<void> {
   let expectSets: ExpectSet[];
   try {
     expectSets = readExpectSets(ctx.config);
+    for (const spec of ctx.config.registry.expect ?? []) {
+      if (isRegistryBom(spec)) expectSets.push(await readSpec(ctx, spec));
+    }
   } catch (err) {
     ctx.store.set('readiness', { status: 'error', message: errorMessage(err) });
     return;

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/model/finding.js';
@@ -245,6 +247,30 @@ describe('readiness in a report', () => {
     expect((await skopeoInspectRaw(target, 'tkg/cron-ok', '1.0')).exists).toBe(true);
   }, 90_000);
 
+  it('a BOM read from the registry itself (oci://…/tkr-bom:TAG): its images judged like a file, a missing BOM says why', async () => {
+    // An imgpkg-style BOM image: one gzip tar layer holding tkr-bom-v1.yaml, pushed with skopeo.
+    const layout = join(tmp.dir, 'bom-layout');
+    const tag = 'v1.28.8_vmware.1-tkg.3';
+    writeBomImage(layout, tag, join(tmp.dir, 'tkr-bom.yaml'));
+    await skopeoPush(layout, tag, { address: registry.address, certDir: ca.certDir }, 'tkg/tkr-bom');
+    const bomRef = `oci://${HOST}/tkg/tkr-bom:${tag}`;
+    const { code, report: r, stderr } = await report('--expect', bomRef);
+    expect(code, stderr).toBe(1);
+    const probe = r.probes.find((p) => p.id === 'readiness');
+    expect(probe?.status, JSON.stringify(probe?.error)).toBe('ready');
+    const findings = probe?.findings ?? [];
+    expect(codes(findings, 'ExpectedImage', `${HOST}/tkg/app:1.0`)).toEqual(['RDY-101 pass']);
+    expect(codes(findings, 'ExpectedImage', `${HOST}/tkg/report-gen:2.1`)).toEqual(['RDY-102 fail']);
+    expect(findings.find((f) => f.code === 'RDY-106')?.title).toBe(
+      `${bomRef} (tkr-bom-v1.yaml): 1 of 2 expected images present`,
+    );
+    const missing = await report('--expect', `oci://${HOST}/tkg/tkr-bom:v0.0.0`);
+    expect(missing.code).toBe(1);
+    const failed = missing.report.probes.find((p) => p.id === 'readiness');
+    expect(failed?.status).toBe('error');
+    expect(failed?.error).toBe(`expect oci://${HOST}/tkg/tkr-bom:v0.0.0: the manifest answered 404`);
+  }, 90_000);
+
   // Last: it pushes an image the other tests expect to be missing.
   it('--diff: an image uploaded since the last report is newly present (its RDY-102 resolved)', async () => {
     const fromtar = join(tmp.dir, 'publish-images-fromtar.yaml');
@@ -295,3 +321,46 @@ describe('readiness in a report', () => {
     expect(stderr).toMatch(new RegExp(`^airgap-top: expect file ${broken}:2: invalid image reference`, 'm'));
   }, 60_000);
 });
+
+/** An OCI layout holding one imgpkg-style image: a config and one gzip tar layer with the BOM file. */
+function writeBomImage(layout: string, tag: string, bomFile: string): void {
+  const staging = `${layout}-files`;
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'tkr-bom-v1.yaml'), readFileSync(bomFile));
+  const tgz = `${layout}.tgz`;
+  execFileSync('tar', ['-czf', tgz, '-C', staging, 'tkr-bom-v1.yaml']);
+  mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+  const blob = (data: Buffer) => {
+    const hex = createHash('sha256').update(data).digest('hex');
+    writeFileSync(join(layout, 'blobs', 'sha256', hex), data);
+    return { digest: `sha256:${hex}`, size: data.length };
+  };
+  const layer = blob(readFileSync(tgz));
+  const config = blob(
+    Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'),
+  );
+  const manifest = blob(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+      }),
+    ),
+  );
+  writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(
+    join(layout, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
+    }),
+  );
+}

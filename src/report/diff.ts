@@ -86,5 +86,5 @@ export function renderDiffJson(diff: ReportDiff): string {
       error: s.error,
     })),
   };
-  return `${escapeJsonControls(JSON.stringify(secrets.redactDeep(value), null, 2))}\n`;
+  return `${escapeJsonControls(secrets.redactedJson(value, 2))}\n`;
 }

@@ -82,14 +82,18 @@ export const registryView: ViewBuilder<'registry'> = ({ data, findings, now }) =
     const list = (byGroup.get(g.id) ?? []).map((p) => ({ p, o: outcomeOf(p) }));
     if (list.length === 0) continue;
     list.sort((a, b) => RANK[a.o.severity] - RANK[b.o.severity] || a.p.image.localeCompare(b.p.image));
-    const missing = list.filter((x) => x.o.severity === 'fail').length;
-    const unverified = list.filter((x) => x.o.severity === 'warn').length;
+    const count = (severity: Severity) => list.filter((x) => x.o.severity === severity).length;
+    const [failing, unverified, notAsked] = [count('fail'), count('warn'), count('info')];
     imageRows.push({
       key: `group|${g.id}`,
       cells: {
         image: groupLabel(g),
-        result: `${list.length - missing - unverified}/${list.length} ok`,
-        how: [missing ? `${missing} failing` : '', unverified ? `${unverified} unverified` : '']
+        result: `${count('pass')}/${list.length} present`,
+        how: [
+          failing ? `${failing} failing` : '',
+          unverified ? `${unverified} unverified` : '',
+          notAsked ? `${notAsked} not asked (public or unlisted)` : '',
+        ]
           .filter(Boolean)
           .join(', '),
       },

@@ -223,7 +223,8 @@ export class RegistryClient {
     else state.discovered = new Promise((r) => (release = r));
     if (state.down?.kind === 'network') {
       return {
-        answer: { ...state.down, message: `${state.down.message} (not dialled again this sweep)` },
+        // The same answer as the probe that dialled (evidence.requests 0 says this one did not).
+        answer: state.down,
         evidence: { ...base, method: 'HEAD', auth: 'none', requests: 0 },
       };
     }

@@ -5,8 +5,8 @@ import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../
 import { registryCheckSettings } from '../../model/registry/settings.js';
 import { Collection } from '../kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
-import type { RegistryClient } from '../registry/client.js';
 import { lookupVia } from '../registry/index.js';
+import { ArtifactReader } from '../registry/read.js';
 import { registryClientFor } from '../registry/sweep.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { readExpectFile, readExpectSets } from './expect-files.js';
@@ -25,15 +25,17 @@ import { isRegistryBom, readRegistryBom } from './registry-bom.js';
 const addSetOf = new WeakMap<ProbeContext, (set: ExpectSet) => void>();
 
 /** One registry client per session, made on first use (only BOMs read from the registry need it). */
-const clients = new WeakMap<ProbeContext, Promise<RegistryClient>>();
-function clientOf(ctx: ProbeContext): Promise<RegistryClient> {
+const clients = new WeakMap<ProbeContext, Promise<ArtifactReader>>();
+function clientOf(ctx: ProbeContext): Promise<ArtifactReader> {
   let client = clients.get(ctx);
   if (!client) {
-    client = registryClientFor(registryCheckSettings(ctx.config.registry), {
+    const options = {
       lookup: lookupVia(ctx.resolve),
       ...(ctx.config.registry.connectTo ? { connectTo: ctx.config.registry.connectTo } : {}),
       log: ctx.log,
-    });
+    };
+    const settings = registryCheckSettings(ctx.config.registry);
+    client = registryClientFor(settings, options, undefined, ArtifactReader) as Promise<ArtifactReader>;
     clients.set(ctx, client);
   }
   return client;

@@ -5,7 +5,7 @@ import { ExpectFileError, parseExpectFile } from '../../model/readiness/expect-f
 import type { ExpectSet } from '../../model/readiness/types.js';
 import { centralCaFiles, registryCheckSettings } from '../../model/registry/settings.js';
 import type { RegistryEndpoint } from '../../model/registry/types.js';
-import type { RegistryClient } from '../registry/client.js';
+import type { ArtifactReader } from '../registry/read.js';
 import { withHomeExpanded } from '../registry/sweep.js';
 
 /**
@@ -22,7 +22,7 @@ export const isRegistryBom = (spec: ExpectSpec): boolean => spec.file.startsWith
 export async function readRegistryBom(
   spec: ExpectSpec,
   config: Config,
-  client: RegistryClient,
+  client: ArtifactReader,
 ): Promise<ExpectSet> {
   const reference = spec.file.slice(OCI_PREFIX.length);
   const fail = (why: string) => new Error(`expect ${spec.file}: ${why}`);

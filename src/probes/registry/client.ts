@@ -370,7 +370,7 @@ export class RegistryClient {
   }
 
   /** The Authorization header for a challenge, or the answer when auth itself failed. */
-  private async authorize(
+  protected async authorize(
     challenge: AuthChallenge,
     probe: ManifestProbe,
     credential: RegistryCredential | undefined,
@@ -456,42 +456,7 @@ export class RegistryClient {
     }
   }
 
-  /**
-   * Reads one manifest or blob body (GET, anonymous token or credentials as a pull would): the
-   * readiness probe reads a BOM image (tkg-bom / tkr-bom) from the private registry this way. Never
-   * a public registry; the body is capped (maxBodyBytes) and its digest computed.
-   */
-  async read(
-    endpoint: RegistryEndpoint,
-    repository: string,
-    what: { readonly manifest: string } | { readonly blob: string },
-    maxBodyBytes = 16 * 1024 * 1024,
-  ): Promise<ExchangeResponse> {
-    if (isPublicRegistryHost(endpoint.host)) {
-      throw new Error(`${endpoint.host} is a public registry: airgap-top never dials one`);
-    }
-    const reference = 'manifest' in what ? what.manifest : what.blob;
-    const base = manifestUrl({ endpoint: { ...endpoint, ns: undefined }, repository, reference });
-    const url = new URL(
-      'manifest' in what ? base : base.replace(/\/manifests\/[^/?]*$/, `/blobs/${reference}`),
-    );
-    const accept = 'manifest' in what ? MANIFEST_ACCEPT : '*/*';
-    const probe: ManifestProbe = { endpoint, repository, reference };
-    let authorization: string | undefined;
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.limited(() =>
-        this.send('manifest', { url, method: 'GET', endpoint, authorization, accept, maxBodyBytes }),
-      );
-      if (res.status !== 401 || attempt > 0) return res;
-      const challenge = preferredChallenge(parseWwwAuthenticate(res.headers['www-authenticate']));
-      if (!challenge) return res;
-      const prepared = await this.authorize(challenge, probe, this.credentialFor(endpoint));
-      if ('answer' in prepared || prepared.authorization === undefined) return res;
-      authorization = prepared.authorization;
-    }
-  }
-
-  private send(
+  protected send(
     kind: 'manifest' | 'token',
     req: {
       url: URL;
@@ -544,7 +509,7 @@ export class RegistryClient {
     );
   }
 
-  private credentialFor(endpoint: RegistryEndpoint): RegistryCredential | undefined {
+  protected credentialFor(endpoint: RegistryEndpoint): RegistryCredential | undefined {
     const store = this.options.credentials;
     if (!store) return undefined;
     return (
@@ -569,7 +534,7 @@ export class RegistryClient {
   }
 
   /** Bounded concurrency: at most `concurrency` exchanges in flight. */
-  private async limited<T>(run: () => Promise<T>): Promise<T> {
+  protected async limited<T>(run: () => Promise<T>): Promise<T> {
     const max = this.options.concurrency ?? DEFAULTS.concurrency;
     // A finishing exchange hands its slot straight to the next waiter, so none can overtake.
     if (this.active >= max) await new Promise<void>((r) => this.waiting.push(r));

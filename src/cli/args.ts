@@ -112,6 +112,13 @@ export const FLAGS = {
     // Accepted (scripts may pass it already) but not listed until the presence probe runs.
     hidden: true,
   },
+  expect: {
+    type: 'string',
+    value: 'FILE[=REPO]',
+    help: 'images the registry must hold: publish-images-fromtar.yaml, a TKG/TKr BOM or a list (repeatable; REPO: the destination)',
+    multiple: true,
+    complete: 'file',
+  },
   // serve
   listen: {
     type: 'string',
@@ -154,6 +161,7 @@ const PROBE_FLAGS = [
   'vsphere-inventory',
   'vsphere-insecure',
   'no-registry-check',
+  'expect',
 ] as const;
 
 export interface CommandSpec {
@@ -289,6 +297,7 @@ export interface ParsedOptions {
   readonly 'vsphere-inventory'?: string;
   readonly 'vsphere-insecure'?: boolean;
   readonly 'no-registry-check'?: boolean;
+  readonly expect?: readonly string[];
   readonly listen?: string;
   readonly 'token-file'?: string;
   readonly scenario?: string;

@@ -210,10 +210,50 @@ async function nodeViewSweep(root, tags, proxies, ca) {
     { client, cache, previous: full },
   );
   const liveMs = performance.now() - l0;
+  const expect = await expectListSweep(
+    root,
+    { pods },
+    containerd,
+    settings,
+    tags,
+    full.counts.manifestRequests,
+  );
   return [
     `node view: ${PODS} pods on ${NODES} nodes in ${plan.groups.filter((g) => g.source === 'node').length} config groups -> ${plan.requests.length} (group, image) checks, ${plan.triples} triples; planning ${planMs.toFixed(0)} ms`,
     `node view sweep ${(fullMs / 1000).toFixed(2)} s: ${full.counts.manifestRequests} manifest + ${full.counts.tokenRequests} token requests (bound ${full.counts.triples + full.counts.tokenRequests}); outcomes ${JSON.stringify(outcomes)}`,
     `live: a new pod's verdict in ${liveMs.toFixed(0)} ms (${live.counts.manifestRequests} request, ${live.counts.fromCache} triples from the cache)`,
+    ...expect,
+  ];
+}
+
+/**
+ * A 2,000-line expect list (readiness probe) checked in the same sweep as the running images: 1,800
+ * lines the pods already run, 100 lines repeated, 100 images no pod runs. A fresh client and cache:
+ * the list may only add the triples of its new references (100 × the groups' mirrors), nothing for
+ * the lines that repeat a running image or each other.
+ */
+async function expectListSweep(root, images, containerd, settings, tags, podsOnlyRequests) {
+  const load = (p) => import(pathToFileURL(join(root, p)).href);
+  const { RegistryClient } = await load('dist/probes/registry/client.js');
+  const { sweepPresence } = await load('dist/probes/registry/sweep.js');
+  const { readinessExtraImages } = await load('dist/model/readiness/plan.js');
+  const { parseExpectFile } = await load('dist/model/readiness/expect-files.js');
+  const running = tags.slice(0, 1800).map((tag, j) => `bench/app${j % 50}:${tag}`);
+  const lines = ['# bench: 2,000 expected images', ...running, ...running.slice(0, 100)];
+  for (let k = 0; k < 100; k++) lines.push(`bench/expect-only${k}:1.0`);
+  const set = parseExpectFile(lines.join('\n'), 'bench-expect.txt');
+  const readiness = { templates: [], expectSets: [set] };
+  // Sandbox images are left out: the bench nodes name a made-up registry, never resolved.
+  const extraImages = readinessExtraImages(readiness, undefined, images);
+  const unique = new Set(set.images.map((e) => e.image)).size;
+  const client = new RegistryClient({ concurrency: 8 });
+  const t0 = performance.now();
+  const both = await sweepPresence({ images, containerd, settings }, { client, extraImages });
+  const ms = performance.now() - t0;
+  const groups = both.groups.filter((g) => g.source === 'node').length;
+  const added = both.counts.manifestRequests - podsOnlyRequests;
+  return [
+    `expect list: ${set.images.length} lines, ${unique} unique references (100 no pod runs), in the same sweep as the pods: ${both.counts.manifestRequests} manifest requests vs ${podsOnlyRequests} for the pods alone (+${added}; the list's new references x ${groups} groups = ${100 * groups}); triples ${both.counts.triples}, bound holds: ${both.counts.manifestRequests <= both.counts.triples ? 'yes' : 'NO'}; ${(ms / 1000).toFixed(2)} s`,
   ];
 }
 

@@ -4,12 +4,14 @@ import { createImagesEvaluator } from '../model/images/evaluate.js';
 import { createIpamEvaluator } from '../model/ipam/evaluate.js';
 import { portgroupsEvaluator } from '../model/portgroups/evaluate.js';
 import { PROBE_IDS, PROBE_META, type ProbeId, type ProbeMeta } from '../model/probe.js';
+import { readinessEvaluator } from '../model/readiness/evaluate.js';
 import { registryEvaluator } from '../model/registry/evaluate.js';
 import { createSharedAnalysis, type SharedAnalysis } from '../model/shared-analysis.js';
 import { topologyEvaluator } from '../model/topology/evaluate.js';
 import { containerdProbe } from '../probes/containerd/index.js';
 import { imagesProbe } from '../probes/images.js';
 import { ipamProbe } from '../probes/ipam.js';
+import { readinessProbe } from '../probes/readiness/index.js';
 import { registryProbe } from '../probes/registry/index.js';
 import { topologyProbe } from '../probes/topology.js';
 import type { ProbeSource } from '../probes/types.js';
@@ -18,6 +20,7 @@ import { containerdView } from '../views/containerd.js';
 import { imagesView } from '../views/images.js';
 import { createIpamView } from '../views/ipam.js';
 import { portgroupsView } from '../views/portgroups.js';
+import { readinessView } from '../views/readiness.js';
 import { registryView } from '../views/registry.js';
 import { topologyView } from '../views/topology.js';
 import type { ProbeViews, ViewBuilder } from '../views/types.js';
@@ -76,6 +79,12 @@ export const PROBE_REGISTRY: ProbeRegistry = {
     registryProbe,
     () => registryEvaluator,
     () => registryView,
+  ),
+  readiness: define(
+    'readiness',
+    readinessProbe,
+    () => readinessEvaluator,
+    () => readinessView,
   ),
 };
 

@@ -158,6 +158,13 @@ export class Session {
     return true;
   }
 
+  /** A probe's own `:` command (TUI `:expect FILE`): the status line, or rejects with why not. */
+  async command(id: ProbeId, name: string, args: readonly string[]): Promise<string> {
+    const probe = this.sources().find((p) => p.id === id);
+    if (!probe?.command || !this.ctx) throw new Error(`${id} takes no :${name}`);
+    return probe.command(this.ctx, name, args);
+  }
+
   /** The built-in probes, each replaced by the option's source of the same id, if any. */
   private sources(): readonly ProbeSource[] {
     const replaced = this.options.sources ?? [];

@@ -122,6 +122,13 @@ export const FLAGS = {
     value: 'N',
     help: 'workload clusters opened and synced at once in --fleet (default 4)',
   },
+  expect: {
+    type: 'string',
+    value: 'FILE[=REPO]',
+    help: 'images the registry must hold: publish-images-fromtar.yaml, a TKG/TKr BOM or a list (repeatable; REPO: the destination)',
+    multiple: true,
+    complete: 'file',
+  },
   // serve
   listen: {
     type: 'string',
@@ -164,6 +171,7 @@ const PROBE_FLAGS = [
   'vsphere-inventory',
   'vsphere-insecure',
   'no-registry-check',
+  'expect',
 ] as const;
 
 export interface CommandSpec {
@@ -311,6 +319,7 @@ export interface ParsedOptions {
   readonly 'no-registry-check'?: boolean;
   readonly fleet?: boolean;
   readonly 'fleet-concurrency'?: string;
+  readonly expect?: readonly string[];
   readonly listen?: string;
   readonly 'token-file'?: string;
   readonly scenario?: string;

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, UserFacingError } from '../core/errors.js';
-import { type Config, DEFAULT_CONFIG, DEFAULT_SSH, DEFAULT_VSPHERE, parseConfig } from '../model/config.js';
+import {
+  type Config,
+  DEFAULT_CONFIG,
+  DEFAULT_SSH,
+  DEFAULT_VSPHERE,
+  parseConfig,
+  parseExpectSpec,
+} from '../model/config.js';
 import type { ParsedOptions } from './args.js';
 
 export interface LoadedConfig {
@@ -53,5 +60,9 @@ export function applyFlags(config: Config, flags: ParsedOptions): Config {
     };
   }
   if (flags['no-registry-check']) next = { ...next, registry: { ...next.registry, check: false } };
+  if (flags.expect && flags.expect.length > 0) {
+    const expect = [...(next.registry.expect ?? []), ...flags.expect.map(parseExpectSpec)];
+    next = { ...next, registry: { ...next.registry, expect } };
+  }
   return next;
 }

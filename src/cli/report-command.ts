@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { diffReports, type RecordedReport } from '../model/report-diff.js';
+import { readExpectSets } from '../probes/readiness/expect-files.js';
 import { renderDiff, renderDiffJson } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseRecordedReport } from '../report/recorded.js';
@@ -117,6 +118,9 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
   const outputs = planOutputs(flags, formats);
   const previous = flags.diff !== undefined ? readPreviousReport(flags.diff) : undefined;
   const timeoutSeconds = parseTimeout(flags);
+
+  // A malformed expect file is one line naming the file and line (exit 2), before any cluster is asked.
+  readExpectSets(config);
 
   const dumpDir = flags['from-dump'];
   const dump = dumpDir !== undefined ? await (await import('../dump/index.js')).openDump(dumpDir) : undefined;

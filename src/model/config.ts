@@ -42,6 +42,27 @@ export interface RegistryConfig {
    * from a jump host, or the demo's loopback registry. TLS still checks the registry's own name.
    */
   readonly connectTo?: Readonly<Record<string, string>>;
+  /**
+   * `[registry] expect` and `--expect FILE[=REPO]`: image sets the registry must hold
+   * (publish-images-fromtar.yaml, TKG/TKr BOMs, plain lists), judged by the readiness probe.
+   */
+  readonly expect?: readonly ExpectSpec[];
+}
+
+/** One expect file: its path (relative to the config file) and the destination repository, if named. */
+export interface ExpectSpec {
+  readonly file: string;
+  readonly repo?: string;
+}
+
+/** `FILE=REPO` or `FILE`: the last `=` followed by a registry name splits them. */
+export function parseExpectSpec(value: string): ExpectSpec {
+  const eq = value.lastIndexOf('=');
+  if (eq > 0 && eq < value.length - 1) {
+    const repo = value.slice(eq + 1).replace(/\/+$/, '');
+    if (/^[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(repo)) return { file: value.slice(0, eq), repo };
+  }
+  return { file: value };
 }
 
 export interface IgnoreRule {
@@ -172,6 +193,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     'credentials_file',
     'ca_files',
     'connect_to',
+    'expect',
   ]);
   const profile = reader.optString(reg, 'registry', 'profile');
   if (profile !== undefined && !['tkg', 'cse', 'gdc'].includes(profile)) {
@@ -188,6 +210,10 @@ export function parseConfig(text: string, source: string): ParsedConfig {
   const credentialsFile = reader.optString(reg, 'registry', 'credentials_file');
   const caFiles = readCaFiles(reader, reg, source);
   const connectTo = readConnectTo(reader, reg);
+  const expect = reader.stringList(reg, 'registry', 'expect').map((v) => {
+    const spec = parseExpectSpec(v);
+    return { ...spec, file: configPath(source, spec.file) };
+  });
   const registry: RegistryConfig = {
     private: reader.stringList(reg, 'registry', 'private').map((p) => p.replace(/\/+$/, '')),
     caFile: caFile ? configPath(source, caFile) : undefined,
@@ -199,6 +225,7 @@ export function parseConfig(text: string, source: string): ParsedConfig {
     credentialsFile: credentialsFile ? configPath(source, credentialsFile) : undefined,
     ...(caFiles ? { caFiles } : {}),
     ...(connectTo ? { connectTo } : {}),
+    ...(expect.length > 0 ? { expect } : {}),
   };
   if (credentialsFile === '') throw reader.error('registry.credentials_file', 'must name a file (got "")');
 

@@ -2,6 +2,7 @@ import type { ContainerdData } from './containerd/types.js';
 import type { ImagesData } from './images/types.js';
 import type { IpamData } from './ipam/types.js';
 import type { PortgroupsData } from './portgroups/types.js';
+import type { ReadinessData } from './readiness/types.js';
 import type { PresenceData } from './registry/presence.js';
 import type { TopologyData } from './topology/types.js';
 
@@ -16,4 +17,5 @@ export interface ProbeDataMap {
   readonly portgroups: PortgroupsData;
   readonly containerd: ContainerdData;
   readonly registry: PresenceData;
+  readonly readiness: ReadinessData;
 }

@@ -3,7 +3,15 @@
  * Adding a probe: its id here and its line in PROBE_META, its data type in ProbeDataMap
  * (probe-data.ts), its definition in src/app/probe-registry.ts; the compiler points at each.
  */
-export const PROBE_IDS = ['images', 'topology', 'ipam', 'portgroups', 'containerd', 'registry'] as const;
+export const PROBE_IDS = [
+  'images',
+  'topology',
+  'ipam',
+  'portgroups',
+  'containerd',
+  'registry',
+  'readiness',
+] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** What screens, commands, help and reports call a probe. */
@@ -50,6 +58,13 @@ export const PROBE_META: { readonly [K in ProbeId]: ProbeMeta } = {
     aliases: ['reg'],
     short: 'reg',
     keyHelp: 'registry (presence, as each node pulls)',
+  },
+  readiness: {
+    title: 'Readiness (images not running yet)',
+    command: 'readiness',
+    aliases: ['ready', 'rdy'],
+    short: 'rdy',
+    keyHelp: 'readiness (templates, expected images)',
   },
 };
 

@@ -59,4 +59,9 @@ export interface ProbeSource<Id extends ProbeId = ProbeId> {
   start(ctx: ProbeContext): Promise<void>;
   /** One-shot probes (SSH sweep, vCenter) read again on request (TUI key `r`). */
   rerun?(ctx: ProbeContext): Promise<void>;
+  /**
+   * A probe's own `:` command in the TUI (`:expect FILE` for readiness): resolves to the line the
+   * status bar shows, rejects with a reason a person can act on.
+   */
+  command?(ctx: ProbeContext, name: string, args: readonly string[]): Promise<string>;
 }

@@ -207,14 +207,30 @@ export function App(props: AppProps) {
         }
         return;
       }
+      case 'expect': {
+        const run = source.command;
+        if (!run) {
+          act({ type: 'message', message: { text: ':expect is not available here', tone: 'error' } });
+          return;
+        }
+        run('readiness', 'expect', [effect.file]).then(
+          (text) => act({ type: 'message', message: { text, tone: 'info' } }),
+          (err: unknown) =>
+            act({ type: 'message', message: { text: `:expect: ${errorMessage(err)}`, tone: 'error' } }),
+        );
+        return;
+      }
       case 'rerun': {
         const frame = state.stack[state.stack.length - 1];
-        // On the images screen `r` also asks the registries again: each container's verdict joins them.
+        // On the images screen `r` also asks the registries again (each container's verdict joins
+        // them); on the readiness screen it asks them again for the templates and expected images.
         const ids: readonly ProbeId[] =
           frame && frame.kind !== 'overview'
             ? frame.probe === 'images'
               ? ['images', 'registry']
-              : [frame.probe]
+              : frame.probe === 'readiness'
+                ? ['registry']
+                : [frame.probe]
             : PROBE_IDS;
         rerun(source, ids, (message) => act({ type: 'message', message }));
         return;

@@ -21,6 +21,8 @@ export interface TuiSource {
   report(now?: Date): Report;
   /** Re-reads a one-shot probe; false when the probe has nothing to re-run. */
   rerun(id: ProbeId): Promise<boolean>;
+  /** A probe's own `:` command (`:expect FILE`); absent: the TUI says it is not available here. */
+  command?(id: ProbeId, name: string, args: readonly string[]): Promise<string>;
   /** The probes' table builders, sharing the evaluation's analyses (default: a set of the TUI's own). */
   readonly views?: ProbeViews;
   /** Secrets the probes ask for (the vCenter password); the screen shows a masked prompt. */
@@ -39,6 +41,7 @@ export function sessionSource(session: Session, prompts?: SecretPrompts): TuiSou
     results: (now) => session.results(now),
     report: (now) => session.report(now),
     rerun: (id) => session.rerun(id),
+    command: (id, name, args) => session.command(id, name, args),
     views: session.views,
     prompts,
   };

@@ -58,8 +58,8 @@ async function walkThrough(term: Terminal): Promise<void> {
   expect(overview).toMatch(/images\s+ready/);
   // Every line drawn once: no stale lines left behind by earlier frames (loading → ready).
   expect(overview.match(/airgap-top {2}ctx/g)).toHaveLength(1);
-  expect(overview.match(/^Probes \(6\)$/gm)).toHaveLength(1);
-  for (const probe of ['images', 'nodes', 'ipam', 'portgroups', 'containerd', 'registry']) {
+  expect(overview.match(/^Probes \(7\)$/gm)).toHaveLength(1);
+  for (const probe of ['images', 'nodes', 'ipam', 'portgroups', 'containerd', 'registry', 'readiness']) {
     expect(overview.match(new RegExp(`^[> ] . {2}\\d +${probe} `, 'gm')), probe).toHaveLength(1);
   }
   expect(overview).toContain('1 images ✗');

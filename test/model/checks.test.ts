@@ -7,6 +7,7 @@ import { imagesChecks } from '../../src/model/checks/images.js';
 import { CHECKS, type CheckDefinition } from '../../src/model/checks/index.js';
 import { ipamChecks } from '../../src/model/checks/ipam.js';
 import { portgroupsChecks } from '../../src/model/checks/portgroups.js';
+import { readinessChecks } from '../../src/model/checks/readiness.js';
 import { registryChecks } from '../../src/model/checks/registry-presence.js';
 import { topologyChecks } from '../../src/model/checks/topology.js';
 
@@ -41,6 +42,7 @@ describe('check codes', () => {
       portgroupsChecks,
       containerdChecks,
       registryChecks,
+      readinessChecks,
     ];
     const codes = tables.flatMap((t) => Object.keys(t));
     expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
@@ -60,6 +62,7 @@ describe('check codes', () => {
       portgroups: 'PG',
       containerd: 'CTRD',
       registry: 'REG',
+      readiness: 'RDY',
     } as const;
     // The registry presence check (REG) feeds the images probe's per-container verdict.
     const extra: Partial<Record<string, string>> = { images: 'REG' };

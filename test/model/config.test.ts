@@ -168,7 +168,7 @@ describe('parseConfig', () => {
       'c.toml',
     );
     expect(warnings).toEqual([
-      'c.toml:3: unknown key registry.privat (ignored; known here: private, ca_file, profile, check, concurrency, timeout_seconds, recheck_minutes, credentials_file, ca_files, connect_to)',
+      'c.toml:3: unknown key registry.privat (ignored; known here: private, ca_file, profile, check, concurrency, timeout_seconds, recheck_minutes, credentials_file, ca_files, connect_to, expect)',
       'c.toml:6: unknown key topology.zone (ignored; known here: region, zones, flap_window_minutes, flap_threshold)',
     ]);
   });

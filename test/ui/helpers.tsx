@@ -113,6 +113,7 @@ export const NO_VIEWS: Record<ProbeId, ViewBuilder> = {
   topology: () => [],
   ipam: () => [],
   portgroups: () => [],
+  readiness: () => [],
   containerd: () => [],
   registry: () => [],
 };

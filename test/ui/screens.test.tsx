@@ -82,10 +82,11 @@ describe('overview', () => {
         },
         containerd: { status: 'loading', progress: { done: 12, total: 40, failed: 2 } },
         registry: { status: 'loading' },
+        readiness: { status: 'loading' },
       }),
     );
     const f = await app.waitFor((x) => x.includes('Probes'));
-    expect(f).toContain('○ loading 0/6');
+    expect(f).toContain('○ loading 0/7');
     expect(f).toMatch(/images\s+loading…/);
     expect(f).toMatch(/portgroups\s+loading: logging/);
     expect(f).toContain('loading 12/40 (2 failed)');

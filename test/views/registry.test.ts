@@ -7,11 +7,28 @@ import {
   planPresence,
   type TripleAnswer,
 } from '../../src/model/registry/presence.js';
-import { probeKey } from '../../src/model/registry/types.js';
+import { probeKey, type TlsInventory } from '../../src/model/registry/types.js';
 import { registryView } from '../../src/views/registry.js';
 
 /** The registry screen over one sweep: groups, images problems first, the proof, endpoints with TLS. */
 const NOW = new Date('2026-12-01T12:00:00Z');
+
+const TLS: TlsInventory = {
+  chain: [
+    {
+      subject: 'CN=registry.example.internal',
+      issuer: 'O=corp, CN=Corp Registry CA',
+      sans: ['DNS:registry.example.internal'],
+      notBefore: '2026-01-01T00:00:00.000Z',
+      notAfter: '2026-12-20T00:00:00.000Z',
+      fingerprint256: 'AA',
+    },
+  ],
+  caFiles: ['/etc/ssl/corp-ca.pem'],
+  trusted: true,
+  skipVerify: false,
+  verifiedBy: '/etc/ssl/corp-ca.pem',
+};
 
 function sweep(): PresenceData {
   const images = {
@@ -43,22 +60,6 @@ function sweep(): PresenceData {
             method: 'HEAD',
             auth: 'anonymous-token',
             digest: `sha256:${'a'.repeat(64)}`,
-            tls: {
-              chain: [
-                {
-                  subject: 'CN=registry.example.internal',
-                  issuer: 'O=corp, CN=Corp Registry CA',
-                  sans: ['DNS:registry.example.internal'],
-                  notBefore: '2026-01-01T00:00:00.000Z',
-                  notAfter: '2026-12-20T00:00:00.000Z',
-                  fingerprint256: 'AA',
-                },
-              ],
-              caFiles: ['/etc/ssl/corp-ca.pem'],
-              trusted: true,
-              skipVerify: false,
-              verifiedBy: '/etc/ssl/corp-ca.pem',
-            },
           }
         : {
             kind: 'http',
@@ -78,9 +79,7 @@ function sweep(): PresenceData {
     groups: plan.groups,
     nodeGroups: plan.nodeGroups,
     images: judgeAll(plan, answers),
-    tls: {
-      [tlsKey]: (answers.values().next().value as TripleAnswer & { answer: { tls: never } }).answer.tls,
-    },
+    tls: { [tlsKey]: TLS },
     counts: {
       requests: plan.requests.length,
       triples: plan.triples,

@@ -2,6 +2,7 @@ import { containerdChecks } from './containerd.js';
 import { imagesChecks } from './images.js';
 import { ipamChecks } from './ipam.js';
 import { portgroupsChecks } from './portgroups.js';
+import { readinessChecks } from './readiness.js';
 import { registryChecks } from './registry-presence.js';
 import { topologyChecks } from './topology.js';
 import type { CheckDefinition } from './types.js';
@@ -17,6 +18,7 @@ export const CHECKS = {
   ...portgroupsChecks,
   ...containerdChecks,
   ...registryChecks,
+  ...readinessChecks,
 } as const satisfies Record<string, CheckDefinition>;
 
 export type CheckCode = keyof typeof CHECKS;

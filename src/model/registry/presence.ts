@@ -60,6 +60,27 @@ export interface PresencePlan {
 export interface PresencePlanOptions {
   /** A local copy of a CA file a node names (read over SFTP / from the dump), for the node's view. */
   readonly localCaFile?: (node: string, nodePath: string) => string | undefined;
+  /**
+   * Images no pod runs yet (templates, expect files, sandbox images), asked in the same sweep: with
+   * `node`, as that node's group pulls; without, as every group pulls (pullGroupsOf).
+   */
+  readonly extraImages?: readonly ExtraImage[];
+}
+
+/** An image to check that no container names (readiness probe). */
+export interface ExtraImage {
+  readonly image: string;
+  /** The node that will pull it (its sandbox image); undefined: any node may. */
+  readonly node?: string;
+}
+
+/**
+ * The groups an image that any node may pull is judged for: every group of nodes with a view, and
+ * the central group when some nodes have none or no node has one.
+ */
+export function pullGroupsOf(groups: readonly NodeGroup[]): string[] {
+  const ids = groups.filter((g) => g.source === 'node' || g.nodes.length > 0).map((g) => g.id);
+  return ids.length > 0 ? ids : [CENTRAL_GROUP];
 }
 
 /** The key a later join looks an image up under: group, spec image, expected digest. */
@@ -163,48 +184,55 @@ export function planPresence(
   const refs = new Map<string, ImageRef | undefined>();
   const digests = new Map<string, string | undefined>();
   const templates = new Map<string, PullPlan>();
+  const add = (group: string, image: string, expectDigest: string | undefined): void => {
+    const key = presenceKey(group, image, expectDigest);
+    if (requests.has(key)) return;
+    let ref = refs.get(image);
+    if (!refs.has(image)) {
+      const parsed = tryParseImageRef(image);
+      ref = parsed instanceof Error ? undefined : parsed;
+      refs.set(image, ref);
+    }
+    if (!ref) return; // the images probe reports invalid names
+    // The endpoints depend on the group, the registry host and tag-or-digest only: built once.
+    const templateKey = `${group}\u0000${ref.domain}\u0000${ref.digest ? 'd' : 't'}`;
+    let template = templates.get(templateKey);
+    if (!template) {
+      const entry = views.get(group);
+      template = contactable(
+        entry
+          ? pullPlan(entry.view, ref, {
+              ...(options.localCaFile
+                ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
+                : {}),
+            })
+          : centralPlan(ref, centralCaFiles(settings, ref.domain)),
+      );
+      templates.set(templateKey, template);
+    }
+    const plan: PullPlan = {
+      ...template,
+      repository: ref.path,
+      reference: ref.digest ?? ref.tag ?? 'latest',
+    };
+    requests.set(key, {
+      key,
+      group,
+      image,
+      ...(expectDigest ? { expectDigest } : {}),
+      plan,
+      probes: planProbes(plan, expectDigest),
+    });
+  };
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
-    for (const c of pod.containers) {
-      const expectDigest = memoDigest(digests, c.imageID);
-      const key = presenceKey(group, c.image, expectDigest);
-      if (requests.has(key)) continue;
-      let ref = refs.get(c.image);
-      if (!refs.has(c.image)) {
-        const parsed = tryParseImageRef(c.image);
-        ref = parsed instanceof Error ? undefined : parsed;
-        refs.set(c.image, ref);
-      }
-      if (!ref) continue; // the images probe reports invalid names
-      // The endpoints depend on the group, the registry host and tag-or-digest only: built once.
-      const templateKey = `${group}\u0000${ref.domain}\u0000${ref.digest ? 'd' : 't'}`;
-      let template = templates.get(templateKey);
-      if (!template) {
-        const entry = views.get(group);
-        template = contactable(
-          entry
-            ? pullPlan(entry.view, ref, {
-                ...(options.localCaFile
-                  ? { localCaFile: (p: string) => options.localCaFile?.(entry.representative, p) }
-                  : {}),
-              })
-            : centralPlan(ref, centralCaFiles(settings, ref.domain)),
-        );
-        templates.set(templateKey, template);
-      }
-      const plan: PullPlan = {
-        ...template,
-        repository: ref.path,
-        reference: ref.digest ?? ref.tag ?? 'latest',
-      };
-      requests.set(key, {
-        key,
-        group,
-        image: c.image,
-        ...(expectDigest ? { expectDigest } : {}),
-        plan,
-        probes: planProbes(plan, expectDigest),
-      });
+    for (const c of pod.containers) add(group, c.image, memoDigest(digests, c.imageID));
+  }
+  if (options.extraImages && options.extraImages.length > 0) {
+    const anyNode = pullGroupsOf(groups);
+    for (const extra of options.extraImages) {
+      if (extra.node !== undefined) add(nodeGroups[extra.node] ?? CENTRAL_GROUP, extra.image, undefined);
+      else for (const group of anyNode) add(group, extra.image, undefined);
     }
   }
   const list = [...requests.values()];

@@ -370,7 +370,7 @@ export class RegistryClient {
   }
 
   /** The Authorization header for a challenge, or the answer when auth itself failed. */
-  private async authorize(
+  protected async authorize(
     challenge: AuthChallenge,
     probe: ManifestProbe,
     credential: RegistryCredential | undefined,
@@ -456,7 +456,7 @@ export class RegistryClient {
     }
   }
 
-  private send(
+  protected send(
     kind: 'manifest' | 'token',
     req: {
       url: URL;
@@ -464,6 +464,7 @@ export class RegistryClient {
       endpoint: RegistryEndpoint;
       authorization?: string | undefined;
       accept: string;
+      maxBodyBytes?: number;
     },
   ): Promise<ExchangeResponse> {
     if (kind === 'manifest') this.manifestRequests++;
@@ -483,6 +484,7 @@ export class RegistryClient {
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
       ...(this.options.readCaFile ? { readCaFile: this.options.readCaFile } : {}),
       ...dialTarget(req.url, this.options.connectTo),
+      ...(req.maxBodyBytes !== undefined ? { maxBodyBytes: req.maxBodyBytes } : {}),
     };
     const pooled = this.pool
       ? { pool: this.pool, key: `${req.url.origin} ${endpointKey(req.endpoint)}` }
@@ -507,7 +509,7 @@ export class RegistryClient {
     );
   }
 
-  private credentialFor(endpoint: RegistryEndpoint): RegistryCredential | undefined {
+  protected credentialFor(endpoint: RegistryEndpoint): RegistryCredential | undefined {
     const store = this.options.credentials;
     if (!store) return undefined;
     return (
@@ -532,7 +534,7 @@ export class RegistryClient {
   }
 
   /** Bounded concurrency: at most `concurrency` exchanges in flight. */
-  private async limited<T>(run: () => Promise<T>): Promise<T> {
+  protected async limited<T>(run: () => Promise<T>): Promise<T> {
     const max = this.options.concurrency ?? DEFAULTS.concurrency;
     // A finishing exchange hands its slot straight to the next waiter, so none can overtake.
     if (this.active >= max) await new Promise<void>((r) => this.waiting.push(r));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import net, { type LookupFunction } from 'node:net';
 import { errorMessage } from '../../core/errors.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
+import { readinessExtraImages } from '../../model/readiness/plan.js';
 import type { PresenceData } from '../../model/registry/presence.js';
 import { PresenceCache } from '../../model/registry/presence-cache.js';
 import { type RegistryCheckSettings, registryCheckSettings } from '../../model/registry/settings.js';
@@ -100,7 +101,7 @@ function waitFor(ctx: ProbeContext, ready: () => boolean): Promise<void> {
   });
 }
 
-const settled = (ctx: ProbeContext, id: 'images' | 'containerd') => {
+const settled = (ctx: ProbeContext, id: 'images' | 'containerd' | 'readiness') => {
   const snap = ctx.store.get(id);
   return snap === undefined || snap.status !== 'loading';
 };
@@ -119,7 +120,11 @@ export function createRegistryProbe(options: RegistryProbeOptions = {}): ProbeSo
       }
       // A report judges the nodes' own view: wait for their configurations. Live, the central check
       // starts with the pods and the node view follows when the containerd sweep lands.
-      await waitFor(ctx, () => settled(ctx, 'images') && (ctx.live || settled(ctx, 'containerd')));
+      // The readiness probe's templates and expect files join the same sweep: wait for them too.
+      await waitFor(
+        ctx,
+        () => settled(ctx, 'images') && settled(ctx, 'readiness') && (ctx.live || settled(ctx, 'containerd')),
+      );
       if (ctx.signal.aborted) return;
       const images = ctx.store.get('images');
       if (images?.status !== 'ready' || !images.data) {
@@ -175,7 +180,11 @@ class LiveSweeper {
   private debounce: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
-  private seen: { images: unknown; containerd: unknown } = { images: undefined, containerd: undefined };
+  private seen: { images: unknown; containerd: unknown; readiness: unknown } = {
+    images: undefined,
+    containerd: undefined,
+    readiness: undefined,
+  };
 
   constructor(
     private readonly ctx: ProbeContext,
@@ -216,7 +225,13 @@ class LiveSweeper {
     const onChange = () => {
       const images = this.ctx.store.get('images')?.data;
       const containerd = this.ctx.store.get('containerd')?.data;
-      if (images === this.seen.images && containerd === this.seen.containerd) return;
+      const readiness = this.ctx.store.get('readiness')?.data;
+      if (
+        images === this.seen.images &&
+        containerd === this.seen.containerd &&
+        readiness === this.seen.readiness
+      )
+        return;
       if (this.debounce) return;
       this.debounce = setTimeout(() => {
         this.debounce = undefined;
@@ -249,7 +264,9 @@ class LiveSweeper {
     if (!images || ctx.signal.aborted) return;
     const containerdSnap = ctx.store.get('containerd');
     const containerd: ContainerdData | undefined = containerdSnap?.data;
-    this.seen = { images, containerd };
+    const readiness = ctx.store.get('readiness')?.data;
+    this.seen = { images, containerd, readiness };
+    const extraImages = readinessExtraImages(readiness, containerd, images);
     this.progress.done = 0;
     const before = ctx.store.get('registry');
     if (before?.status !== 'ready') {
@@ -263,6 +280,7 @@ class LiveSweeper {
         {
           client: this.client,
           localCaFile: this.localCaFile,
+          ...(extraImages.length > 0 ? { extraImages } : {}),
           ...(ctx.live ? { cache: this.cache } : {}),
           ...(this.previous ? { previous: this.previous } : {}),
           onPlanned: (asking) => {

@@ -150,12 +150,13 @@ export async function registryClientFor(
   settings: Pick<RegistryCheckSettings, 'concurrency' | 'timeoutSeconds' | 'credentialsFile'>,
   extra: Omit<RegistryClientOptions, 'concurrency' | 'timeoutMs' | 'credentials'> = {},
   registry: SecretRegistry = processSecrets,
+  Client: new (options: RegistryClientOptions) => RegistryClient = RegistryClient,
 ): Promise<RegistryClient> {
   const credentials =
     settings.credentialsFile !== undefined
       ? await loadCredentialsFile(settings.credentialsFile, registry)
       : undefined;
-  return new RegistryClient({
+  return new Client({
     registerSecret: (s) => registry.add(s),
     ...extra,
     concurrency: settings.concurrency,

@@ -23,6 +23,7 @@ const HEADS = {
   portgroups: 'PG',
   containerd: 'CTRD',
   registry: 'REG',
+  readiness: 'READY',
 } as const;
 
 const pad = (text: string, width: number) =>
@@ -80,11 +81,11 @@ export function FleetOverview(props: FleetOverviewProps) {
         unreadable, {s.fail} fail, {s.warn} warn
       </Text>
       <Text bold>
-        {`  ${pad('CLUSTER', 24)}${pad('STATUS', 7)}${PROBE_IDS.map((id) => pad(HEADS[id], 8)).join('')}${pad('FAIL', 5)}${pad('WARN', 5)}AGE`}
+        {`  ${pad('CLUSTER', 22)}${pad('STATUS', 7)}${PROBE_IDS.map((id) => pad(HEADS[id], 7)).join('')}${pad('FAIL', 5)}${pad('WARN', 5)}AGE`}
       </Text>
       {rows.map((r, i) => (
         <Text key={r.key} inverse={i === index}>
-          {`${i === index ? '>' : ' '} ${pad(r.label, 24)}${pad(r.status === 'error' ? 'ERROR' : 'ok', 7)}${PROBE_IDS.map((id) => pad(r.cells[id], 8)).join('')}${pad(String(r.fail), 5)}${pad(String(r.warn), 5)}${r.ageSeconds === null ? '-' : `${r.ageSeconds}s`}`}
+          {`${i === index ? '>' : ' '} ${pad(r.label, 22)}${pad(r.status === 'error' ? 'ERROR' : 'ok', 7)}${PROBE_IDS.map((id) => pad(r.cells[id], 7)).join('')}${pad(String(r.fail), 5)}${pad(String(r.warn), 5)}${r.ageSeconds === null ? '-' : `${r.ageSeconds}s`}`}
         </Text>
       ))}
       {rows[index]?.error ? <Text>{`${rows[index]?.label}: ${rows[index]?.error}`}</Text> : null}

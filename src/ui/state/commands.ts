@@ -3,7 +3,7 @@ import { PROBE_IDS, PROBE_META, type ProbeId } from '../../model/probe.js';
 /** The `:` command line: what a person can type, its completion and its meaning. Pure. */
 
 /** What a `:` word does (before its arguments). */
-type CommandKind = 'overview' | 'probe' | 'export' | 'rerun' | 'help' | 'quit';
+type CommandKind = 'overview' | 'probe' | 'export' | 'rerun' | 'expect' | 'help' | 'quit';
 
 /** One `:` command: its name, the other words for it, and what `?` help says of it. */
 export interface CommandSpec {
@@ -37,6 +37,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'write the report to a file (no FORMAT: choose it)',
     kind: 'export',
   },
+  {
+    name: 'expect',
+    aliases: [],
+    args: 'FILE[=REPO]',
+    help: 'check an expect file (publish-images-fromtar.yaml, BOM, list) on the readiness screen',
+    kind: 'expect',
+  },
   { name: 'rerun', aliases: ['r'], help: 're-run one-shot probes (SSH sweep, vCenter)', kind: 'rerun' },
   { name: 'help', aliases: ['?'], help: 'this help', kind: 'help' },
   { name: 'quit', aliases: ['q', 'q!', 'exit'], help: 'quit', kind: 'quit' },
@@ -61,6 +68,7 @@ export type ParsedCommand =
   | { readonly type: 'help' }
   | { readonly type: 'rerun' }
   | { readonly type: 'export'; readonly format?: string }
+  | { readonly type: 'expect'; readonly file: string }
   | { readonly type: 'none' }
   | { readonly type: 'error'; readonly message: string };
 
@@ -71,6 +79,12 @@ export function parseCommand(text: string): ParsedCommand {
   const spec = BY_WORD.get(word);
   if (spec?.probe) return { type: 'probe', probe: spec.probe };
   if (spec?.kind === 'export') return { type: 'export', format: args[0] };
+  if (spec?.kind === 'expect') {
+    const file = text.trim().replace(/^:/, '').slice(name.length).trim();
+    return file
+      ? { type: 'expect', file }
+      : { type: 'error', message: ':expect needs a file, e.g. :expect publish-images-fromtar.yaml' };
+  }
   if (spec && spec.kind !== 'probe') return { type: spec.kind };
   const candidates = completions(word);
   const hint = candidates.length ? ` (did you mean :${candidates[0]}?)` : '';

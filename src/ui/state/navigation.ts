@@ -74,7 +74,8 @@ export type Mode = 'normal' | 'command' | 'filter' | 'help' | 'export';
 export type Effect =
   | { readonly type: 'quit' }
   | { readonly type: 'export'; readonly format?: string }
-  | { readonly type: 'rerun' };
+  | { readonly type: 'rerun' }
+  | { readonly type: 'expect'; readonly file: string };
 
 export interface Message {
   readonly text: string;
@@ -343,6 +344,8 @@ function submit(state: UiState): UiState {
       return { ...normal, mode: 'help', helpScroll: 0 };
     case 'rerun':
       return { ...normal, effect: { type: 'rerun' } };
+    case 'expect':
+      return { ...gotoProbe(normal, 'readiness'), effect: { type: 'expect', file: command.file } };
     case 'export':
       return command.format
         ? { ...normal, effect: { type: 'export', format: command.format } }

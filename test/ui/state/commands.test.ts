@@ -18,6 +18,11 @@ describe('parseCommand', () => {
     ['rerun', { type: 'rerun' }],
     ['export', { type: 'export', format: undefined }],
     ['export md', { type: 'export', format: 'md' }],
+    ['readiness', { type: 'probe', probe: 'readiness' }],
+    ['rdy', { type: 'probe', probe: 'readiness' }],
+    [':expect publish-images-fromtar.yaml', { type: 'expect', file: 'publish-images-fromtar.yaml' }],
+    ['expect /tmp/my list.txt=reg.local/tkg', { type: 'expect', file: '/tmp/my list.txt=reg.local/tkg' }],
+    ['expect', { type: 'error', message: ':expect needs a file, e.g. :expect publish-images-fromtar.yaml' }],
     ['', { type: 'none' }],
     ['  ', { type: 'none' }],
   ])('%j → %j', (text, expected) => {

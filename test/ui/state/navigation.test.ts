@@ -59,8 +59,9 @@ describe('history stack', () => {
     [1, 'images'],
     [2, 'topology'],
     [6, 'registry'],
-    [7, 'overview'],
-    [-1, 'registry'],
+    [7, 'readiness'],
+    [8, 'overview'],
+    [-1, 'readiness'],
   ])('tab ×%i from the overview lands on %s', (delta, expected) => {
     const s = reduce(INITIAL_STATE, { type: 'switchProbe', delta: Math.sign(delta) });
     const final = Array.from({ length: Math.abs(delta) - 1 }).reduce<UiState>(

@@ -46,6 +46,8 @@ export interface AppProps {
   /** Called once when the person quits (q, :q, ctrl-c). */
   readonly onQuit?: () => void;
   readonly initialState?: UiState;
+  /** `esc` on the overview ends this screen (a fleet's cluster: back to the fleet overview). */
+  readonly escapeLeaves?: boolean;
   /**
    * Re-evaluate at least this often even when no watch event arrives (default 30 s), so verdicts
    * that depend on time (grace periods, "pending for 16m") move on. 0 turns it off.
@@ -129,7 +131,9 @@ export function App(props: AppProps) {
   const snapshot = useThrottledSnapshot(source.store, props.throttleMs ?? 250);
   // The state lives in a ref updated synchronously by each key: keys that arrive in one chunk
   // (a paste, tmux send-keys, a fast typist) each act on the state the previous one left.
-  const stateRef = useRef<UiState>(props.initialState ?? INITIAL_STATE);
+  const stateRef = useRef<UiState>(
+    props.initialState ?? (props.escapeLeaves ? { ...INITIAL_STATE, escapeLeaves: true } : INITIAL_STATE),
+  );
   const [state, setState] = useState<UiState>(stateRef.current);
   const act = useCallback((action: Action): void => {
     stateRef.current = reduce(stateRef.current, action);

@@ -4,6 +4,8 @@ import { sessionSource, type TuiSource } from './source.js';
 import { asciiStream, localeIsUtf8 } from './symbols.js';
 
 export interface RunTuiOptions {
+  /** `esc` on the overview ends this TUI (a fleet's cluster: back to the fleet overview). */
+  readonly escapeLeaves?: boolean;
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
   /** Where ctrl-s writes reports (default: the current directory). */
@@ -88,15 +90,18 @@ export async function runTuiOn(
   };
   if (alternate) stdout.write(ENTER_ALT);
   void start().catch(() => undefined);
-  const instance = render(createElement(App, { source, exportDir: options.exportDir, ascii }), {
-    stdin,
-    stdout,
-    exitOnCtrlC: false,
-    patchConsole: true,
-    maxFps: 30,
-    // Not incrementalRendering: in Ink 6.8 it left stale lines on screen when rows changed in
-    // the middle of the frame (seen in the demo while probes finished loading).
-  });
+  const instance = render(
+    createElement(App, { source, exportDir: options.exportDir, ascii, escapeLeaves: options.escapeLeaves }),
+    {
+      stdin,
+      stdout,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 30,
+      // Not incrementalRendering: in Ink 6.8 it left stale lines on screen when rows changed in
+      // the middle of the frame (seen in the demo while probes finished loading).
+    },
+  );
   const stop = (): void => instance.unmount();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, stop);

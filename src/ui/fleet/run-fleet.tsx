@@ -4,7 +4,7 @@ import { sessionSource } from '../source.js';
 
 /**
  * The fleet TUI: the fleet overview until q; enter runs that cluster's own TUI (its session is
- * already live, so it opens synced), and quitting it comes back to the overview on the same row.
+ * already live, so it opens synced), and esc on its overview (or q) comes back to the fleet on the same row.
  */
 export async function runFleetTui(live: LiveFleet): Promise<number> {
   const problem = terminalProblem(process.stdin, process.stdout);
@@ -44,6 +44,7 @@ export async function runFleetTui(live: LiveFleet): Promise<number> {
       sessionSource(session),
       () => Promise.resolve(),
       () => undefined,
+      { escapeLeaves: true },
     );
   }
 }

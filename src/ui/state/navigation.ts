@@ -98,6 +98,8 @@ export interface UiState {
   readonly effect?: Effect;
   /** Each probe screen as last left, so `tab` and `:images` come back to the same row. */
   readonly remembered: Readonly<Partial<Record<ProbeId, ProbeFrame>>>;
+  /** `esc` on the overview leaves this screen (one cluster of the fleet: back to the fleet). */
+  readonly escapeLeaves?: boolean;
 }
 
 export const INITIAL_STATE: UiState = {
@@ -248,7 +250,10 @@ export function reduce(state: UiState, action: Action): UiState {
     case 'back':
       // As in k9s: esc first clears an applied filter, then goes back.
       if (activeTable(top(state))?.filter) return { ...setFilter(state, ''), message: undefined };
-      if (state.stack.length <= 1) return state.message ? { ...state, message: undefined } : state;
+      if (state.stack.length <= 1) {
+        if (state.message) return { ...state, message: undefined };
+        return state.escapeLeaves ? { ...state, effect: { type: 'quit' } } : state;
+      }
       return { ...state, stack: state.stack.slice(0, -1), message: undefined };
     case 'goto':
       return { ...gotoProbe(state, action.probe), message: undefined };

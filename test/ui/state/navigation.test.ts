@@ -273,3 +273,15 @@ describe('drill-down labels', () => {
     expect(rowLabel(row({ count: '3' }))).toBe('k');
   });
 });
+
+describe('esc on the overview', () => {
+  test('does nothing on its own; leaves the screen when it is a fleet cluster (escapeLeaves)', () => {
+    expect(run([{ type: 'back' }]).effect).toBeUndefined();
+    const cluster = { ...INITIAL_STATE, escapeLeaves: true };
+    expect(run([{ type: 'back' }], cluster).effect).toEqual({ type: 'quit' });
+    // Deeper in, esc first goes back to the overview; only then does it leave.
+    const deeper = run([{ type: 'goto', probe: 'images' }, { type: 'back' }], cluster);
+    expect(deeper.effect).toBeUndefined();
+    expect(run([{ type: 'back' }], deeper).effect).toEqual({ type: 'quit' });
+  });
+});

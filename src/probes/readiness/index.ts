@@ -5,7 +5,7 @@ import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../
 import { registryCheckSettings } from '../../model/registry/settings.js';
 import { Collection } from '../kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
-import { lookupVia } from '../registry/index.js';
+import { lookupVia } from '../lookup.js';
 import { ArtifactReader } from '../registry/read.js';
 import { registryClientFor } from '../registry/sweep.js';
 import type { ProbeContext, ProbeSource } from '../types.js';

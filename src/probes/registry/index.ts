@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import net, { type LookupFunction } from 'node:net';
 import { errorMessage } from '../../core/errors.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import { readinessExtraImages } from '../../model/readiness/plan.js';
 import type { PresenceData } from '../../model/registry/presence.js';
 import { PresenceCache } from '../../model/registry/presence-cache.js';
 import { type RegistryCheckSettings, registryCheckSettings } from '../../model/registry/settings.js';
-import type { ProbeContext, ProbeSource, Resolver } from '../types.js';
+import { lookupVia } from '../lookup.js';
+import type { ProbeContext, ProbeSource } from '../types.js';
 import type { RegistryClient, RegistryClientOptions } from './client.js';
 import { dumpCaFiles, registryClientFor, sweepPresence } from './sweep.js';
 
@@ -28,27 +28,6 @@ export interface RegistryProbeOptions {
 
 /** CA files a node names and the containerd probe read over SFTP: `node-ca://NODE/PATH`. */
 const NODE_CA = 'node-ca://';
-
-/** The session's resolver as the lookup net.connect takes (all and single-address forms). */
-export function lookupVia(resolve: Resolver): LookupFunction {
-  return ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    resolve(hostname).then(
-      (addresses) => {
-        if (addresses.length === 0) {
-          const err = new Error(`getaddrinfo ENOTFOUND ${hostname}`) as NodeJS.ErrnoException;
-          err.code = 'ENOTFOUND';
-          callback(err);
-        } else if (options?.all) {
-          callback(
-            null,
-            addresses.map((address) => ({ address, family: net.isIP(address) })),
-          );
-        } else callback(null, addresses[0], net.isIP(addresses[0] as string));
-      },
-      (err: unknown) => callback(err),
-    );
-  }) as LookupFunction;
-}
 
 /** Why the sweep does not run, or undefined when it does. */
 function notApplicable(ctx: ProbeContext, settings: RegistryCheckSettings): string | undefined {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { errorMessage } from '../../core/errors.js';
@@ -14,6 +13,7 @@ import type {
   PortRecord,
   VsphereInventory,
 } from '../../model/portgroups/types.js';
+import { lookupVia } from '../lookup.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import { readClusterNetworkUse } from './cluster.js';
 import { InventoryFileError, parseGovcInventory } from './govc.js';
@@ -277,28 +277,6 @@ export function trustedCas(caFile: string | undefined): string[] {
   return system ? [...rootCertificates, readFileSync(system, 'utf8')] : [...rootCertificates];
 }
 
-function lookupVia(ctx: ProbeContext): LookupFunction {
-  return (hostname, options, callback) => {
-    ctx
-      .resolve(hostname)
-      .then((addresses) => {
-        const family = (a: string) => (a.includes(':') ? 6 : 4);
-        if ((options as { all?: boolean }).all) {
-          (callback as (e: null, a: { address: string; family: number }[]) => void)(
-            null,
-            addresses.map((address) => ({ address, family: family(address) })),
-          );
-        } else {
-          const first = addresses[0];
-          if (!first)
-            callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
-          else callback(null, first, family(first));
-        }
-      })
-      .catch((err: NodeJS.ErrnoException) => callback(err, '', 4));
-  };
-}
-
 /** The counters of one live read. */
 export interface LiveReadStats {
   readonly calls: number;
@@ -322,7 +300,7 @@ async function readVcenter(
     insecure: vs.insecure,
     timeoutMs: options.timeoutMs,
     signal: ctx.signal,
-    lookup: lookupVia(ctx),
+    lookup: lookupVia(ctx.resolve),
   });
   const stats: RetrieveStats = { pages: 0 };
   const sc: ServiceContent = await retrieveServiceContent(soap);

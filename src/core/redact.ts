@@ -91,27 +91,14 @@ export class SecretRegistry {
    * peak memory). Same text as `JSON.stringify(this.redactDeep(value), null, space)`.
    */
   redactedJson(value: unknown, space?: number): string {
-    const memo = new Map<string, string>();
-    const secretKeys = new Map<string, boolean>();
-    const text = (t: string): string => {
-      let out = memo.get(t);
-      if (out === undefined) {
-        out = this.redactText(t);
-        memo.set(t, out);
-      }
-      return out;
-    };
+    const { text, underKey } = this.masking();
     return JSON.stringify(
       value,
       function (this: unknown, key: string, v: unknown): unknown {
         // Array elements have index keys ('0', '1'): never secret names, as redactDeep's undefined key.
-        if (key !== '' && !Array.isArray(this) && v !== null && v !== undefined && v !== '') {
-          let secret = secretKeys.get(key);
-          if (secret === undefined) {
-            secret = SECRET_KEY.test(key);
-            secretKeys.set(key, secret);
-          }
-          if (secret) return typeof v === 'boolean' || typeof v === 'number' ? v : REDACTED;
+        if (key !== '' && !Array.isArray(this)) {
+          const masked = underKey(key, v);
+          if (masked !== NOT_SECRET) return masked;
         }
         if (typeof v === 'string') return text(v);
         if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
@@ -131,30 +118,11 @@ export class SecretRegistry {
 
   /** A deep copy with registered secrets masked in every string and secret-named keys masked whole. */
   redactDeep<T>(value: T): T {
-    // A report repeats few distinct strings (keys, images, node names) many thousand times: each is
-    // masked once per copy.
-    const memo = new Map<string, string>();
-    const secretKeys = new Map<string, boolean>();
-    const text = (t: string): string => {
-      let out = memo.get(t);
-      if (out === undefined) {
-        out = this.redactText(t);
-        memo.set(t, out);
-      }
-      return out;
-    };
-    const isSecretKey = (k: string): boolean => {
-      let secret = secretKeys.get(k);
-      if (secret === undefined) {
-        secret = SECRET_KEY.test(k);
-        secretKeys.set(k, secret);
-      }
-      return secret;
-    };
+    const { text, underKey } = this.masking();
     const walk = (v: unknown, key: string | undefined): unknown => {
-      if (key !== undefined && v !== null && v !== undefined && v !== '' && isSecretKey(key)) {
-        // Counts and flags under such keys (a summary's `pass` count, `insecure: true`) are no secrets.
-        return typeof v === 'boolean' || typeof v === 'number' ? v : REDACTED;
+      if (key !== undefined) {
+        const masked = underKey(key, v);
+        if (masked !== NOT_SECRET) return masked;
       }
       if (typeof v === 'string') return text(v);
       if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
@@ -168,7 +136,40 @@ export class SecretRegistry {
     };
     return walk(value, undefined) as T;
   }
+
+  /**
+   * The masking of one deep copy or serialisation. A report repeats few distinct strings (keys,
+   * images, node names) many thousand times: each string is masked, and each key judged, once.
+   */
+  private masking(): { text: (t: string) => string; underKey: (key: string, v: unknown) => unknown } {
+    const memo = new Map<string, string>();
+    const secretKeys = new Map<string, boolean>();
+    const text = (t: string): string => {
+      let out = memo.get(t);
+      if (out === undefined) {
+        out = this.redactText(t);
+        memo.set(t, out);
+      }
+      return out;
+    };
+    /** What a value under a secret-named key becomes, or NOT_SECRET when the key is no secret's. */
+    const underKey = (key: string, v: unknown): unknown => {
+      if (v === null || v === undefined || v === '') return NOT_SECRET;
+      let secret = secretKeys.get(key);
+      if (secret === undefined) {
+        secret = SECRET_KEY.test(key);
+        secretKeys.set(key, secret);
+      }
+      if (!secret) return NOT_SECRET;
+      // Counts and flags under such keys (a summary's `pass` count, `insecure: true`) are no secrets.
+      return typeof v === 'boolean' || typeof v === 'number' ? v : REDACTED;
+    };
+    return { text, underKey };
+  }
 }
+
+/** underKey's "not a secret's key": the value is masked as any other. */
+const NOT_SECRET = Symbol('not a secret');
 
 /** The process-wide registry: secrets are read in probes and masked in every writer. */
 export const secrets = new SecretRegistry();

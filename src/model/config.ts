@@ -424,27 +424,15 @@ function checkedJumpHost(reader: TableReader, spec: string | undefined): string 
 
 /**
  * `[registry.ca_files]`: `"host[:port]" = "/path/ca.pem"`, one CA file per registry for the central
- * check (nodes' own CAs come from their containerd config). Keys are registry hosts as images name
- * them: no scheme, no path.
+ * check (nodes' own CAs come from their containerd config).
  */
 function readCaFiles(reader: TableReader, reg: Table, source: string): Record<string, string> | undefined {
-  if (reg.ca_files === undefined) return undefined;
-  const table = reader.table(reg, 'ca_files', 'registry');
-  const out: Record<string, string> = {};
-  for (const [host, value] of Object.entries(table)) {
-    const key = `registry.ca_files."${host}"`;
-    if (!REGISTRY_HOST.test(host)) {
-      throw reader.error(
-        key,
-        'must be keyed by a registry host[:port] (no scheme, no path), e.g. "registry.example.internal:5000"',
-      );
-    }
+  return readRegistryHostTable(reader, reg, 'ca_files', (value) => {
     if (typeof value !== 'string' || value === '') {
-      throw reader.error(key, `must be the path of a CA file (PEM), not ${describe(value)}`);
+      return `must be the path of a CA file (PEM), not ${describe(value)}`;
     }
-    out[host.toLowerCase()] = configPath(source, value);
-  }
-  return out;
+    return { value: configPath(source, value) };
+  });
 }
 
 /**
@@ -452,28 +440,49 @@ function readCaFiles(reader: TableReader, reg: Table, source: string): Record<st
  * brackets) or a host name airgap-top resolves; the port is required, so nothing is guessed.
  */
 function readConnectTo(reader: TableReader, reg: Table): Record<string, string> | undefined {
-  if (reg.connect_to === undefined) return undefined;
-  const table = reader.table(reg, 'connect_to', 'registry');
+  return readRegistryHostTable(reader, reg, 'connect_to', (value) => {
+    if (typeof value !== 'string' || !CONNECT_TARGET.test(value)) {
+      return `must be "address:port", e.g. "127.0.0.1:5000", not ${describe(value)}`;
+    }
+    return { value: value.toLowerCase() };
+  });
+}
+
+/**
+ * A `[registry.NAME]` table keyed by registry hosts as images name them (no scheme, no path; keys
+ * lower-cased): each value read by `read`, which returns it or the problem with it.
+ */
+function readRegistryHostTable(
+  reader: TableReader,
+  reg: Table,
+  name: string,
+  read: (value: unknown) => { value: string } | string,
+): Record<string, string> | undefined {
+  if (reg[name] === undefined) return undefined;
+  const table = reader.table(reg, name, 'registry');
   const out: Record<string, string> = {};
   for (const [host, value] of Object.entries(table)) {
-    const key = `registry.connect_to."${host}"`;
+    const key = `registry.${name}."${host}"`;
     if (!REGISTRY_HOST.test(host)) {
-      throw reader.error(key, 'must be keyed by a registry host[:port] (no scheme, no path)');
+      throw reader.error(
+        key,
+        'must be keyed by a registry host[:port] (no scheme, no path), e.g. "registry.example.internal:5000"',
+      );
     }
-    if (typeof value !== 'string' || !CONNECT_TARGET.test(value)) {
-      throw reader.error(key, `must be "address:port", e.g. "127.0.0.1:5000", not ${describe(value)}`);
-    }
-    out[host.toLowerCase()] = value.toLowerCase();
+    const result = read(value);
+    if (typeof result === 'string') throw reader.error(key, result);
+    out[host.toLowerCase()] = result.value;
   }
   return out;
 }
 
-const CONNECT_TARGET =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]):(?:[1-9][0-9]{0,4})$/;
-
+/** A DNS name, an IPv4 address or a bracketed IPv6 address, as a registry host is written. */
+const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
+const PORT = '(?:[1-9][0-9]{0,4})';
 /** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], optional port. */
-const REGISTRY_HOST =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(?:[1-9][0-9]{0,4}))?$/;
+const REGISTRY_HOST = new RegExp(`^${HOST}(?::${PORT})?$`);
+/** `address:port` for connect_to: the port is required. */
+const CONNECT_TARGET = new RegExp(`^${HOST}:${PORT}$`);
 
 /** `~/x` stays as written (the probe expands it, as it does [ssh] identity_file); others are relative to the file. */
 function configPath(source: string, path: string): string {

@@ -1,7 +1,8 @@
 import { secrets } from '../core/redact.js';
-import { escapeControls, escapeJsonControls } from '../core/sanitize.js';
+import { escapeControls } from '../core/sanitize.js';
 import { subjectLabel } from '../model/finding.js';
 import type { RecordedFinding, ReportDiff } from '../model/report-diff.js';
+import { renderRedactedJson } from './json.js';
 
 /** The version of the JSON diff, described by schema/diff.schema.json. */
 export const DIFF_SCHEMA_VERSION = 1;
@@ -86,5 +87,5 @@ export function renderDiffJson(diff: ReportDiff): string {
       error: s.error,
     })),
   };
-  return `${escapeJsonControls(secrets.redactedJson(value, 2))}\n`;
+  return renderRedactedJson(value);
 }

@@ -1,10 +1,10 @@
 import { secrets } from '../core/redact.js';
-import { escapeJsonControls } from '../core/sanitize.js';
 import { type Finding, subjectLabel } from '../model/finding.js';
 import { clusterReport, type FleetCluster, type FleetReport, managementReport } from '../model/fleet.js';
 import type { FailOn, Report, ReportProbe } from '../model/report.js';
 import { esc } from './html.js';
 import type { ReportFormat } from './index.js';
+import { renderRedactedJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { type Labels, promGauge, renderProm } from './prom.js';
@@ -35,7 +35,7 @@ export function clusterLabelOf(fleet: FleetReport, cluster: FleetCluster): strin
 export const MANAGEMENT_LABEL = 'management';
 
 export function renderFleetJson(fleet: FleetReport): string {
-  return `${escapeJsonControls(JSON.stringify(secrets.redactDeep(fleet), null, 2))}\n`;
+  return renderRedactedJson(fleet);
 }
 
 /** Markdown: the fleet table, then each cluster's report with its headings one level down. */

@@ -3,7 +3,14 @@ import { escapeJsonControls } from '../core/sanitize.js';
 import type { Report } from '../model/report.js';
 
 export function renderJson(report: Report): string {
-  // The data exactly: JSON.stringify escapes C0 (ESC as \u001b); DEL, C1 and bidi controls, which
-  // it leaves raw, are escaped too, so the same value is inert when the file is printed.
-  return `${escapeJsonControls(secrets.redactedJson(report, 2))}\n`;
+  return renderRedactedJson(report);
+}
+
+/**
+ * Any value as airgap-top writes JSON (the report, the diff, the fleet report): secrets masked,
+ * indented, one trailing newline. The data exactly: JSON.stringify escapes C0 (ESC as \u001b); DEL,
+ * C1 and bidi controls, which it leaves raw, are escaped too, so the value is inert when printed.
+ */
+export function renderRedactedJson(value: unknown): string {
+  return `${escapeJsonControls(secrets.redactedJson(value, 2))}\n`;
 }

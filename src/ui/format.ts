@@ -62,6 +62,23 @@ function isNarrow(text: string): boolean {
   return !NOT_PLAIN.test(text) || !NOT_NARROW.test(text);
 }
 
+/** Runs of printable ASCII, and runs of anything else. */
+const ASCII_RUNS = /[\x20-\x7e]+|[^\x20-\x7e]+/g;
+
+/**
+ * A line cut where printable ASCII meets NARROW_SYMBOLS, for drawing each piece as its own Text:
+ * Ink measures every Text's width on every frame, and string-width walks the graphemes of any text
+ * with one symbol in it (✗, …) while it counts printable ASCII by its length. Only lines made of
+ * printable ASCII and NARROW_SYMBOLS are cut (those symbols never join a neighbour into one
+ * grapheme, so every piece takes exactly the cells it took in the whole line); any other line, or
+ * one that would make more than `maxPieces`, is returned whole.
+ */
+export function narrowPieces(text: string, maxPieces = 8): readonly string[] {
+  if (!NOT_PLAIN.test(text) || NOT_NARROW.test(text)) return [text];
+  const pieces = text.match(ASCII_RUNS) ?? [text];
+  return pieces.length > maxPieces ? [text] : pieces;
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The longest start of `text` that fits in `columns` (never splitting a character). */

@@ -94,7 +94,7 @@ export const goal = (value, limit, what = '') => `goal ≤ ${limit}${what}: ${ve
 
 /**
  * The real App over a real live Session on the simulator (ctx's, or one of its own), rendered by
- * Ink to a fake TTY. Shared with tui-churn.bench.mjs. close() unmounts and closes what it opened.
+ * Ink to a fake TTY. Shared with tui.churn.bench.mjs. close() unmounts and closes what it opened.
  */
 export async function openTui(ctx = {}) {
   // As runTui does: React's production build (chosen when React is first loaded).
@@ -195,6 +195,15 @@ export default async function tuiBench(ctx = {}) {
     };
 
     const reps = quick ? 10 : 40;
+    // The first switch to the images screen after start-up: its tables for 10,000 pods, if not built yet.
+    const firstCpuFrom = cpuPerKey.length;
+    const first = await press('1');
+    const firstCpu = cpuPerKey[firstCpuFrom];
+    await press('0');
+    if (first !== undefined)
+      lines.push(
+        `first switch to the images screen (1 from the overview): wall ${ms(first)}, CPU ${ms(firstCpu ?? Number.NaN)}; ${goal(first, GOALS.firstImagesP95Ms, ' ms')}`,
+      );
     await measure('open images (1) and back to the overview (0)', ['1', '0'], quick ? 3 : 10, true);
     await press('1');
     await measure('cursor down/up on the images table (j, k)', ['j', 'k'], reps);

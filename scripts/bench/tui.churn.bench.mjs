@@ -6,8 +6,10 @@
  * throttle caps it), and whether memory grows: RSS and heapUsed (after a forced gc) once the churn
  * has warmed up and at the end. The simulator runs in the same process, so its memory and CPU count too.
  *
+ * Named to sort after tui.bench.mjs (scripts/bench.mjs runs modules by name on one simulator): the
+ * churn fills the simulator's history and edits pods, which the plain TUI figures must not see.
  * 5 minutes by default; --quick (ctx.quick) runs 36 s and says it is shortened.
- * Runs inside scripts/bench.mjs or standalone: node scripts/bench/tui-churn.bench.mjs [--quick]
+ * Runs inside scripts/bench.mjs or standalone: node scripts/bench/tui.churn.bench.mjs [--quick]
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../../src/core/redact.js';
 import { escapeJsonControls } from '../../src/core/sanitize.js';
+import type { Finding } from '../../src/model/finding.js';
 import { buildReport } from '../../src/model/report.js';
 import { redactedJsonChunks, renderJson } from '../../src/report/json.js';
 import { finding, NASTY, probeResult, SAMPLE_META, sampleResults } from './sample.js';
@@ -75,7 +76,7 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
         { detail: `${NASTY} ${i}` },
       ),
     );
-    const report = buildReport([...sampleResults(), probeResult('registry', 'ready', findings)], SAMPLE_META);
+    const report = buildReport([...sampleResults(), probeResult('registry', 'ready', findings as Finding[])], SAMPLE_META);
     const pieces = [...redactedJsonChunks(report)];
     expect(pieces.length).toBeGreaterThan(300);
     expect(pieces.join('')).toBe(`${escapeJsonControls(JSON.stringify(report, null, 2))}\n`);

@@ -233,15 +233,17 @@ export class SecretRegistry {
       yield first ? '{}' : `\n${unit.repeat(depth)}}`;
     }
     /**
-     * Written piece by piece: a plain array or object (no key that masking renames) near the root
-     * or holding a long array within two levels. Anything else is one redactedJson piece.
+     * Written piece by piece: a plain array near the root or long, or a plain object near the root
+     * or holding a long array (a probe: its findings), whose keys masking leaves as they are.
+     * Anything else (a finding) is one redactedJson piece. Judged once per value: cheap checks first.
      */
     function splits(v: unknown, depth: number): boolean {
       if (space <= 0 || v === null || typeof v !== 'object') return false;
+      if (Array.isArray(v)) return depth < 2 || v.length > LONG_ARRAY;
       const proto = Object.getPrototypeOf(v);
-      if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return false;
-      if (!Array.isArray(v) && Object.keys(v).some((k) => text(k) !== k)) return false;
-      return depth < 2 || holdsLongArray(v, 2);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (depth >= 2 && !Object.values(v).some((x) => Array.isArray(x) && x.length > LONG_ARRAY)) return false;
+      return Object.keys(v).every((k) => text(k) === k);
     }
     yield* write(jsonOf(value, ''), 0);
   }
@@ -316,16 +318,6 @@ function jsonOf(v: unknown, key: string): unknown {
 /** More elements than this make an array worth writing element by element. */
 const LONG_ARRAY = 64;
 
-function holdsLongArray(v: unknown, levels: number): boolean {
-  if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    if (v.length > LONG_ARRAY) return true;
-    return levels > 0 && v.some((x) => holdsLongArray(x, levels - 1));
-  }
-  if (levels === 0) return false;
-  for (const x of Object.values(v)) if (holdsLongArray(x, levels - 1)) return true;
-  return false;
-}
 
 /** The process-wide registry: secrets are read in probes and masked in every writer. */
 export const secrets = new SecretRegistry();

@@ -242,7 +242,8 @@ export class SecretRegistry {
       if (Array.isArray(v)) return depth < 2 || v.length > LONG_ARRAY;
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return false;
-      if (depth >= 2 && !Object.values(v).some((x) => Array.isArray(x) && x.length > LONG_ARRAY)) return false;
+      if (depth >= 2 && !Object.values(v).some((x) => Array.isArray(x) && x.length > LONG_ARRAY))
+        return false;
       return Object.keys(v).every((k) => text(k) === k);
     }
     yield* write(jsonOf(value, ''), 0);
@@ -317,7 +318,6 @@ function jsonOf(v: unknown, key: string): unknown {
 
 /** More elements than this make an array worth writing element by element. */
 const LONG_ARRAY = 64;
-
 
 /** The process-wide registry: secrets are read in probes and masked in every writer. */
 export const secrets = new SecretRegistry();

@@ -76,7 +76,10 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
         { detail: `${NASTY} ${i}` },
       ),
     );
-    const report = buildReport([...sampleResults(), probeResult('registry', 'ready', findings as Finding[])], SAMPLE_META);
+    const report = buildReport(
+      [...sampleResults(), probeResult('registry', 'ready', findings as Finding[])],
+      SAMPLE_META,
+    );
     const pieces = [...redactedJsonChunks(report)];
     expect(pieces.length).toBeGreaterThan(300);
     expect(pieces.join('')).toBe(`${escapeJsonControls(JSON.stringify(report, null, 2))}\n`);

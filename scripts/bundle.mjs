@@ -10,7 +10,7 @@
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const OPTIONAL_MODULES = /\.node$|^(cpu-features|bufferutil|utf-8-validate|encoding|supports-color)$/;
@@ -139,6 +139,21 @@ function inkWithoutDevtools() {
   };
 }
 
+/**
+ * fixtures/demo/scenario.compiled.json: the demo scenario parsed ahead (the demo uses it while its
+ * YAML is unchanged). Needs dist/ (tsc) for the compiler.
+ */
+export async function writeCompiledDemoScenario(root) {
+  const { compileScenario } = await import(pathToFileURL(join(root, 'dist/sim/scenario.js')).href);
+  const { COMPILED_SCENARIO, DEMO_ASSET_DIR } = await import(
+    pathToFileURL(join(root, 'dist/demo/assets.js')).href
+  );
+  writeFileSync(
+    join(root, DEMO_ASSET_DIR, COMPILED_SCENARIO),
+    compileScenario(join(root, DEMO_ASSET_DIR, 'scenario')),
+  );
+}
+
 /** The bundle's file name beside the launcher (scripts/launcher.cjs loads it by this name). */
 export const BUNDLE_NAME = 'airgap-top-main.cjs';
 
@@ -155,6 +170,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   await buildBundle({ root, outfile: join(root, 'dist', BUNDLE_NAME), version, rootFromBundle: '../' });
+  await writeCompiledDemoScenario(root);
   // Last: scripts/ensure-built.mjs takes the launcher's time as the build's.
   writeLauncher(root, join(root, 'dist/airgap-top.cjs'));
 }

@@ -31,7 +31,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE_NAME, buildBundle, writeLauncher } from './bundle.mjs';
+import { BUNDLE_NAME, buildBundle, writeCompiledDemoScenario, writeLauncher } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -67,6 +67,16 @@ for (const f of readdirSync(out))
 // ---- 1. The bundle: one CommonJS file (a Node 20 single executable runs CommonJS only).
 const bundlePath = join(work, BUNDLE_NAME);
 const result = await buildBundle({ root, outfile: bundlePath, version, rootFromBundle: './' });
+// The demo scenario parsed ahead ships with it (tarball and executable): compiled by dist/ (tsc).
+if (!existsSync(join(root, 'dist/sim/scenario.js')))
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
+await writeCompiledDemoScenario(root);
 
 // A dynamic import() or require() the bundler left outside would look for a file that is not next
 // to the executable: only Node's built-in modules may stay external.

@@ -21,7 +21,11 @@ function freshCacheHome(): string {
 }
 
 function run(args: string[], cacheHome: string, extra: Record<string, string> = {}) {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work, NO_COLOR: '1' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: work,
+    NO_COLOR: '1',
+  };
   return runProcess(process.execPath, [LAUNCHER, ...args], {
     env: { ...env, XDG_CACHE_HOME: cacheHome, ...extra },
   });

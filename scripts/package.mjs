@@ -31,7 +31,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildBundle } from './bundle.mjs';
+import { BUNDLE_NAME, buildBundle, writeCompiledDemoScenario, writeLauncher } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -65,8 +65,18 @@ for (const f of readdirSync(out))
     rmSync(join(out, f), { force: true });
 
 // ---- 1. The bundle: one CommonJS file (a Node 20 single executable runs CommonJS only).
-const bundlePath = join(work, 'airgap-top.cjs');
+const bundlePath = join(work, BUNDLE_NAME);
 const result = await buildBundle({ root, outfile: bundlePath, version, rootFromBundle: './' });
+// The demo scenario parsed ahead ships with it (tarball and executable): compiled by dist/ (tsc).
+if (!existsSync(join(root, 'dist/sim/scenario.js')))
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
+await writeCompiledDemoScenario(root);
 
 // A dynamic import() or require() the bundler left outside would look for a file that is not next
 // to the executable: only Node's built-in modules may stay external.
@@ -198,14 +208,12 @@ function thirdPartyLicenses(list) {
 
 phase('sbom');
 
-// ---- 3. The npm tarball: bundle at the package root, `bin` pointing at it, no dependencies.
+// ---- 3. The npm tarball: launcher and bundle at the package root, `bin` the launcher, no dependencies.
 const stage = join(work, 'npm');
 mkdirSync(stage, { recursive: true });
-writeFileSync(
-  join(stage, 'airgap-top.cjs'),
-  bundle.startsWith('#!') ? bundle : `#!/usr/bin/env node\n${bundle}`,
-);
-chmodSync(join(stage, 'airgap-top.cjs'), 0o755);
+// The launcher (compiles the bundle with V8's code cache) is the bin; the bundle sits beside it.
+writeLauncher(root, join(stage, 'airgap-top.cjs'));
+writeFileSync(join(stage, BUNDLE_NAME), bundle);
 for (const path of SHIPPED) cpSync(join(root, path), join(stage, path), { recursive: true });
 copyFileSync(join(out, 'THIRD_PARTY_LICENSES'), join(stage, 'THIRD_PARTY_LICENSES'));
 copyFileSync(join(out, sbomName), join(stage, 'sbom.cdx.json'));

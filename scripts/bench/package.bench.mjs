@@ -172,7 +172,7 @@ export default async function packageBench(ctx = {}) {
     }
     const exeBytes = statSync(exe).size;
     const nodeBytes = statSync(process.execPath).size;
-    const bundleBytes = statSync(join(out, 'build/airgap-top.cjs')).size;
+    const bundleBytes = statSync(join(out, 'build/airgap-top-main.cjs')).size;
     const blobBytes = statSync(join(out, 'build/sea.blob')).size;
     lines.push(
       `executable ${mb(exeBytes)}: the Node ${process.versions.node} runtime ${mb(nodeBytes)} (${((nodeBytes / exeBytes) * 100).toFixed(0)}%), the SEA blob ${mb(blobBytes)} (bundle ${mb(bundleBytes)} + V8 code cache + demo assets); tarball ${mb(statSync(join(out, `airgap-top-${version}.tgz`)).size)}`,

@@ -18,15 +18,31 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const JSONPATH = "{.items[*].spec['initContainers','containers'][*].image}";
-const CONFIG = `[registry]\nprivate = ["registry.example.internal/tkg"]\nprofile = "tkg"\n`;
+/**
+ * The private registry is made up: `connect_to` points it at a loopback port nothing listens on, so
+ * every check is refused at once (REG-205, unverified) and no made-up name is ever resolved.
+ */
+export function benchConfig(refusedPort) {
+  return `[registry]\nprivate = ["registry.example.internal/tkg"]\nprofile = "tkg"\n\n[registry.connect_to]\n"registry.example.internal" = "127.0.0.1:${refusedPort}"\n`;
+}
 
-function median(values) {
+/** A loopback port nothing listens on (bound, then released). */
+export async function refusedPort() {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Runs a command under /usr/bin/time -v when present (peak RSS), else polls /proc for VmHWM. */
-function measure(command, args, options = {}) {
+export function measure(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const useTime = existsSync('/usr/bin/time');
     const started = performance.now();
@@ -57,7 +73,10 @@ function measure(command, args, options = {}) {
       if (poll) clearInterval(poll);
       const wallMs = performance.now() - started;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ code, wallMs, rssMb: (rss ? Number(rss[1]) : hwmKb) / 1024, stdout, stderr });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpuMs = user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : Number.NaN;
+      resolve({ code, wallMs, cpuMs, rssMb: (rss ? Number(rss[1]) : hwmKb) / 1024, stdout, stderr });
     });
   });
 }
@@ -82,7 +101,7 @@ https.get(url + '/api/v1/pods', { ca, headers: { Authorization: 'Bearer ' + toke
 });
 `;
 
-function runFloor(ctx, caFile) {
+export function runFloor(ctx, caFile) {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -103,7 +122,7 @@ async function watchLatency(ctx, dir, iterations) {
     import(dist('core/log.js')),
     import(dist('model/config.js')),
   ]);
-  const { config } = parseConfig(CONFIG, join(dir, 'bench.toml'));
+  const { config } = parseConfig(benchConfig(await refusedPort()), join(dir, 'bench.toml'));
   const session = await Session.open({
     kubeconfig: ctx.kubeconfigPath,
     config,
@@ -156,7 +175,7 @@ export default async function simBench(ctx) {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-top-bench-'));
   try {
     const configPath = join(dir, 'airgap-top.toml');
-    writeFileSync(configPath, CONFIG);
+    writeFileSync(configPath, benchConfig(await refusedPort()));
     const caFile = join(dir, 'ca.pem');
     const kubeconfig = readFileSync(ctx.kubeconfigPath, 'utf8');
     const caData = /certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '';

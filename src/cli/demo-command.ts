@@ -69,6 +69,7 @@ export async function openDemo(options: {
   try {
     sim = await startSimulator({
       scenario: options.scenario ?? files.scenario,
+      ...(options.scenario === undefined ? { compiledScenario: files.compiledScenario } : {}),
       port: 0,
       timeline: options.timeline,
     });

@@ -10,7 +10,7 @@ import { readExpectSets } from '../probes/readiness/expect-files.js';
 import { renderDiff, renderDiffJson } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseRecordedReport } from '../report/recorded.js';
-import { writeFileAtomic } from '../report/write.js';
+import { type StagedFile, stageFileAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 import { requireNamespace } from './namespace.js';
 import { showProgress } from './progress.js';
@@ -187,14 +187,24 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
   }
 }
 
-/** Renders every format first, then writes: a renderer that throws leaves every earlier report as it was. */
+/**
+ * Writes every format to its temporary file first (streamed, so a large JSON report is never held
+ * whole), then renames them all: a renderer that throws leaves every earlier report as it was.
+ */
 export function writeOutputs(report: Report, outputs: ReportOutputs, failOn: FailOn): void {
-  const rendered = outputs.files.map((f) => ({ ...f, text: RENDERERS[f.format].render(report, { failOn }) }));
-  const dirs = new Set(rendered.map((f) => join(f.path, '..')));
+  const dirs = new Set(outputs.files.map((f) => join(f.path, '..')));
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
-  for (const f of rendered) {
-    writeFileAtomic(f.path, f.text);
-    process.stderr.write(`wrote ${f.path}\n`);
+  const staged: StagedFile[] = [];
+  try {
+    for (const f of outputs.files)
+      staged.push(stageFileAtomic(f.path, RENDERERS[f.format].chunks(report, { failOn })));
+  } catch (err) {
+    for (const file of staged) file.discard();
+    throw err;
+  }
+  for (const file of staged) {
+    file.commit();
+    process.stderr.write(`wrote ${file.path}\n`);
   }
   if (outputs.stdout) process.stdout.write(RENDERERS[outputs.stdout].render(report, { failOn }));
 }

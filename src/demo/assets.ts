@@ -20,12 +20,16 @@ export const PACKAGE_ROOT = fileURLToPath(
 
 /** The folder the demo's files live in, relative to the package root (and the asset key prefix). */
 export const DEMO_ASSET_DIR = 'fixtures/demo';
+/** The demo scenario compiled to JSON, beside its folder (gitignored; scripts/bundle.mjs writes it). */
+export const COMPILED_SCENARIO = 'scenario.compiled.json';
 /** The embedded asset that lists every other asset's key (node:sea cannot list them on Node 20). */
 export const ASSET_MANIFEST = 'assets.json';
 
 export interface DemoFiles {
   /** The scenario folder. */
   readonly scenario: string;
+  /** The scenario parsed ahead by `npm run build` / the release (may be absent: then it is parsed). */
+  readonly compiledScenario: string;
   /** The demo config (its inventory_file is relative to it). */
   readonly config: string;
   /** The embedded registry's folder: catalog.json and its certificates (src/demo/registry.ts). */
@@ -59,6 +63,7 @@ export async function demoFiles(): Promise<DemoFiles> {
   const root = sea ? unpackAssets(sea, DEMO_ASSET_DIR) : PACKAGE_ROOT;
   return {
     scenario: join(root, DEMO_ASSET_DIR, 'scenario'),
+    compiledScenario: join(root, DEMO_ASSET_DIR, COMPILED_SCENARIO),
     config: join(root, DEMO_ASSET_DIR, 'airgap-top.toml'),
     registry: join(root, DEMO_ASSET_DIR, 'registry'),
     close: () => {

@@ -1,6 +1,6 @@
 import type { Report } from '../model/report.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderProm } from './prom.js';
@@ -13,20 +13,45 @@ export type { RenderOptions } from './types.js';
  * secret registry before escaping, so a secret can never survive in escaped form.
  */
 export const RENDERERS = {
-  json: { extension: 'json', file: 'report.json', render: (r: Report, _o?: RenderOptions) => renderJson(r) },
-  md: { extension: 'md', file: 'report.md', render: (r: Report, _o?: RenderOptions) => renderMarkdown(r) },
-  html: { extension: 'html', file: 'report.html', render: (r: Report, _o?: RenderOptions) => renderHtml(r) },
-  junit: { extension: 'xml', file: 'junit.xml', render: (r: Report, o?: RenderOptions) => renderJunit(r, o) },
-  // node_exporter's textfile collector reads only *.prom files.
-  prom: {
-    extension: 'prom',
-    file: 'airgap-top.prom',
-    render: (r: Report, o?: RenderOptions) => renderProm(r, o),
+  json: {
+    extension: 'json',
+    file: 'report.json',
+    render: (r: Report, _o?: RenderOptions) => renderJson(r),
+    chunks: (r: Report, _o?: RenderOptions) => renderJsonChunks(r),
   },
-} as const satisfies Record<
-  string,
-  { extension: string; file: string; render: (report: Report, options: RenderOptions) => string }
->;
+  md: whole('md', 'report.md', (r) => renderMarkdown(r)),
+  html: whole('html', 'report.html', (r) => renderHtml(r)),
+  junit: whole('xml', 'junit.xml', (r, o) => renderJunit(r, o)),
+  // node_exporter's textfile collector reads only *.prom files.
+  prom: whole('prom', 'airgap-top.prom', (r, o) => renderProm(r, o)),
+} as const satisfies Record<string, Renderer>;
+
+/**
+ * A format: its file name and its text, whole (`render`) or in pieces (`chunks`, what a report
+ * file is written from: JSON streams; the others are one piece).
+ */
+interface Renderer {
+  readonly extension: string;
+  readonly file: string;
+  readonly render: (report: Report, options?: RenderOptions) => string;
+  readonly chunks: (report: Report, options?: RenderOptions) => Iterable<string>;
+}
+
+function whole(
+  extension: string,
+  file: string,
+  render: (report: Report, options?: RenderOptions) => string,
+): Renderer {
+  return {
+    extension,
+    file,
+    render,
+    // Through the property, so whatever render is now (a test's spy too) is what a file gets.
+    chunks(r, o) {
+      return [this.render(r, o)];
+    },
+  };
+}
 
 export type ReportFormat = keyof typeof RENDERERS;
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, extname, join, relative, sep } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { errorMessage } from '../core/errors.js';
 import type { FaultSpec } from './faults.js';
@@ -51,17 +53,28 @@ export class ScenarioError extends Error {}
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-/** Reads a file, or every YAML/JSON file of a folder (recursively, sorted by path). */
-export function loadScenarioPath(path: string): Scenario {
+/**
+ * Reads a file, or every YAML/JSON file of a folder (recursively, sorted by path). With `compiled`
+ * (a file compileScenario wrote), its documents are used while every source file is byte for byte
+ * what it was compiled from: parsing the demo's 330 KB of YAML was ~130 ms of its first frame.
+ */
+export function loadScenarioPath(path: string, compiled?: string): Scenario {
   let files: string[];
   try {
     files = statSync(path).isDirectory() ? listFiles(path) : [path];
   } catch (err) {
     throw new ScenarioError(`scenario ${path}: ${errorMessage(err)}`);
   }
+  const sources = files.map((file) => ({ file, bytes: readFileSync(file) }));
+  const precompiled = compiled ? compiledDocuments(compiled, path, sources) : undefined;
+  if (precompiled) return scenarioFromDocuments(precompiled);
+  return scenarioFromDocuments(parseSources(sources));
+}
+
+function parseSources(sources: readonly { file: string; bytes: Buffer }[]): unknown[] {
   const documents: unknown[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
+  for (const { file, bytes } of sources) {
+    const text = bytes.toString('utf8');
     try {
       documents.push(
         ...(extname(file).toLowerCase() === '.json' ? [JSON.parse(text) as unknown] : parseDocuments(text)),
@@ -70,7 +83,67 @@ export function loadScenarioPath(path: string): Scenario {
       throw new ScenarioError(`scenario file ${file}: ${errorMessage(err)}`);
     }
   }
-  return scenarioFromDocuments(documents);
+  return documents;
+}
+
+/** A scenario's documents, parsed ahead, with the files (relative path, SHA-256) they came from. */
+interface CompiledScenario {
+  readonly compiledScenario: 1;
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+  readonly documents: readonly unknown[];
+}
+
+/**
+ * The scenario at `path` as a compiled file's text (`npm run build` writes the demo's). Only what
+ * JSON keeps exactly can be compiled: a document with .inf/.nan or undefined would change.
+ */
+export function compileScenario(path: string): string {
+  const files = statSync(path).isDirectory() ? listFiles(path) : [path];
+  const sources = files.map((file) => ({ file, bytes: readFileSync(file) }));
+  const documents = parseSources(sources);
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(documents)), documents))
+    throw new ScenarioError(`scenario ${path}: holds values JSON cannot keep; it cannot be compiled`);
+  const compiled: CompiledScenario = {
+    compiledScenario: 1,
+    files: sources.map(({ file, bytes }) => ({ path: sourceName(path, file), sha256: sha256(bytes) })),
+    documents,
+  };
+  return `${JSON.stringify(compiled)}\n`;
+}
+
+/** The compiled documents when they were compiled from exactly these files; else undefined. */
+function compiledDocuments(
+  compiledPath: string,
+  path: string,
+  sources: readonly { file: string; bytes: Buffer }[],
+): unknown[] | undefined {
+  let compiled: CompiledScenario;
+  try {
+    compiled = JSON.parse(readFileSync(compiledPath, 'utf8')) as CompiledScenario;
+  } catch {
+    return undefined; // absent or unreadable: parse the sources
+  }
+  if (
+    compiled?.compiledScenario !== 1 ||
+    !Array.isArray(compiled.files) ||
+    !Array.isArray(compiled.documents)
+  )
+    return undefined;
+  if (compiled.files.length !== sources.length) return undefined;
+  for (const [i, source] of sources.entries()) {
+    const recorded = compiled.files[i];
+    if (recorded?.path !== sourceName(path, source.file) || recorded.sha256 !== sha256(source.bytes))
+      return undefined;
+  }
+  return [...compiled.documents];
+}
+
+function sourceName(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/') || basename(file);
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function listFiles(dir: string): string[] {

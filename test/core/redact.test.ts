@@ -64,3 +64,50 @@ describe('redactedJson', () => {
     expect(registry.redactedJson(value)).not.toContain('hunter2-Zq8x-token');
   });
 });
+
+describe('mayMaskJson: whether masking may touch a value (else its plain JSON is the masked one)', () => {
+  const registry = new SecretRegistry();
+  registry.add('hunter2-Zq8x-token');
+  const cases: [string, unknown, boolean][] = [
+    ['plain values', { a: 1, b: 'x', c: [1, 'two', null], d: true, e: null }, false],
+    ['a registered secret deep in an array', { a: [{ b: ['ok', 'x hunter2-Zq8x-token'] }] }, true],
+    ['a secret upper-cased', { detail: 'HUNTER2-ZQ8X-TOKEN' }, true],
+    ['a secret in a key', { 'k hunter2-Zq8x-token': 1 }, true],
+    ['URL userinfo nobody registered', { url: 'https://user:pw@host.example/v2' }, true],
+    ['a URL without userinfo', { url: 'https://host.example/v2/x?a=b' }, false],
+    ['a secret-named key with a string', { password: 'p4ssw0rd' }, true],
+    ['a secret-named key with an object', { token: { deep: 'value' } }, true],
+    [
+      'secret-named keys with counts, flags, empty and null',
+      { pass: 3, auth: null, secret: '', insecure: true },
+      false,
+    ],
+    ['strings in an array under a plain key', { list: ['value', 'other'] }, false],
+    ['an array under a secret-named key', { password: ['x'] }, true],
+    ['a Date (judged as its JSON)', { at: new Date('2026-12-01T00:00:00Z') }, false],
+    ['toJSON that reveals a secret', { x: { toJSON: () => 'hunter2-Zq8x-token' } }, true],
+    ['userinfo after a non-ASCII letter', { u: 'https://jörg:pw@host.example/v2' }, true],
+    ['userinfo after an escaped newline is still looked at', { u: 'https://a\n@b' }, true],
+    ['a URL ending at a quote', { u: 'see https://host.example", then a@b' }, false],
+  ];
+  it.each(cases)('%s: %s', (_, value, expected) => {
+    expect(registry.mayMaskJson(JSON.stringify(value, null, 2))).toBe(expected);
+    // Whatever it says, the serialisation is the masked one.
+    expect(registry.redactedJson(value, 2)).not.toMatch(/hunter2|p4ssw0rd|user:pw/i);
+    if (!expected) expect(registry.redactedJson(value, 2)).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('a line of key material holding a quote is found in its JSON-escaped form', () => {
+    const withQuote = new SecretRegistry();
+    withQuote.add('-----BEGIN X-----\nAAAA"BBBBCCCCDDDDEEEE\n-----END X-----');
+    const value = { evidence: 'x AAAA"BBBBCCCCDDDDEEEE y' };
+    expect(withQuote.mayMaskJson(JSON.stringify(value))).toBe(true);
+    expect(withQuote.redactedJson(value)).not.toContain('BBBBCCCC');
+  });
+
+  it('with no secret registered, only URL userinfo and secret-named keys change anything', () => {
+    const empty = new SecretRegistry();
+    expect(empty.mayMaskJson(JSON.stringify({ detail: 'hunter2-Zq8x-token' }))).toBe(false);
+    expect(empty.mayMaskJson(JSON.stringify({ token: 'x' }))).toBe(true);
+  });
+});

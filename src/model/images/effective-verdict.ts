@@ -378,6 +378,15 @@ export function podPresenceSignatures(ctx: EffectiveContext, pod: PodRecord): Pr
   return pod.containers.map((c) => presenceLookup(ctx, pod, c).signature);
 }
 
+/** The lookup again from a signature podPresenceSignatures gave (the node's view is a map read). */
+function lookupFromSignature(
+  ctx: EffectiveContext,
+  pod: PodRecord,
+  signature: PresenceSignature,
+): { view: ContainerdView | undefined; signature: PresenceSignature } {
+  return { view: pod.nodeName ? ctx.views.get(pod.nodeName) : undefined, signature };
+}
+
 /** The effective verdict of one container as a finding, or undefined (the name verdict stands). */
 export function containerEffectiveFinding(
   ctx: EffectiveContext,
@@ -385,11 +394,14 @@ export function containerEffectiveFinding(
   c: ContainerRecord,
   nameCode: CheckCode,
   subject: Subject,
+  /** This container's entry of podPresenceSignatures(ctx, pod), when the caller has it already. */
+  known?: PresenceSignature,
 ): Finding | undefined {
   if (ctx.prefixes.length === 0) return undefined; // nothing can be proven private (IMG-010)
   const ref = tryParseImageRef(c.image);
   if (ref instanceof Error) return undefined;
-  const { view, signature } = presenceLookup(ctx, pod, c);
+  const { view, signature } =
+    known === undefined ? presenceLookup(ctx, pod, c) : lookupFromSignature(ctx, pod, known);
   let origin: NodeOrigin | undefined;
   if (view && pod.nodeName) {
     const key = `${pod.nodeName}\u0000${ref.domain}\u0000${ref.path}\u0000${ref.digest ? 'd' : 't'}`;

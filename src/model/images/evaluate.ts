@@ -97,7 +97,7 @@ export class ImagesChecker {
         hits += 1;
         for (const k of cached.findings) rejudged.add(k);
       }
-      const findings = podFindings(pod, policy, context);
+      const findings = podFindings(pod, policy, context, signatures);
       next.set(pod, { findings, signatures });
       if (patch) {
         for (const k of findings) added.push(k);
@@ -138,15 +138,25 @@ function sameSignatures(a: readonly PresenceSignature[], b: readonly PresenceSig
  * One pod's findings: each container judged by name, its "where from" verdict replaced by the
  * effective one (node origin + registry answer), then its [[ignore]] rules applied.
  */
-function podFindings(pod: PodRecord, policy: Policy, context: EffectiveContext | undefined): KeyedFinding[] {
+function podFindings(
+  pod: PodRecord,
+  policy: Policy,
+  context: EffectiveContext | undefined,
+  /** podPresenceSignatures(context, pod), computed for the cache already: not looked up twice. */
+  signatures: readonly PresenceSignature[],
+): KeyedFinding[] {
   const list: KeyedFinding[] = [];
-  for (const c of pod.containers) {
+  for (let i = 0; i < pod.containers.length; i++) {
+    const c = pod.containers[i] as PodRecord['containers'][number];
     const subject: Subject = { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: c.name };
     const named = rawFindings(pod, c, policy, subject);
     const nameFinding = named[0];
     const raw =
       context && nameFinding
-        ? withEffectiveVerdict(named, containerEffectiveFinding(context, pod, c, nameFinding.code, subject))
+        ? withEffectiveVerdict(
+            named,
+            containerEffectiveFinding(context, pod, c, nameFinding.code, subject, signatures[i]),
+          )
         : named;
     const kept =
       policy.ignores.length === 0

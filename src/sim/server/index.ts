@@ -11,6 +11,8 @@ export { kubeVerb } from './route.js';
 export interface SimulatorOptions {
   /** A file or folder of YAML/JSON, or the parsed documents. */
   readonly scenario?: string | readonly object[];
+  /** The scenario parsed ahead (compileScenario), used while its files are unchanged (the demo's). */
+  readonly compiledScenario?: string;
   /** A synthetic cluster, e.g. "nodes=300,pods=10000" (see generate/spec.ts). */
   readonly generate?: string;
   readonly seed?: number;
@@ -66,7 +68,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     bookmarkIntervalMs: options.bookmarkIntervalMs,
   });
   let scenario: Scenario = { objects: [], timeline: [] };
-  if (typeof options.scenario === 'string') scenario = loadScenarioPath(options.scenario);
+  if (typeof options.scenario === 'string')
+    scenario = loadScenarioPath(options.scenario, options.compiledScenario);
   else if (options.scenario) scenario = scenarioFromDocuments(options.scenario);
   if (options.anchor !== undefined && !scenario.anchor) scenario = { ...scenario, anchor: options.anchor };
   if (options.anchorTime !== false) scenario = shiftScenarioTime(scenario, new Date());

@@ -128,8 +128,11 @@ function useTerminalSize(width?: number, height?: number): { width: number; heig
   return { width: width ?? size.columns, height: height ?? size.rows };
 }
 
-/** Quiet time after a data change before the other screens' tables are built. */
-const PREWARM_QUIET_MS = 500;
+/**
+ * Quiet time after a data change before the other screens' tables are built: longer than the gaps
+ * between data frames under a stream of events (nextFlushDelay), so churn never pays for it.
+ */
+const PREWARM_QUIET_MS = 2000;
 
 const NO_PROMPTS = { subscribe: () => () => undefined, current: undefined };
 

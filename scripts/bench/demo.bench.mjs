@@ -9,7 +9,8 @@
  * Runs inside scripts/bench.mjs (ctx.cliPath, ctx.quick) or standalone: node scripts/bench/demo.bench.mjs
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -40,17 +41,26 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function oneStart(cliPath, runIndex) {
+async function oneStart(cliPath, runIndex, cacheHome) {
   const socket = `airgap-top-bench-${process.pid}-${runIndex}`;
   const tmux = (...args) =>
     execFileSync('tmux', ['-L', socket, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, TERM: 'xterm-256color' },
+      env: { ...process.env, TERM: 'xterm-256color', XDG_CACHE_HOME: cacheHome },
     });
   const started = performance.now();
-  // exec: the pane's process is node itself, so its CPU time can be read.
-  tmux('new-session', '-d', '-x', '160', '-y', '45', `exec node ${JSON.stringify(cliPath)} demo`);
+  // exec: the pane's process is node itself, so its CPU time can be read. The launcher's compile
+  // cache goes to a folder of the bench's own (a new tmux server takes the client's environment).
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '160',
+    '-y',
+    '45',
+    `exec env XDG_CACHE_HOME=${JSON.stringify(cacheHome)} node ${JSON.stringify(cliPath)} demo`,
+  );
   const pid = Number(tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim());
   let firstFrame;
   let findings;
@@ -89,8 +99,17 @@ export default async function demoBench(ctx = {}) {
     };
   }
   const runs = ctx.quick ? 2 : 5;
+  // The first start ever has no compile cache (the launcher writes it when that run ends): shown
+  // apart; the counted runs are the starts a person makes after that one.
+  const cacheHome = mkdtempSync(join(tmpdir(), 'airgap-top-demo-cache-'));
+  let cold;
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await oneStart(cliPath, i));
+  try {
+    cold = await oneStart(cliPath, 'cold', cacheHome);
+    for (let i = 0; i < runs; i++) results.push(await oneStart(cliPath, i, cacheHome));
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
   const first = results.map((r) => r.firstFrame);
   const found = results.map((r) => r.findings);
   const fmt = (ms) => (ms / 1000).toFixed(2);
@@ -99,7 +118,7 @@ export default async function demoBench(ctx = {}) {
   return {
     name: 'demo start (tmux)',
     lines: [
-      `airgap-top demo in a 160x45 tmux pane, ${runs} fresh processes, screen read every 20 ms:`,
+      `airgap-top demo in a 160x45 tmux pane, ${runs} fresh processes after a first one (no compile cache yet: first frame ${fmt(cold.firstFrame)} s, findings ${fmt(cold.findings)} s), screen read every 20 ms:`,
       `first frame: median ${fmt(median(first))} s (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})`,
       `findings on screen: median ${fmt(median(found))} s (min ${fmt(Math.min(...found))}, max ${fmt(Math.max(...found))}); target < 3 s, ratio ${(median(found) / BUDGET_MS).toFixed(2)} of the budget: ${met(median(found) < BUDGET_MS)}; issue 15 goal ≤ 1 s: ${met(median(found) <= GOAL_MS)}`,
       ...(cpu.length

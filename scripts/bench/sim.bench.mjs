@@ -205,6 +205,7 @@ export default async function simBench(ctx) {
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     const reportMs = median(reports.map((r) => r.wallMs));
     const reportRss = Math.max(...reports.map((r) => r.rssMb));
+    const reportCpuMs = median(reports.map((r) => r.cpuMs));
 
     // (b) kubectl, warm discovery cache (as a person's would be)
     const kubectlArgs = [
@@ -278,6 +279,10 @@ export default async function simBench(ctx) {
     );
     lines.push(
       `ratios: airgap-top/kubectl ${(reportMs / kubectlMs).toFixed(2)}x, airgap-top/floor ${(reportMs / floorMs).toFixed(2)}x, kubectl/floor ${(kubectlMs / floorMs).toFixed(2)}x; RSS airgap-top/kubectl ${(reportRss / kubectlRss).toFixed(2)}x`,
+    );
+    const met = (ok) => (ok ? 'met' : 'NOT met');
+    lines.push(
+      `issue 15 goals: report/floor ${(reportMs / floorMs).toFixed(2)}x, goal ≤ 2.0x: ${met(reportMs / floorMs <= 2)}; report/kubectl ${(reportMs / kubectlMs).toFixed(2)}x, goal ≤ 0.2x: ${met(reportMs / kubectlMs <= 0.2)}; peak RSS ${reportRss.toFixed(0)} MB, goal ≤ 200 MB: ${met(reportRss <= 200)}; report CPU time ${(reportCpuMs / 1000).toFixed(2)} s (less moved by load than wall)`,
     );
     return { name: 'simulator: report vs kubectl vs floor, watch latency, serve time', lines };
   } finally {

@@ -202,8 +202,14 @@ export function writeOutputs(report: Report, outputs: ReportOutputs, failOn: Fai
     for (const file of staged) file.discard();
     throw err;
   }
-  for (const file of staged) {
-    file.commit();
+  for (const [i, file] of staged.entries()) {
+    try {
+      file.commit();
+    } catch (err) {
+      // A rename (or a device's write) that fails leaves no temporary file behind.
+      for (const rest of staged.slice(i)) rest.discard();
+      throw err;
+    }
     process.stderr.write(`wrote ${file.path}\n`);
   }
   if (outputs.stdout) process.stdout.write(RENDERERS[outputs.stdout].render(report, { failOn }));

@@ -465,8 +465,20 @@ export function judgeAll(
 /** Endpoints (origin) that answered as unreachable, sorted and unique. */
 export function unreachableEndpoints(images: Readonly<Record<string, ImagePresence>>): string[] {
   const out = new Set<string>();
+  // 10,000 answers name a handful of endpoints: each scheme://host:port prefix is parsed once.
+  const origins = new Map<string, string>();
   for (const p of Object.values(images)) {
-    for (const e of p.endpoints) if (e.verdict.kind === 'unreachable') out.add(new URL(e.url).origin);
+    for (const e of p.endpoints) {
+      if (e.verdict.kind !== 'unreachable') continue;
+      const authorityEnd = e.url.indexOf('/', e.url.indexOf('//') + 2);
+      const prefix = authorityEnd < 0 ? e.url : e.url.slice(0, authorityEnd);
+      let origin = origins.get(prefix);
+      if (origin === undefined) {
+        origin = new URL(e.url).origin;
+        origins.set(prefix, origin);
+      }
+      out.add(origin);
+    }
   }
   return [...out].sort();
 }

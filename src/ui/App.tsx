@@ -128,12 +128,6 @@ function useTerminalSize(width?: number, height?: number): { width: number; heig
   return { width: width ?? size.columns, height: height ?? size.rows };
 }
 
-/**
- * Quiet time after a data change before the other screens' tables are built: longer than the gaps
- * between data frames under a stream of events (nextFlushDelay), so churn never pays for it.
- */
-const PREWARM_QUIET_MS = 2000;
-
 const NO_PROMPTS = { subscribe: () => () => undefined, current: undefined };
 
 /** The secret request on screen, if a probe is waiting for one. */
@@ -187,20 +181,6 @@ export function App(props: AppProps) {
     },
     [results, snapshot, source.config, now, views],
   );
-  // The screens one key away: their tables are built while nothing else happens (after a quiet
-  // spell, one probe per task so a key in between goes first), so the first switch to a probe's
-  // screen does not wait for 10,000 rows. Only tables not built for the current data are built.
-  useEffect(() => {
-    const pending = PROBE_IDS.filter((id) => snapshot[id]?.data !== undefined);
-    const next = (): void => {
-      const id = pending.shift();
-      if (!id) return;
-      tablesFor(id);
-      timer = setTimeout(next, 0);
-    };
-    let timer = setTimeout(next, PREWARM_QUIET_MS);
-    return () => clearTimeout(timer);
-  }, [tablesFor, snapshot]);
   // Layout: header, tabs, breadcrumb, body, status line, hint bar; one spare line so Ink never
   // falls back to clearing the whole terminal on each frame.
   const bodyHeight = Math.max(5, height - 1 - 5);

@@ -77,6 +77,8 @@ async function measureSize(ctx, startSimulator, pods, dir, configPath, runs) {
       cpuMs: median(reports.map((r) => r.cpuMs)),
       rssMb: Math.max(...reports.map((r) => r.rssMb)),
       floorMs: median(floors.map((f) => f.totalMs)),
+      floorProcessMs: median(floors.map((f) => f.processMs)),
+      floorCpuMs: median(floors.map((f) => f.cpuMs)),
       parseMs: median(floors.map((f) => f.parseMs)),
       serveMs: median(serve),
       mb: floors[0].bytes / 1024 / 1024,
@@ -101,10 +103,13 @@ export default async function scaleBench(ctx) {
       );
     const us = (ms, pods) => ((ms * 1000) / pods).toFixed(0);
     lines.push(
+      'floor: a fresh node process, one GET of every pod + JSON.parse (its own timer from request to parsed; CPU of the whole process)',
+    );
+    lines.push(
       `sizes ${sizes.map((s) => `${s / 1000}k`).join(', ')}${ctx.quick ? ' (--quick: 100k not run, its goals not judged)' : ''}; nodes = 3 per 100 pods; one report each (median of 3 up to 10k in a full run)`,
     );
     lines.push(
-      'pods      report    CPU       µs/pod wall  µs/pod CPU  peak RSS  KB/pod   floor     report/floor  serve/parse',
+      'pods      report    CPU       µs/pod wall  µs/pod CPU  peak RSS  KB/pod   floor     report/floor  CPU/floor CPU  serve/parse',
     );
     for (const r of rows) {
       lines.push(
@@ -118,6 +123,7 @@ export default async function scaleBench(ctx) {
           ((r.rssMb * 1024) / r.pods).toFixed(1).padEnd(8),
           `${r.floorMs.toFixed(0)} ms`.padEnd(9),
           `${(r.reportMs / r.floorMs).toFixed(2)}x`.padEnd(13),
+          `${(r.cpuMs / r.floorCpuMs).toFixed(2)}x`.padEnd(14),
           `${(r.serveMs / r.parseMs).toFixed(2)} (${r.serveMs.toFixed(0)}/${r.parseMs.toFixed(0)} ms, ${r.mb.toFixed(0)} MB)`,
         ].join(' '),
       );

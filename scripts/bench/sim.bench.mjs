@@ -10,7 +10,7 @@
  *      requires serve < parse / 4, so the simulator is never what a benchmark measures).
  * Runs inside scripts/bench.mjs (default export).
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,18 +101,11 @@ https.get(url + '/api/v1/pods', { ca, headers: { Authorization: 'Bearer ' + toke
 });
 `;
 
-export function runFloor(ctx, caFile) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-e', FLOOR_SCRIPT, ctx.url, ctx.handle.token, caFile],
-      { maxBuffer: 1 << 20 },
-      (err, stdout) => {
-        if (err) reject(err);
-        else resolve(JSON.parse(stdout));
-      },
-    );
-  });
+/** The floor in a fresh process: its own timings, plus the process's CPU time (cpuMs, from /usr/bin/time). */
+export async function runFloor(ctx, caFile) {
+  const r = await measure(process.execPath, ['-e', FLOOR_SCRIPT, ctx.url, ctx.handle.token, caFile]);
+  if (r.code !== 0) throw new Error(`the floor script exited ${r.code}: ${r.stderr.slice(-400)}`);
+  return { ...JSON.parse(r.stdout), cpuMs: r.cpuMs, processMs: r.wallMs };
 }
 
 async function watchLatency(ctx, dir, iterations) {

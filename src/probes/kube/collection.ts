@@ -243,11 +243,16 @@ export class Collection<T> {
         continueToken !== undefined,
       );
       this.stats.lists += 1;
-      for (const obj of page.items ?? []) {
+      const items = page.items ?? [];
+      for (let i = 0; i < items.length; i++) {
+        const obj = items[i] as KubeObject;
+        // Dropped from the page as soon as its slim record exists: a collection during the rest of
+        // the page then does not copy (or promote to the old generation) the objects already read.
+        items[i] = undefined as unknown as KubeObject;
         const slim = this.spec.transform(obj);
         if (slim !== undefined) fresh.set(keyOf(obj), slim);
       }
-      this.listed += page.items?.length ?? 0;
+      this.listed += items.length;
       pages += 1;
       this.log?.debug(
         `kube list ${this.spec.path}: page ${pages}, ${page.items?.length ?? 0} objects (${this.listed} so far)`,

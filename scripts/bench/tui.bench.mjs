@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const WIDTH = 160;
 const HEIGHT = 45;
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   columns = WIDTH;
   rows = HEIGHT;
   isTTY = true;
@@ -47,7 +47,7 @@ class FakeStdout extends EventEmitter {
   }
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   data = null;
   write(data) {
@@ -67,15 +67,15 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function stats(values) {
+export function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
-const ms = (v) => `${v.toFixed(1)} ms`;
+export const ms = (v) => `${v.toFixed(1)} ms`;
 
 /**
  * Issue 15's goals, printed next to each figure with whether this run met them (a bench reports,
@@ -89,10 +89,14 @@ const GOALS = {
   renderMedianMs: 8, // Ink's render pass per frame
   floodFramesPerSecond: 4, // the App's 250 ms store throttle
 };
-const verdict = (value, limit) => (value <= limit ? 'met' : 'NOT met');
-const goal = (value, limit, what = '') => `goal ≤ ${limit}${what}: ${verdict(value, limit)}`;
+export const verdict = (value, limit) => (value <= limit ? 'met' : 'NOT met');
+export const goal = (value, limit, what = '') => `goal ≤ ${limit}${what}: ${verdict(value, limit)}`;
 
-export default async function tuiBench(ctx = {}) {
+/**
+ * The real App over a real live Session on the simulator (ctx's, or one of its own), rendered by
+ * Ink to a fake TTY. Shared with tui.churn.bench.mjs. close() unmounts and closes what it opened.
+ */
+export async function openTui(ctx = {}) {
   // As runTui does: React's production build (chosen when React is first loaded).
   process.env.NODE_ENV ??= 'production';
   const dist = new URL('../../dist/', import.meta.url);
@@ -107,7 +111,6 @@ export default async function tuiBench(ctx = {}) {
       import('react'),
       import('ink'),
     ]);
-  const quick = Boolean(ctx.quick);
   let sim = ctx.simulator ?? ctx.sim;
   let ownSim = false;
   if (!sim) {
@@ -115,7 +118,6 @@ export default async function tuiBench(ctx = {}) {
     sim = await startSimulator({ generate: 'nodes=300,pods=10000', seed: 1, timeline: false });
     ownSim = true;
   }
-  const lines = [];
   const session = await Session.open({
     kubeconfig: sim.kubeconfigPath,
     config: {
@@ -132,7 +134,6 @@ export default async function tuiBench(ctx = {}) {
   const syncStart = performance.now();
   await session.start();
   const syncMs = performance.now() - syncStart;
-  const pods = session.results().find((r) => r.id === 'images');
   const instance = render(React.createElement(App, { source: sessionSource(session) }), {
     stdout,
     stdin,
@@ -141,25 +142,39 @@ export default async function tuiBench(ctx = {}) {
     maxFps: 30,
     onRender: ({ renderTime }) => renderTimes.push(renderTime),
   });
+  const cpuPerKey = [];
+  /** Presses a key and measures until the next frame is written: wall ms, or undefined (no frame). */
+  const press = async (key) => {
+    await sleep(50); // past Ink's 33 ms frame throttle: the press hits the leading edge
+    const next = stdout.nextWrite();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    stdin.write(key);
+    const t1 = await next;
+    const c = process.cpuUsage(c0);
+    if (t1 !== undefined) cpuPerKey.push((c.user + c.system) / 1000);
+    return t1 === undefined ? undefined : t1 - t0;
+  };
+  const close = async () => {
+    instance.unmount();
+    session.close();
+    if (ownSim) await sim.close();
+  };
+  return { sim, ownSim, session, stdout, stdin, renderTimes, cpuPerKey, press, syncMs, close };
+}
+
+export default async function tuiBench(ctx = {}) {
+  const quick = Boolean(ctx.quick);
+  const tui = await openTui(ctx);
+  const { sim, ownSim, session, stdout, renderTimes, cpuPerKey, press, syncMs } = tui;
+  const lines = [];
+  const pods = session.results().find((r) => r.id === 'images');
   try {
     await sleep(600);
     lines.push(
       `first full sync of every probe: ${ms(syncMs)} (images: ${pods?.findings.length ?? 0} findings, ${pods?.status})`,
     );
 
-    /** Presses a key and measures until the frame it causes is written. */
-    const cpuPerKey = [];
-    const press = async (key) => {
-      await sleep(50); // past Ink's 33 ms frame throttle: the press hits the leading edge
-      const next = stdout.nextWrite();
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      stdin.write(key);
-      const t1 = await next;
-      const c = process.cpuUsage(c0);
-      if (t1 !== undefined) cpuPerKey.push((c.user + c.system) / 1000);
-      return t1 === undefined ? undefined : t1 - t0;
-    };
     const measure = async (label, keys, times, firstImages = false) => {
       const samples = [];
       const cpuFrom = cpuPerKey.length;
@@ -180,6 +195,15 @@ export default async function tuiBench(ctx = {}) {
     };
 
     const reps = quick ? 10 : 40;
+    // The first switch to the images screen after start-up: its tables for 10,000 pods, if not built yet.
+    const firstCpuFrom = cpuPerKey.length;
+    const first = await press('1');
+    const firstCpu = cpuPerKey[firstCpuFrom];
+    await press('0');
+    if (first !== undefined)
+      lines.push(
+        `first switch to the images screen (1 from the overview): wall ${ms(first)}, CPU ${ms(firstCpu ?? Number.NaN)}; ${goal(first, GOALS.firstImagesP95Ms, ' ms')}`,
+      );
     await measure('open images (1) and back to the overview (0)', ['1', '0'], quick ? 3 : 10, true);
     await press('1');
     await measure('cursor down/up on the images table (j, k)', ['j', 'k'], reps);
@@ -245,9 +269,7 @@ export default async function tuiBench(ctx = {}) {
       );
     }
   } finally {
-    instance.unmount();
-    session.close();
-    if (ownSim) await sim.close();
+    await tui.close();
   }
   return { name: 'tui (10,000 pods)', lines };
 }

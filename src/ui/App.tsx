@@ -28,6 +28,7 @@ import { actionsForKey, splitKeys, viewKind } from './state/input.js';
 import { modeHint, SECRET_HINT } from './state/keys.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
+import { nextFlushDelay } from './state/throttle.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
 
 export interface AppProps {
@@ -57,20 +58,41 @@ export interface AppProps {
   readonly views?: ProbeViews;
 }
 
-/** Re-reads the store at most every `ms`, however many watch events arrive in between. */
+/**
+ * Re-reads the store at most every `ms`, however many watch events arrive in between; and when a
+ * store-driven frame was slow to build, waits longer before the next one (nextFlushDelay), so a
+ * key pressed under a stream of events is not queued behind back-to-back data frames.
+ */
 export function useThrottledSnapshot(store: Store, ms: number): StoreSnapshot {
   const [snapshot, setSnapshot] = useState(store.snapshot);
+  // When the last flush asked for a frame, and how long that frame took to build and commit.
+  const cost = useRef({ shown: snapshot, flushedAt: 0, pending: false, took: 0 });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per new snapshot committed
+  useEffect(() => {
+    const c = cost.current;
+    if (!c.pending) return;
+    c.pending = false;
+    c.took = performance.now() - c.flushedAt;
+  }, [snapshot]);
   useEffect(() => {
     let timer: NodeJS.Timeout | undefined;
     let last = 0;
     const flush = (): void => {
       timer = undefined;
       last = Date.now();
-      setSnapshot(store.snapshot);
+      const next = store.snapshot;
+      const c = cost.current;
+      // Only a new snapshot makes a frame (and runs the effect that ends the measurement).
+      if (next !== c.shown) {
+        c.shown = next;
+        c.flushedAt = performance.now();
+        c.pending = true;
+      }
+      setSnapshot(next);
     };
     const unsubscribe = store.subscribe(() => {
       if (timer) return;
-      timer = setTimeout(flush, Math.max(0, last + ms - Date.now()));
+      timer = setTimeout(flush, nextFlushDelay(Date.now(), last, ms, cost.current.took));
     });
     flush();
     return () => {

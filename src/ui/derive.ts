@@ -1,7 +1,6 @@
 import { createViews } from '../app/probe-registry.js';
 import type { Config } from '../model/config.js';
 import type { ProbeResult } from '../model/evaluate.js';
-import type { Finding } from '../model/finding.js';
 import { isStale, liveWords } from '../model/live.js';
 import { type ProbeId, probeCommand } from '../model/probe.js';
 import type { StoreSnapshot } from '../model/store.js';
@@ -14,11 +13,10 @@ import { activeTable, type Frame, INITIAL_TABLE, type TableState, type UiState }
 import {
   compileFilter,
   cursorIndex,
-  filterRows,
   type SeverityFilter,
+  shownRows,
   sortKeys,
   sortLabel,
-  sortRows,
 } from './state/table.js';
 
 /**
@@ -41,6 +39,8 @@ export interface Layout {
 export interface TablePane {
   readonly table: ViewTable;
   readonly rows: readonly ViewRow[];
+  /** The rows' keys, in order (remembered with the rows). */
+  readonly keys: readonly string[];
   readonly cursor: number;
   readonly start: number;
   readonly height: number;
@@ -127,18 +127,22 @@ export function paneFor(
   severity: SeverityFilter,
   height: number,
   empty?: string,
+  memo?: ScreenMemo,
 ): TablePane {
   const key = sortKeys(table)[t.sort % sortKeys(table).length] ?? 'natural';
-  const rows = sortRows(filterRows(table.rows, t.filter, severity), key);
+  // Remembered per table and filter: a cursor key re-derives the screen without re-filtering it.
+  const shown = memo
+    ? memo.shownRows(table.rows, t.filter, severity, key)
+    : shownRows(table.rows, t.filter, severity, key);
+  const { rows, keys } = shown;
   const { status, problem } = tableStatus(table, t, severity);
   const rowsHeight = Math.max(1, height - tableChrome(table) - (problem ? 1 : 0));
-  const keys = rows.map((r) => r.key);
-  const cursor = cursorIndex(keys, t.cursor.key, t.cursor.index);
+  const cursor = cursorIndex(keys, t.cursor.key, t.cursor.index, shown.indexOf);
   const start = Math.max(
     0,
     Math.min(visibleStart(cursor, t.cursor.scroll, rowsHeight), Math.max(0, rows.length - rowsHeight)),
   );
-  return { table, rows, cursor: rows.length ? cursor : -1, start, height, status, problem, empty };
+  return { table, rows, keys, cursor: rows.length ? cursor : -1, start, height, status, problem, empty };
 }
 
 function visibleStart(index: number, scroll: number, height: number): number {
@@ -236,6 +240,8 @@ function deriveFrame(
         { ...INITIAL_TABLE },
         'all',
         tableChrome(probes) + probes.rows.length,
+        undefined,
+        memo,
       );
       const problems: Line[] = results
         .filter((r) => r.status === 'error')
@@ -249,8 +255,8 @@ function deriveFrame(
       const empty = results.some((r) => r.status === 'loading')
         ? 'no failures so far (probes still loading)'
         : 'no failures or warnings';
-      const shown = paneFor(failures, INITIAL_TABLE, severity, failuresHeight, empty);
-      const keys = [...probes.rows.map((r) => r.key), ...shown.rows.map((r) => r.key)];
+      const shown = paneFor(failures, INITIAL_TABLE, severity, failuresHeight, empty, memo);
+      const keys = [...probesPane.keys, ...shown.keys];
       const index = cursorIndex(keys, frame.table.cursor.key, frame.table.cursor.index);
       const onProbes = index < n;
       const failuresPane = paneFor(
@@ -266,6 +272,7 @@ function deriveFrame(
         severity,
         failuresHeight,
         empty,
+        memo,
       );
       return {
         kind: 'overview',
@@ -289,7 +296,7 @@ function deriveFrame(
       const t = activeTable(frame) ?? INITIAL_TABLE;
       const table = active ?? findingsTable([]);
       const emptyText = result ? PROBE_STATUS_WORDS[result.status].empty : undefined;
-      const pane = paneFor(table, t, severity, height, emptyText);
+      const pane = paneFor(table, t, severity, height, emptyText, memo);
       return {
         kind: 'probe',
         probe: frame.probe,
@@ -302,7 +309,7 @@ function deriveFrame(
           active: tb === table,
         })),
         pane,
-        keys: pane.rows.map((r) => r.key),
+        keys: pane.keys,
         pageHeight: rowsHeightOf(pane),
         sortCount: sortKeys(table).length,
         tableIds: built.tables.map((tb) => tb.id),
@@ -310,23 +317,20 @@ function deriveFrame(
     }
     case 'findings': {
       const result = resultOf(results, frame.probe);
-      const byKey = memo.findingsByKey(result?.findings ?? []);
-      const findings = frame.findingKeys
-        .map((k) => byKey.get(k))
-        .filter((f): f is Finding => f !== undefined);
-      const table = { ...findingsTable(findings), title: `Findings of ${frame.label}` };
+      const table = memo.framedFindingsTable(result?.findings ?? [], frame.findingKeys, frame.label);
       const pane = paneFor(
         table,
         frame.table,
         severity,
         layout.bodyHeight,
         'these findings are resolved now',
+        memo,
       );
       return {
         kind: 'findings',
         probe: frame.probe,
         pane,
-        keys: pane.rows.map((r) => r.key),
+        keys: pane.keys,
         pageHeight: rowsHeightOf(pane),
         sortCount: sortKeys(table).length,
       };

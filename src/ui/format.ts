@@ -62,6 +62,23 @@ function isNarrow(text: string): boolean {
   return !NOT_PLAIN.test(text) || !NOT_NARROW.test(text);
 }
 
+/** Runs of printable ASCII, and runs of anything else. */
+const ASCII_RUNS = /[\x20-\x7e]+|[^\x20-\x7e]+/g;
+
+/**
+ * A line cut where printable ASCII meets NARROW_SYMBOLS, for drawing each piece as its own Text:
+ * Ink measures every Text's width on every frame, and string-width walks the graphemes of any text
+ * with one symbol in it (✗, …) while it counts printable ASCII by its length. Only lines made of
+ * printable ASCII and NARROW_SYMBOLS are cut (those symbols never join a neighbour into one
+ * grapheme, so every piece takes exactly the cells it took in the whole line); any other line, or
+ * one that would make more than `maxPieces`, is returned whole.
+ */
+export function narrowPieces(text: string, maxPieces = 8): readonly string[] {
+  if (!NOT_PLAIN.test(text) || NOT_NARROW.test(text)) return [text];
+  const pieces = text.match(ASCII_RUNS) ?? [text];
+  return pieces.length > maxPieces ? [text] : pieces;
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The longest start of `text` that fits in `columns` (never splitting a character). */
@@ -100,11 +117,14 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 }
 
 const naturalCache = new WeakMap<object, number[]>();
+/** Per row object: its cells' widths, for the columns (by key) they were measured for. */
+const rowWidthCache = new WeakMap<object, { readonly columns: string; readonly widths: readonly number[] }>();
 
 /**
  * Per column, the widest cell of any row (tree depth included) or the title: what the column would
  * need to show everything. Memoised on the rows array (a table is rebuilt only when its data changes),
- * so 10,000 rows are measured once, not once per frame.
+ * so 10,000 rows are measured once, not once per frame; and per row, so a rebuilt table whose rows
+ * are mostly the same objects (the findings table under a stream of pod events) measures only the new ones.
  */
 export function naturalWidths(
   columns: readonly ViewColumn[],
@@ -113,10 +133,20 @@ export function naturalWidths(
   const cached = naturalCache.get(rows);
   if (cached && cached.length === columns.length) return cached;
   const widths = columns.map((c) => textWidth(c.title));
+  const columnKeys = columns.map((c) => c.key).join('\u0000');
   for (const row of rows) {
+    let own = rowWidthCache.get(row);
+    if (own?.columns !== columnKeys) {
+      own = {
+        columns: columnKeys,
+        widths: columns.map(
+          (c, i) => textWidth(row.cells[c.key] ?? '') + (i === 0 ? 2 * (row.depth ?? 0) : 0),
+        ),
+      };
+      rowWidthCache.set(row, own);
+    }
     for (let i = 0; i < columns.length; i++) {
-      const c = columns[i] as ViewColumn;
-      const length = textWidth(row.cells[c.key] ?? '') + (i === 0 ? 2 * (row.depth ?? 0) : 0);
+      const length = own.widths[i] ?? 0;
       if (length > (widths[i] ?? 0)) widths[i] = length;
     }
   }

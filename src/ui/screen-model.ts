@@ -9,6 +9,7 @@ import type { StoreSnapshot } from '../model/store.js';
 import { findingsTable } from '../views/index.js';
 import { statusText } from '../views/probe-status.js';
 import { buildProbeView, type ProbeViews, type ViewRow, type ViewTable } from '../views/types.js';
+import { type SeverityFilter, type ShownRows, ShownRowsMemo } from './state/table.js';
 
 /**
  * Pure derivations from the store and the evaluation to what the screens draw: overview rows,
@@ -54,6 +55,16 @@ export function findingsByKey(findings: readonly Finding[]): ReadonlyMap<string,
 
 type OverviewTables = { probes: ViewTable; failures: ViewTable };
 
+/** The findings a drill-down frame lists (its finding keys, those still reported), as a findings table. */
+export function framedFindingsTable(
+  byKey: ReadonlyMap<string, Finding>,
+  findingKeys: readonly string[],
+  label: string,
+): ViewTable {
+  const findings = findingKeys.map((k) => byKey.get(k)).filter((f): f is Finding => f !== undefined);
+  return { ...findingsTable(findings), title: `Findings of ${label}` };
+}
+
 /**
  * What the screens remember between frames and key presses, owned by one TUI instance (the App
  * keeps one), never by the module: two TUIs in one process (tests, `serve`) each have their own.
@@ -61,6 +72,10 @@ type OverviewTables = { probes: ViewTable; failures: ViewTable };
 export class ScreenMemo {
   private lastOverview: { results: readonly ProbeResult[]; tables: OverviewTables } | undefined;
   private readonly byKey = new WeakMap<readonly Finding[], ReadonlyMap<string, Finding>>();
+  private readonly shown = new ShownRowsMemo();
+  private lastFramed:
+    | { findings: readonly Finding[]; keys: readonly string[]; label: string; table: ViewTable }
+    | undefined;
 
   /** Memoised on the results array: key presses on the overview do not rebuild 10,000 failure rows. */
   overviewTables(results: readonly ProbeResult[], now?: Date): OverviewTables {
@@ -68,6 +83,28 @@ export class ScreenMemo {
     const tables = overviewTables(results, now);
     this.lastOverview = { results, tables };
     return tables;
+  }
+
+  /** The rows a table shows under a filter and sort (see ShownRowsMemo). */
+  shownRows(rows: readonly ViewRow[], filter: string, severity: SeverityFilter, sortKey: string): ShownRows {
+    return this.shown.shown(rows, filter, severity, sortKey);
+  }
+
+  /**
+   * The drill-down's findings table, rebuilt only when the probe's findings or the frame change: the
+   * same rows array from key to key lets the shown rows and the column widths be remembered too.
+   */
+  framedFindingsTable(
+    findings: readonly Finding[],
+    findingKeys: readonly string[],
+    label: string,
+  ): ViewTable {
+    const last = this.lastFramed;
+    if (last && last.findings === findings && last.keys === findingKeys && last.label === label)
+      return last.table;
+    const table = framedFindingsTable(this.findingsByKey(findings), findingKeys, label);
+    this.lastFramed = { findings, keys: findingKeys, label, table };
+    return table;
   }
 
   /** Memoised on the array (evaluation returns the same array until data changes). */

@@ -1,11 +1,4 @@
-import {
-  type Finding,
-  findingKey,
-  type Severity,
-  type SeverityCounts,
-  severityRank,
-  subjectKey,
-} from '../model/finding.js';
+import { type Finding, type Severity, type SeverityCounts, severityRank } from '../model/finding.js';
 import { refString, tryParseImageRef } from '../model/image-ref.js';
 import type { ImagesData } from '../model/images/types.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
@@ -17,7 +10,10 @@ interface ContainerFacts {
   readonly namespace: string;
   readonly workload: string;
   readonly podUid: string;
-  readonly findings: readonly Finding[];
+  /** findingKey of each finding about the container, in the findings' order. */
+  readonly findingKeys: readonly string[];
+  /** The container's worst finding (it counts once, there). */
+  readonly worst: Severity | undefined;
 }
 
 /** Accumulates counts, worst severity and finding keys for one group row. */
@@ -34,17 +30,10 @@ class Group {
     this.containers += 1;
     this.pods.add(c.podUid);
     this.images.add(c.image);
-    // A container counts once, at its worst finding.
-    let containerWorst: Severity | undefined;
-    for (const f of c.findings) {
-      this.keys.push(findingKey(f));
-      if (containerWorst === undefined || severityRank(f.severity) > severityRank(containerWorst))
-        containerWorst = f.severity;
-    }
-    if (containerWorst !== undefined) {
-      this.counts[containerWorst] += 1;
-      if (this.worst === undefined || severityRank(containerWorst) > severityRank(this.worst))
-        this.worst = containerWorst;
+    for (const key of c.findingKeys) this.keys.push(key);
+    if (c.worst !== undefined) {
+      this.counts[c.worst] += 1;
+      if (this.worst === undefined || severityRank(c.worst) > severityRank(this.worst)) this.worst = c.worst;
     }
   }
 
@@ -60,14 +49,37 @@ class Group {
 
 const INVALID_REGISTRY = '(invalid reference)';
 
+/**
+ * subjectKey of a Pod container subject (kind, namespace, name, container, node joined by "/"),
+ * built as one template: the screen builds 20,000 of these on every change of the pods.
+ */
+function podSubjectKey(namespace: string, name: string, container: string, node: string): string {
+  return `Pod/${namespace}/${name}/${container}/${node}`;
+}
+
+/** A container's findings as their keys and worst severity (the same as findingKey and the worst of them). */
+interface ContainerFindings {
+  readonly keys: string[];
+  worst: Severity | undefined;
+}
+
+const NO_FINDINGS: ContainerFindings = { keys: [], worst: undefined };
+
 function containerFacts(data: ImagesData, findings: readonly Finding[]): ContainerFacts[] {
-  const bySubject = new Map<string, Finding[]>();
+  const bySubject = new Map<string, ContainerFindings>();
   for (const f of findings) {
     if (f.subject.kind !== 'Pod') continue;
-    const key = subjectKey(f.subject);
-    const list = bySubject.get(key);
-    if (list) list.push(f);
-    else bySubject.set(key, [f]);
+    const s = f.subject;
+    const key = podSubjectKey(s.namespace ?? '', s.name, s.container ?? '', s.node ?? '');
+    let entry = bySubject.get(key);
+    if (!entry) {
+      entry = { keys: [], worst: undefined };
+      bySubject.set(key, entry);
+    }
+    // findingKey(f), from the subject key in hand.
+    entry.keys.push(`${f.code}|${key}`);
+    if (entry.worst === undefined || severityRank(f.severity) > severityRank(entry.worst))
+      entry.worst = f.severity;
   }
   const parsed = new Map<string, { registry: string; image: string }>();
   const out: ContainerFacts[] = [];
@@ -83,14 +95,16 @@ function containerFacts(data: ImagesData, findings: readonly Finding[]): Contain
             : { registry: ref.domain, image: refString(ref) };
         parsed.set(c.image, p);
       }
-      const subject = { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: c.name };
+      // The container's own subject has no node: findings placed on a node are not its own.
+      const own = bySubject.get(podSubjectKey(pod.namespace, pod.name, c.name, '')) ?? NO_FINDINGS;
       out.push({
         registry: p.registry,
         image: p.image,
         namespace: pod.namespace,
         workload,
         podUid: pod.uid,
-        findings: bySubject.get(subjectKey(subject)) ?? [],
+        findingKeys: own.keys,
+        worst: own.worst,
       });
     }
   }

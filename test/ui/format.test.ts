@@ -9,6 +9,7 @@ import {
   findingDetailLines,
   formatCells,
   NARROW_SYMBOLS,
+  narrowPieces,
   naturalWidths,
   textWidth,
   toYaml,
@@ -216,5 +217,25 @@ describe('clip: the one place screen text passes, so cluster text cannot drive t
   test('shows control characters and bidi overrides as visible escapes, then fits the width', () => {
     expect(clip('a\u001b]0;t\u0007b', 20)).toBe('a\\x1b]0;t\\x07b'.padEnd(20));
     expect(clip('\u001b[2J\u202Ex', 8)).toBe('\\x1b[2J…');
+  });
+});
+
+describe('narrowPieces', () => {
+  test.each([
+    ['plain ascii', ['plain ascii']],
+    ['  ✗  FAIL  name…', ['  ', '✗', '  FAIL  name', '…']],
+    ['> ✓✓ x', ['> ', '✓✓', ' x']],
+    ['…', ['…']],
+    // Not printable ASCII and NARROW_SYMBOLS only: whole (a wide or combining character joins neighbours).
+    ['  ✗  ノード', ['  ✗  ノード']],
+    ['  ✗  e\u0301', ['  ✗  e\u0301']],
+    ['tab\there ✗', ['tab\there ✗']],
+  ])('%j → %j', (text, pieces) => {
+    expect(narrowPieces(text)).toEqual(pieces);
+    expect(narrowPieces(text).join('')).toBe(text);
+  });
+  test('more pieces than the limit: whole', () => {
+    expect(narrowPieces('a…b…c', 4)).toEqual(['a…b…c']);
+    expect(narrowPieces('a…b…c', 5)).toEqual(['a', '…', 'b', '…', 'c']);
   });
 });

@@ -123,4 +123,27 @@ describe('images view: counts', () => {
     };
     expect(imagesView(input)).toEqual([]);
   });
+
+  it("a container's rows carry exactly the findings about it: not a finding placed on a node, not another pod's", () => {
+    const data = fixtureData();
+    const config = fixtureConfig();
+    const findings = evaluateImages(data, config);
+    const worker = findings.find((f) => f.subject.name.startsWith('worker') && f.subject.kind === 'Pod');
+    if (!worker) throw new Error('fixture: no worker finding');
+    const onNode = {
+      ...worker,
+      code: 'IMG-004' as typeof worker.code,
+      subject: { ...worker.subject, node: 'node-1' },
+    };
+    const t = buildImagesTables(data, [...findings, onNode], config.registry.private).find(
+      (x) => x.id === 'registries',
+    );
+    const row = t?.rows.find((r) => r.key === 'image:registry.example.internal/tkg/apps/worker:2.0.0');
+    expect(row?.findingKeys).toEqual(
+      findings
+        .filter((f) => f.subject.kind === 'Pod' && f.subject.name === worker.subject.name)
+        .map(findingKey),
+    );
+    expect(row?.findingKeys).not.toContain(findingKey(onNode));
+  });
 });

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { secrets } from '../../core/redact.js';
 import type { ViewRow, ViewTable } from '../../views/types.js';
 import { tableChrome } from '../derive.js';
-import { clip, columnWidths, formatCells, formatHeader, naturalWidths } from '../format.js';
+import { clip, columnWidths, formatCells, formatHeader, narrowPieces, naturalWidths } from '../format.js';
 import { SEVERITY_SYMBOL } from '../screen-model.js';
 import { severityColour, useTheme } from '../theme.js';
 
@@ -65,19 +66,19 @@ export function Table(props: TableProps) {
         visible.map((row, i) => {
           const selected = props.start + i === props.cursor;
           const marker = row.severity ? SEVERITY_SYMBOL[row.severity] : ' ';
-          const line = `${selected ? '>' : ' '} ${marker}  ${formatCells(table.columns, widths, row.cells, row.depth ?? 0)}`;
+          const prefix = `${selected ? '>' : ' '} ${marker}  `;
+          const line = clip(
+            secrets.redactText(`${prefix}${formatCells(table.columns, widths, row.cells, row.depth ?? 0)}`),
+            width,
+          );
+          // Padding only where it shows (the inverse cursor bar): Ink measures every cell.
           return (
-            <Text
+            <TableRow
               key={row.key}
-              wrap="truncate"
+              text={selected ? line : line.trimEnd()}
               inverse={selected}
               color={severityColour(theme, row.severity)}
-            >
-              {/* Padding only where it shows (the inverse cursor bar): Ink measures every cell. */}
-              {selected
-                ? clip(secrets.redactText(line), width)
-                : clip(secrets.redactText(line), width).trimEnd()}
-            </Text>
+            />
           );
         })
       )}
@@ -89,3 +90,37 @@ export function Table(props: TableProps) {
     </Box>
   );
 }
+
+interface TableRowProps {
+  /** The whole line, clipped to the width. */
+  readonly text: string;
+  readonly inverse: boolean;
+  readonly color?: string;
+}
+
+/**
+ * One row line, re-rendered only when its text or style changes. A line with symbols in it
+ * (✗, ✓, a cut cell's …) is drawn as pieces in a row (narrowPieces): the terminal gets the same
+ * characters in the same cells with the same styles, and Ink measures mostly plain ASCII.
+ */
+export const TableRow = memo(function TableRow(props: TableRowProps) {
+  const { text, inverse, color } = props;
+  const pieces = narrowPieces(text);
+  if (pieces.length === 1) {
+    return (
+      <Text wrap="truncate" inverse={inverse} color={color}>
+        {text}
+      </Text>
+    );
+  }
+  return (
+    <Box>
+      {pieces.map((piece, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one line, in order
+        <Text key={i} wrap="truncate" inverse={inverse} color={color}>
+          {piece}
+        </Text>
+      ))}
+    </Box>
+  );
+});

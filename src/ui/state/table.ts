@@ -46,6 +46,17 @@ export function rowText(row: ViewRow): string {
   return Object.values(row.cells).join(' ');
 }
 
+/** rowText, remembered per row object (rows are immutable: a table is rebuilt when its data changes). */
+function rowTextOf(row: ViewRow, texts: WeakMap<ViewRow, string> | undefined): string {
+  if (!texts) return rowText(row);
+  let text = texts.get(row);
+  if (text === undefined) {
+    text = rowText(row);
+    texts.set(row, text);
+  }
+  return text;
+}
+
 /**
  * Rows passing both filters. In a tree, a matching row keeps its ancestors so it is never shown
  * without the group it belongs to. An invalid regex filters nothing (the error is shown instead).
@@ -54,6 +65,7 @@ export function filterRows(
   rows: readonly ViewRow[],
   text: string,
   severity: SeverityFilter,
+  texts?: WeakMap<ViewRow, string>,
 ): readonly ViewRow[] {
   const filter = compileFilter(text);
   const textActive = filter.ok && filter.active;
@@ -66,7 +78,8 @@ export function filterRows(
     const depth = row.depth ?? 0;
     ancestors.length = depth;
     const keep =
-      passesSeverity(row.severity, severity) && (!textActive || (filter.ok && filter.test(rowText(row))));
+      passesSeverity(row.severity, severity) &&
+      (!textActive || (filter.ok && filter.test(rowTextOf(row, texts))));
     if (keep) {
       for (const a of ancestors) {
         if (a && !emitted.has(a)) {
@@ -139,15 +152,80 @@ function rankOf(severity: Severity | undefined): number {
   return severity === undefined ? -1 : severityRank(severity);
 }
 
+/** The rows a table shows under a filter, severity filter and sort, with their keys and where each key is. */
+export interface ShownRows {
+  readonly rows: readonly ViewRow[];
+  readonly keys: readonly string[];
+  /** Index of a row key in `rows`, or -1. */
+  indexOf(key: string): number;
+}
+
+export function shownRows(
+  rows: readonly ViewRow[],
+  filter: string,
+  severity: SeverityFilter,
+  sortKey: string,
+  texts?: WeakMap<ViewRow, string>,
+): ShownRows {
+  const shown = sortRows(filterRows(rows, filter, severity, texts), sortKey);
+  const keys = shown.map((r) => r.key);
+  let index: Map<string, number> | undefined;
+  return {
+    rows: shown,
+    keys,
+    indexOf: (key) => {
+      if (!index) {
+        index = new Map();
+        // First occurrence wins, as keys.indexOf would.
+        for (let i = keys.length - 1; i >= 0; i--) index.set(keys[i] as string, i);
+      }
+      return index.get(key) ?? -1;
+    },
+  };
+}
+
+/** How many filter/sort combinations are remembered per table (typing a filter makes one per key). */
+const SHOWN_PER_TABLE = 8;
+
+/**
+ * shownRows remembered per rows array and filter, severity filter and sort: a cursor key does not
+ * filter, sort and index 10,000 rows again, and neither does going back to an earlier filter.
+ * Owned by one TUI (its ScreenMemo); entries go when their table's rows are dropped.
+ */
+export class ShownRowsMemo {
+  private readonly byRows = new WeakMap<readonly ViewRow[], Map<string, ShownRows>>();
+  private readonly texts = new WeakMap<ViewRow, string>();
+
+  shown(rows: readonly ViewRow[], filter: string, severity: SeverityFilter, sortKey: string): ShownRows {
+    let entries = this.byRows.get(rows);
+    if (!entries) {
+      entries = new Map();
+      this.byRows.set(rows, entries);
+    }
+    const key = `${severity}\u0000${sortKey}\u0000${filter}`;
+    let shown = entries.get(key);
+    if (shown) {
+      // Most recently used last: the oldest goes first when the map is full.
+      entries.delete(key);
+    } else {
+      shown = shownRows(rows, filter, severity, sortKey, this.texts);
+      if (entries.size >= SHOWN_PER_TABLE) entries.delete(entries.keys().next().value as string);
+    }
+    entries.set(key, shown);
+    return shown;
+  }
+}
+
 /** Where the cursor is: on its row key when that row is still there, else at the old index (clamped). */
 export function cursorIndex(
   keys: readonly string[],
   cursorKey: string | undefined,
   fallbackIndex: number,
+  indexOf: (key: string) => number = (key) => keys.indexOf(key),
 ): number {
   if (keys.length === 0) return 0;
   if (cursorKey !== undefined) {
-    const i = keys.indexOf(cursorKey);
+    const i = indexOf(cursorKey);
     if (i >= 0) return i;
   }
   return Math.max(0, Math.min(fallbackIndex, keys.length - 1));

@@ -19,6 +19,7 @@ const results: ProbeResult[] = [
 const pane = (keys: string[]) => ({
   table: { id: 'findings', title: 'Findings', columns: [], rows: [] },
   rows: keys.map((key) => ({ key, cells: {}, findingKeys: [key] })),
+  keys,
   cursor: 0,
   start: 0,
   height: 10,

@@ -6,6 +6,8 @@ import {
   moveCursor,
   nextSeverityFilter,
   passesSeverity,
+  ShownRowsMemo,
+  shownRows,
   sortKeys,
   sortRows,
   visibleScroll,
@@ -185,4 +187,54 @@ describe('cursor', () => {
       expect(visibleScroll(index, scroll, height, total)).toBe(expected);
     },
   );
+});
+
+describe('shownRows', () => {
+  test.each([
+    ['', 'all', 'natural', ['r1', 'i1', 'p1', 'i2', 'p2', 'r2', 'i3', 'p3']],
+    ['job', 'all', 'natural', ['r1', 'i2', 'p2']],
+    ['', 'fail', 'natural', ['r1', 'i1', 'p1']],
+    ['', 'all', 'name', ['r1', 'i2', 'p2', 'i1', 'p1', 'r2', 'i3', 'p3']],
+  ] as const)('filter %j, severity %s, sort %s', (filter, severity, sort, keys) => {
+    const shown = shownRows(TREE, filter, severity, sort);
+    expect(shown.keys).toEqual(keys);
+    expect(shown.rows.map((r) => r.key)).toEqual(keys);
+    keys.forEach((k, i) => {
+      expect(shown.indexOf(k)).toBe(i);
+    });
+    expect(shown.indexOf('missing')).toBe(-1);
+  });
+  test('cursorIndex with the index lookup agrees with the scan', () => {
+    const shown = shownRows(TREE, '', 'all', 'natural');
+    for (const k of [...shown.keys, 'gone', undefined])
+      expect(cursorIndex(shown.keys, k, 3, shown.indexOf)).toBe(cursorIndex(shown.keys, k, 3));
+  });
+});
+
+describe('ShownRowsMemo', () => {
+  test('the same rows, filter and sort give the same result object; another filter does not', () => {
+    const memo = new ShownRowsMemo();
+    const a = memo.shown(TREE, 'job', 'all', 'natural');
+    expect(memo.shown(TREE, 'job', 'all', 'natural')).toBe(a);
+    expect(memo.shown(TREE, 'web', 'all', 'natural')).not.toBe(a);
+    expect(memo.shown(TREE, 'job', 'fail', 'natural')).not.toBe(a);
+    expect(memo.shown(TREE, 'job', 'all', 'name')).not.toBe(a);
+    // New rows (the table was rebuilt): computed afresh.
+    expect(memo.shown([...TREE], 'job', 'all', 'natural')).not.toBe(a);
+    expect(memo.shown(TREE, 'job', 'all', 'natural')).toBe(a);
+  });
+  test('remembers a bounded number of filters per table, the least recently used go first', () => {
+    const memo = new ShownRowsMemo();
+    const first = memo.shown(TREE, 'a', 'all', 'natural');
+    for (let i = 0; i < 7; i++) memo.shown(TREE, `f${i}`, 'all', 'natural');
+    expect(memo.shown(TREE, 'a', 'all', 'natural')).toBe(first); // 8 remembered: still there
+    for (let i = 7; i < 15; i++) memo.shown(TREE, `f${i}`, 'all', 'natural');
+    expect(memo.shown(TREE, 'a', 'all', 'natural')).not.toBe(first);
+  });
+  test('results equal shownRows', () => {
+    const memo = new ShownRowsMemo();
+    expect(memo.shown(TREE, '!docker', 'warn+fail', 'severity').keys).toEqual(
+      shownRows(TREE, '!docker', 'warn+fail', 'severity').keys,
+    );
+  });
 });

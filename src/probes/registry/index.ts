@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { errorMessage } from '../../core/errors.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import { readinessExtraImages } from '../../model/readiness/plan.js';
+import { nextSweepDelay, sweepStreak } from '../../model/registry/pacing.js';
 import type { PresenceData } from '../../model/registry/presence.js';
 import { PresenceCache } from '../../model/registry/presence-cache.js';
 import { type RegistryCheckSettings, registryCheckSettings } from '../../model/registry/settings.js';
@@ -156,6 +157,10 @@ class LiveSweeper {
   private previous: PresenceData | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A change of the inputs arrived while a sweep ran: one paced sweep follows it. */
+  private changedWhileRunning = false;
+  /** When the last sweep started and how long it took (what paces the next). */
+  private last: { startedAt: number; durationMs: number; streak: number } | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
@@ -182,14 +187,57 @@ class LiveSweeper {
       this.again = true;
       return this.running;
     }
+    const startedAt = performance.now();
+    const streak = sweepStreak(
+      this.last
+        ? { endedAt: this.last.startedAt + this.last.durationMs, streak: this.last.streak }
+        : undefined,
+      startedAt,
+    );
     this.running = this.sweepOnce().finally(() => {
       this.running = undefined;
+      this.last = { startedAt, durationMs: performance.now() - startedAt, streak };
       if (this.again && !this.ctx.signal.aborted) {
         this.again = false;
         void this.sweep();
-      } else this.scheduleDue();
+        return;
+      }
+      if (this.changedWhileRunning) {
+        this.changedWhileRunning = false;
+        this.afterChange();
+      }
+      this.scheduleDue();
     });
     return this.running;
+  }
+
+  /**
+   * A sweep for a change of the pods or node configurations: after the debounce, or paced by the
+   * last sweep's length under a stream of changes (nextSweepDelay); one already under way is
+   * followed by one such sweep when it ends.
+   */
+  private afterChange(): void {
+    if (this.debounce || this.ctx.signal.aborted) return;
+    if (this.running) {
+      this.changedWhileRunning = true;
+      return;
+    }
+    const delay = nextSweepDelay({
+      now: performance.now(),
+      debounceMs: this.debounceMs,
+      ...(this.last
+        ? {
+            lastStartedAt: this.last.startedAt,
+            lastDurationMs: this.last.durationMs,
+            streak: this.last.streak,
+          }
+        : {}),
+    });
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      if (this.running) this.changedWhileRunning = true;
+      else void this.sweep();
+    }, delay);
   }
 
   /** The `r` key: forget every answer and ask again. */
@@ -211,11 +259,7 @@ class LiveSweeper {
         readiness === this.seen.readiness
       )
         return;
-      if (this.debounce) return;
-      this.debounce = setTimeout(() => {
-        this.debounce = undefined;
-        void this.sweep();
-      }, this.debounceMs);
+      this.afterChange();
     };
     const unsubscribe = this.ctx.store.subscribe(onChange);
     // What changed while the first sweep was under way (the containerd sweep landing) counts too.

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET_CONCURRENCY, Fleet } from '../app/fleet.js';
 import { UserFacingError } from '../core/errors.js';
@@ -8,7 +7,7 @@ import { type FleetReport, fleetExitCode } from '../model/fleet.js';
 import type { FailOn } from '../model/report.js';
 import { FLEET_FILES, renderFleet } from '../report/fleet.js';
 import type { ReportFormat } from '../report/index.js';
-import { writeFileAtomic } from '../report/write.js';
+import { writeFilesAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 import { announceWarnings } from './warnings.js';
 
@@ -64,12 +63,10 @@ export async function runFleetReport(
   } finally {
     fleet.close();
   }
-  const rendered = outputs.files.map((f) => ({ ...f, text: renderFleet(f.format, report, plan.failOn) }));
-  for (const dir of new Set(rendered.map((f) => join(f.path, '..')))) mkdirSync(dir, { recursive: true });
-  for (const f of rendered) {
-    writeFileAtomic(f.path, f.text);
-    process.stderr.write(`wrote ${f.path}\n`);
-  }
+  writeFilesAtomic(
+    outputs.files.map((f) => ({ path: f.path, content: () => renderFleet(f.format, report, plan.failOn) })),
+    (path) => process.stderr.write(`wrote ${path}\n`),
+  );
   if (outputs.stdout) process.stdout.write(renderFleet(outputs.stdout, report, plan.failOn));
   return fleetExitCode(report, plan.failOn);
 }

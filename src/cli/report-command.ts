@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../app/session.js';
 import { errorMessage, UserFacingError } from '../core/errors.js';
@@ -10,7 +10,7 @@ import { readExpectSets } from '../probes/readiness/expect-files.js';
 import { renderDiff, renderDiffJson } from '../report/diff.js';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseRecordedReport } from '../report/recorded.js';
-import { type StagedFile, stageFileAtomic } from '../report/write.js';
+import { writeFilesAtomic } from '../report/write.js';
 import type { ParsedOptions } from './args.js';
 import { requireNamespace } from './namespace.js';
 import { showProgress } from './progress.js';
@@ -192,25 +192,12 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
  * whole), then renames them all: a renderer that throws leaves every earlier report as it was.
  */
 export function writeOutputs(report: Report, outputs: ReportOutputs, failOn: FailOn): void {
-  const dirs = new Set(outputs.files.map((f) => join(f.path, '..')));
-  for (const dir of dirs) mkdirSync(dir, { recursive: true });
-  const staged: StagedFile[] = [];
-  try {
-    for (const f of outputs.files)
-      staged.push(stageFileAtomic(f.path, RENDERERS[f.format].chunks(report, { failOn })));
-  } catch (err) {
-    for (const file of staged) file.discard();
-    throw err;
-  }
-  for (const [i, file] of staged.entries()) {
-    try {
-      file.commit();
-    } catch (err) {
-      // A rename (or a device's write) that fails leaves no temporary file behind.
-      for (const rest of staged.slice(i)) rest.discard();
-      throw err;
-    }
-    process.stderr.write(`wrote ${file.path}\n`);
-  }
+  writeFilesAtomic(
+    outputs.files.map((f) => ({
+      path: f.path,
+      content: () => RENDERERS[f.format].chunks(report, { failOn }),
+    })),
+    (path) => process.stderr.write(`wrote ${path}\n`),
+  );
   if (outputs.stdout) process.stdout.write(RENDERERS[outputs.stdout].render(report, { failOn }));
 }

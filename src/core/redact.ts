@@ -115,10 +115,7 @@ export class SecretRegistry {
   /** Every registered secret as one case-insensitive alternation, longest first; undefined when none. */
   private secretPattern(): RegExp | undefined {
     if (this.secrets.size === 0) return undefined;
-    if (!this.pattern) {
-      const sorted = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      this.pattern = new RegExp(sorted.join('|'), 'gi');
-    }
+    this.pattern ??= alternation(this.secrets, 'gi');
     return this.pattern;
   }
 
@@ -134,15 +131,7 @@ export class SecretRegistry {
       // A lone surrogate could pair up with its neighbour and be written raw: no text check then.
       if (!this.jsonPattern) {
         const forms = [...this.secrets].flatMap((t) => [t, JSON.stringify(t).slice(1, -1)]);
-        this.jsonPattern = forms.some((f) => /[\ud800-\udfff]/.test(f))
-          ? /(?:)/
-          : new RegExp(
-              [...new Set(forms)]
-                .sort((a, b) => b.length - a.length)
-                .map(escapeRegExp)
-                .join('|'),
-              'i',
-            );
+        this.jsonPattern = forms.some((f) => /[\ud800-\udfff]/.test(f)) ? /(?:)/ : alternation(forms, 'i');
       }
       if (this.jsonPattern.test(json)) return true;
     }
@@ -321,6 +310,12 @@ const LONG_ARRAY = 64;
 
 /** The process-wide registry: secrets are read in probes and masked in every writer. */
 export const secrets = new SecretRegistry();
+
+/** The strings as one literal alternation, longest first (so a secret inside a longer one never masks half). */
+function alternation(strings: Iterable<string>, flags: string): RegExp {
+  const sorted = [...new Set(strings)].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(sorted.join('|'), flags);
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

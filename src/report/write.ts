@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -45,6 +45,34 @@ export function stageFileAtomic(path: string, content: string | Iterable<string>
     commit: () => renameSync(temp, path),
     discard: () => rmSync(temp, { force: true }),
   };
+}
+
+/**
+ * Several files written as one: each folder made, every file staged (its content rendered as it
+ * is written, so a large report is never held whole), then all renamed. Content that throws
+ * leaves every file as it was, and a rename that fails leaves no temporary file behind.
+ */
+export function writeFilesAtomic(
+  files: readonly { readonly path: string; readonly content: () => string | Iterable<string> }[],
+  onWritten: (path: string) => void = () => {},
+): void {
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) mkdirSync(dir, { recursive: true });
+  const staged: StagedFile[] = [];
+  try {
+    for (const f of files) staged.push(stageFileAtomic(f.path, f.content()));
+  } catch (err) {
+    for (const file of staged) file.discard();
+    throw err;
+  }
+  for (const [i, file] of staged.entries()) {
+    try {
+      file.commit();
+    } catch (err) {
+      for (const rest of staged.slice(i)) rest.discard();
+      throw err;
+    }
+    onWritten(file.path);
+  }
 }
 
 /** Pieces are gathered to about a megabyte per write(2): few system calls, no whole-file buffer. */

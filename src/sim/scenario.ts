@@ -59,16 +59,21 @@ const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
  * what it was compiled from: parsing the demo's 330 KB of YAML was ~130 ms of its first frame.
  */
 export function loadScenarioPath(path: string, compiled?: string): Scenario {
+  const sources = readSources(path);
+  const precompiled = compiled ? compiledDocuments(compiled, path, sources) : undefined;
+  if (precompiled) return scenarioFromDocuments(precompiled);
+  return scenarioFromDocuments(parseSources(sources));
+}
+
+/** The file, or every YAML/JSON file of the folder (recursively, sorted by path), with its bytes. */
+function readSources(path: string): { file: string; bytes: Buffer }[] {
   let files: string[];
   try {
     files = statSync(path).isDirectory() ? listFiles(path) : [path];
   } catch (err) {
     throw new ScenarioError(`scenario ${path}: ${errorMessage(err)}`);
   }
-  const sources = files.map((file) => ({ file, bytes: readFileSync(file) }));
-  const precompiled = compiled ? compiledDocuments(compiled, path, sources) : undefined;
-  if (precompiled) return scenarioFromDocuments(precompiled);
-  return scenarioFromDocuments(parseSources(sources));
+  return files.map((file) => ({ file, bytes: readFileSync(file) }));
 }
 
 function parseSources(sources: readonly { file: string; bytes: Buffer }[]): unknown[] {
@@ -98,8 +103,7 @@ interface CompiledScenario {
  * JSON keeps exactly can be compiled: a document with .inf/.nan or undefined would change.
  */
 export function compileScenario(path: string): string {
-  const files = statSync(path).isDirectory() ? listFiles(path) : [path];
-  const sources = files.map((file) => ({ file, bytes: readFileSync(file) }));
+  const sources = readSources(path);
   const documents = parseSources(sources);
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(documents)), documents))
     throw new ScenarioError(`scenario ${path}: holds values JSON cannot keep; it cannot be compiled`);

@@ -17,7 +17,7 @@ import { topologyProbe } from '../probes/topology.js';
 import type { ProbeSource } from '../probes/types.js';
 import { portgroupsProbe } from '../probes/vsphere/index.js';
 import { containerdView } from '../views/containerd.js';
-import { imagesView } from '../views/images.js';
+import { createImagesView } from '../views/images.js';
 import { createIpamView } from '../views/ipam.js';
 import { portgroupsView } from '../views/portgroups.js';
 import { readinessView } from '../views/readiness.js';
@@ -48,7 +48,7 @@ export const PROBE_REGISTRY: ProbeRegistry = {
     'images',
     imagesProbe,
     () => createImagesEvaluator(),
-    () => imagesView,
+    () => createImagesView(),
   ),
   topology: define(
     'topology',

@@ -1,128 +1,277 @@
-import { type Finding, type Severity, type SeverityCounts, severityRank } from '../model/finding.js';
+import type { Finding, Severity, SeverityCounts } from '../model/finding.js';
 import { refString, tryParseImageRef } from '../model/image-ref.js';
-import type { ImagesData } from '../model/images/types.js';
+import type { ImagesData, PodRecord } from '../model/images/types.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
 
-/** One container with what the screen groups on and the findings behind it. */
+/**
+ * The images screen: registry → image → workload tree, then counts by namespace and by workload.
+ *
+ * Built on every change of the pods or of their findings (under a stream of pod events, a few times a
+ * second, for 10,000 pods), so the work per build is kept to one pass over the containers with
+ * lookups by strings that already exist: what a pod record yields (its groups, its containers' subject
+ * keys) is remembered per record object, and a finding's keys per finding object (the probe and the
+ * evaluation keep unchanged records and findings as the same objects across versions).
+ */
+
+/** What the screen groups one container on, the same for as long as its pod record is. */
 interface ContainerFacts {
   readonly registry: string;
   readonly image: string;
-  readonly namespace: string;
-  readonly workload: string;
-  readonly podUid: string;
-  /** findingKey of each finding about the container, in the findings' order. */
-  readonly findingKeys: readonly string[];
-  /** The container's worst finding (it counts once, there). */
-  readonly worst: Severity | undefined;
+  /** subjectKey of the container's own subject (no node): its findings are looked up by it. */
+  readonly subject: string;
 }
 
-/** Accumulates counts, worst severity and finding keys for one group row. */
-class Group {
-  containers = 0;
-  readonly pods = new Set<string>();
-  readonly images = new Set<string>();
-  readonly counts: SeverityCounts = { pass: 0, info: 0, warn: 0, fail: 0 };
+/** What the screen reads of one pod record. */
+export interface PodFacts {
+  readonly uid: string;
+  readonly namespace: string;
+  /** namespace/kind/name: the workload's group key and its name on screen. */
+  readonly workload: string;
+  readonly containers: readonly ContainerFacts[];
+}
+
+/** A container's findings as their keys and worst severity (the same as findingKey and the worst of them). */
+export interface ContainerFindings {
+  readonly keys: string[];
   worst: Severity | undefined;
-  readonly keys: string[] = [];
-  readonly children = new Map<string, Group>();
+}
 
-  add(c: ContainerFacts): void {
-    this.containers += 1;
-    this.pods.add(c.podUid);
-    this.images.add(c.image);
-    for (const key of c.findingKeys) this.keys.push(key);
-    if (c.worst !== undefined) {
-      this.counts[c.worst] += 1;
-      if (this.worst === undefined || severityRank(c.worst) > severityRank(this.worst)) this.worst = c.worst;
-    }
-  }
-
-  child(key: string): Group {
-    let g = this.children.get(key);
-    if (!g) {
-      g = new Group();
-      this.children.set(key, g);
-    }
-    return g;
-  }
+/** A Pod finding's subject key and findingKey. */
+interface FindingFacts {
+  readonly subject: string;
+  readonly key: string;
 }
 
 const INVALID_REGISTRY = '(invalid reference)';
+const RANK: Readonly<Record<Severity, number>> = { pass: 0, info: 1, warn: 2, fail: 3 };
+const NO_FINDINGS: ContainerFindings = { keys: [], worst: undefined };
 
 /**
  * subjectKey of a Pod container subject (kind, namespace, name, container, node joined by "/"),
- * built as one template: the screen builds 20,000 of these on every change of the pods.
+ * built as one template.
  */
 function podSubjectKey(namespace: string, name: string, container: string, node: string): string {
   return `Pod/${namespace}/${name}/${container}/${node}`;
 }
 
-/** A container's findings as their keys and worst severity (the same as findingKey and the worst of them). */
-interface ContainerFindings {
-  readonly keys: string[];
-  worst: Severity | undefined;
+/** Registry and reference of an image as written in a pod spec (an unparsable one stands apart). */
+function imageGroupOf(image: string): { registry: string; image: string } {
+  const ref = tryParseImageRef(image);
+  return ref instanceof Error
+    ? { registry: INVALID_REGISTRY, image }
+    : { registry: ref.domain, image: refString(ref) };
 }
 
-const NO_FINDINGS: ContainerFindings = { keys: [], worst: undefined };
+/** What one pod record yields for the screen (pure; the memo remembers it per record). */
+export function podFacts(
+  pod: PodRecord,
+  parse: (image: string) => { registry: string; image: string } = imageGroupOf,
+): PodFacts {
+  return {
+    uid: pod.uid,
+    namespace: pod.namespace,
+    workload: `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`,
+    containers: pod.containers.map((c) => {
+      const { registry, image } = parse(c.image);
+      // The container's own subject has no node: findings placed on a node are not its own.
+      return { registry, image, subject: podSubjectKey(pod.namespace, pod.name, c.name, '') };
+    }),
+  };
+}
 
-function containerFacts(data: ImagesData, findings: readonly Finding[]): ContainerFacts[] {
+/** A Pod finding's subject key (node included, as subjectKey) and findingKey; else undefined. */
+function findingFacts(f: Finding): FindingFacts | undefined {
+  const s = f.subject;
+  if (s.kind !== 'Pod') return undefined;
+  const subject = podSubjectKey(s.namespace ?? '', s.name, s.container ?? '', s.node ?? '');
+  // findingKey(f), from the subject key in hand.
+  return { subject, key: `${f.code}|${subject}` };
+}
+
+/**
+ * Each container's own findings by its subject key: keys in the findings' order, the worst of them.
+ * `factsOf` gives a finding's keys (findingFacts, remembered per finding object by the memo).
+ */
+export function findingsBySubject(
+  findings: readonly Finding[],
+  factsOf: (f: Finding) => FindingFacts | undefined = findingFacts,
+): ReadonlyMap<string, ContainerFindings> {
   const bySubject = new Map<string, ContainerFindings>();
   for (const f of findings) {
-    if (f.subject.kind !== 'Pod') continue;
-    const s = f.subject;
-    const key = podSubjectKey(s.namespace ?? '', s.name, s.container ?? '', s.node ?? '');
-    let entry = bySubject.get(key);
+    const facts = factsOf(f);
+    if (facts === undefined) continue;
+    let entry = bySubject.get(facts.subject);
     if (!entry) {
       entry = { keys: [], worst: undefined };
-      bySubject.set(key, entry);
+      bySubject.set(facts.subject, entry);
     }
-    // findingKey(f), from the subject key in hand.
-    entry.keys.push(`${f.code}|${key}`);
-    if (entry.worst === undefined || severityRank(f.severity) > severityRank(entry.worst))
-      entry.worst = f.severity;
+    entry.keys.push(facts.key);
+    if (entry.worst === undefined || RANK[f.severity] > RANK[entry.worst]) entry.worst = f.severity;
   }
-  const parsed = new Map<string, { registry: string; image: string }>();
-  const out: ContainerFacts[] = [];
-  for (const pod of data.pods) {
-    const workload = `${pod.workload.kind}/${pod.workload.name}`;
-    for (const c of pod.containers) {
-      let p = parsed.get(c.image);
-      if (!p) {
-        const ref = tryParseImageRef(c.image);
-        p =
-          ref instanceof Error
-            ? { registry: INVALID_REGISTRY, image: c.image }
-            : { registry: ref.domain, image: refString(ref) };
-        parsed.set(c.image, p);
-      }
-      // The container's own subject has no node: findings placed on a node are not its own.
-      const own = bySubject.get(podSubjectKey(pod.namespace, pod.name, c.name, '')) ?? NO_FINDINGS;
-      out.push({
-        registry: p.registry,
-        image: p.image,
-        namespace: pod.namespace,
-        workload,
-        podUid: pod.uid,
-        findingKeys: own.keys,
-        worst: own.worst,
+  return bySubject;
+}
+
+/**
+ * What one images view remembers between builds, keyed by object identity (so it holds nothing alive
+ * and is never stale: a changed pod or finding is a new object).
+ */
+export class ImagesViewMemo {
+  private readonly pods = new WeakMap<PodRecord, PodFacts>();
+  private readonly findings = new WeakMap<Finding, FindingFacts | null>();
+  private readonly indexes = new WeakMap<readonly Finding[], ReadonlyMap<string, ContainerFindings>>();
+
+  podFacts(pod: PodRecord, parse: (image: string) => { registry: string; image: string }): PodFacts {
+    let facts = this.pods.get(pod);
+    if (!facts) {
+      facts = podFacts(pod, parse);
+      this.pods.set(pod, facts);
+    }
+    return facts;
+  }
+
+  findingsBySubject(findings: readonly Finding[]): ReadonlyMap<string, ContainerFindings> {
+    let index = this.indexes.get(findings);
+    if (!index) {
+      index = findingsBySubject(findings, (f) => {
+        let facts = this.findings.get(f);
+        if (facts === undefined) {
+          facts = findingFacts(f) ?? null;
+          this.findings.set(f, facts);
+        }
+        return facts ?? undefined;
       });
+      this.indexes.set(findings, index);
+    }
+    return index;
+  }
+}
+
+/**
+ * Counts, worst severity and finding keys of one group row. Pods are counted once per group: the
+ * containers of one pod come one after another, so a group has seen a pod when its last pod is it
+ * (when the data hold two records with one uid, a set of uids does it instead).
+ */
+class Group {
+  containers = 0;
+  pods = 0;
+  private lastUid: string | undefined;
+  private uids: Set<string> | undefined;
+  readonly counts: SeverityCounts = { pass: 0, info: 0, warn: 0, fail: 0 };
+  worst: Severity | undefined;
+  readonly keys: string[] = [];
+
+  constructor(sharedUids: boolean) {
+    if (sharedUids) this.uids = new Set();
+  }
+
+  add(uid: string, own: ContainerFindings): void {
+    this.containers += 1;
+    if (this.uids) {
+      if (!this.uids.has(uid)) {
+        this.uids.add(uid);
+        this.pods += 1;
+      }
+    } else if (this.lastUid !== uid) {
+      this.lastUid = uid;
+      this.pods += 1;
+    }
+    for (const key of own.keys) this.keys.push(key);
+    const worst = own.worst;
+    if (worst !== undefined) {
+      this.counts[worst] += 1;
+      if (this.worst === undefined || RANK[worst] > RANK[this.worst]) this.worst = worst;
     }
   }
-  return out;
+}
+
+class ImageGroup extends Group {
+  readonly workloads = new Map<string, Group>();
+}
+
+class RegistryGroup extends Group {
+  readonly images = new Map<string, ImageGroup>();
+}
+
+class FlatGroup extends Group {
+  readonly images = new Set<string>();
+}
+
+/** Every grouping of the screen, filled in one pass over the containers in pod order. */
+interface Groups {
+  readonly registries: Map<string, RegistryGroup>;
+  readonly namespaces: Map<string, FlatGroup>;
+  readonly workloads: Map<string, FlatGroup>;
+  /** Containers and pods of the whole cluster (the footer). */
+  readonly all: Group;
+}
+
+/** True when two pod records share a uid (hand-made data): pods are then counted by a set of uids. */
+function sharesUids(pods: readonly PodFacts[]): boolean {
+  const seen = new Set<string>();
+  for (const p of pods) {
+    if (seen.has(p.uid)) return true;
+    seen.add(p.uid);
+  }
+  return false;
+}
+
+function childOf<G>(map: Map<string, G>, key: string, create: () => G): G {
+  let g = map.get(key);
+  if (g === undefined) {
+    g = create();
+    map.set(key, g);
+  }
+  return g;
+}
+
+/** Groups the containers of `pods` (in their order) with the findings each owns. */
+export function groupContainers(
+  pods: readonly PodFacts[],
+  bySubject: ReadonlyMap<string, ContainerFindings>,
+): Groups {
+  const shared = sharesUids(pods);
+  const groups: Groups = {
+    registries: new Map(),
+    namespaces: new Map(),
+    workloads: new Map(),
+    all: new Group(shared),
+  };
+  const newFlat = () => new FlatGroup(shared);
+  const newImage = () => new ImageGroup(shared);
+  const newRegistry = () => new RegistryGroup(shared);
+  const newGroup = () => new Group(shared);
+  for (const pod of pods) {
+    if (pod.containers.length === 0) continue;
+    const ns = childOf(groups.namespaces, pod.namespace, newFlat);
+    const wl = childOf(groups.workloads, pod.workload, newFlat);
+    for (const c of pod.containers) {
+      const own = bySubject.get(c.subject) ?? NO_FINDINGS;
+      const reg = childOf(groups.registries, c.registry, newRegistry);
+      const img = childOf(reg.images, c.image, newImage);
+      groups.all.add(pod.uid, own);
+      reg.add(pod.uid, own);
+      img.add(pod.uid, own);
+      childOf(img.workloads, pod.workload, newGroup).add(pod.uid, own);
+      ns.add(pod.uid, own);
+      ns.images.add(c.image);
+      wl.add(pod.uid, own);
+      wl.images.add(c.image);
+    }
+  }
+  return groups;
 }
 
 /** Worst first, then name: problems on top, stable order among equals. */
-function sortedEntries(groups: Map<string, Group>): [string, Group][] {
+function sortedEntries<G extends Group>(groups: Map<string, G>): [string, G][] {
   return [...groups.entries()].sort(
     ([a, ga], [b, gb]) =>
-      (gb.worst ? severityRank(gb.worst) : -1) - (ga.worst ? severityRank(ga.worst) : -1) ||
-      a.localeCompare(b),
+      (gb.worst ? RANK[gb.worst] : -1) - (ga.worst ? RANK[ga.worst] : -1) || a.localeCompare(b),
   );
 }
 
 function countCells(g: Group): Record<string, string> {
   return {
-    pods: String(g.pods.size),
+    pods: String(g.pods),
     containers: String(g.containers),
     pass: String(g.counts.pass),
     info: String(g.counts.info),
@@ -141,36 +290,29 @@ const COUNT_COLUMNS = [
 ] as const;
 
 /** Registry → image → workload tree, with counts and worst severity on every level. */
-function registryTree(facts: readonly ContainerFacts[], privateSpecs: readonly string[]): ViewTable {
-  const root = new Group();
-  for (const c of facts) {
-    root.add(c);
-    const reg = root.child(c.registry);
-    reg.add(c);
-    const img = reg.child(c.image);
-    img.add(c);
-    img.child(`${c.namespace}/${c.workload}`).add(c);
-  }
+function registryTree(groups: Groups, privateSpecs: readonly string[]): ViewTable {
   const rows: ViewRow[] = [];
-  for (const [registry, reg] of sortedEntries(root.children)) {
+  const images = new Set<string>();
+  for (const [registry, reg] of sortedEntries(groups.registries)) {
+    for (const image of reg.images.keys()) images.add(image);
     rows.push({
       key: `registry:${registry}`,
-      cells: { name: registry, images: String(reg.children.size), ...countCells(reg) },
+      cells: { name: registry, images: String(reg.images.size), ...countCells(reg) },
       severity: reg.worst,
       depth: 0,
       findingKeys: reg.keys,
-      object: { registry, images: [...reg.children.keys()].sort() },
+      object: { registry, images: [...reg.images.keys()].sort() },
     });
-    for (const [image, img] of sortedEntries(reg.children)) {
+    for (const [image, img] of sortedEntries(reg.images)) {
       rows.push({
         key: `image:${image}`,
         cells: { name: image, images: '', ...countCells(img) },
         severity: img.worst,
         depth: 1,
         findingKeys: img.keys,
-        object: { image, registry, workloads: [...img.children.keys()].sort() },
+        object: { image, registry, workloads: [...img.workloads.keys()].sort() },
       });
-      for (const [workload, wl] of sortedEntries(img.children)) {
+      for (const [workload, wl] of sortedEntries(img.workloads)) {
         rows.push({
           key: `image-workload:${image}|${workload}`,
           cells: { name: workload, images: '', ...countCells(wl) },
@@ -182,6 +324,7 @@ function registryTree(facts: readonly ContainerFacts[], privateSpecs: readonly s
       }
     }
   }
+  const all = groups.all;
   return {
     id: 'registries',
     title: 'Images by registry',
@@ -191,20 +334,12 @@ function registryTree(facts: readonly ContainerFacts[], privateSpecs: readonly s
       ...COUNT_COLUMNS,
     ],
     rows,
-    footer: `${root.children.size} registries · ${root.images.size} images · ${root.containers} containers in ${root.pods.size} pods · private: ${privateSpecs.length ? privateSpecs.join(', ') : 'none configured'}`,
+    footer: `${groups.registries.size} registries · ${images.size} images · ${all.containers} containers in ${all.pods} pods · private: ${privateSpecs.length ? privateSpecs.join(', ') : 'none configured'}`,
   };
 }
 
-function flatCounts(
-  id: string,
-  title: string,
-  label: string,
-  facts: readonly ContainerFacts[],
-  keyOf: (c: ContainerFacts) => string,
-): ViewTable {
-  const root = new Group();
-  for (const c of facts) root.child(keyOf(c)).add(c);
-  const rows: ViewRow[] = sortedEntries(root.children).map(([name, g]) => ({
+function flatCounts(id: string, title: string, label: string, groups: Map<string, FlatGroup>): ViewTable {
+  const rows: ViewRow[] = sortedEntries(groups).map(([name, g]) => ({
     key: `${id}:${name}`,
     cells: { name, images: String(g.images.size), ...countCells(g) },
     severity: g.worst,
@@ -224,29 +359,35 @@ function flatCounts(
   };
 }
 
-/** The images screen's tables, pure: registry tree, then counts by namespace and by workload. */
+/**
+ * The images screen's tables, pure in their result: registry tree, then counts by namespace and by
+ * workload. `memo` (a view's own) makes a build after a small change cost little more than one pass.
+ */
 export function buildImagesTables(
   data: ImagesData,
   findings: readonly Finding[],
   privateSpecs: readonly string[],
+  memo: ImagesViewMemo = new ImagesViewMemo(),
 ): ViewTable[] {
-  const facts = containerFacts(data, findings);
+  // Parsed references for this build's new records only (a record seen before keeps its facts).
+  const parsed = new Map<string, { registry: string; image: string }>();
+  const parse = (image: string) => childOf(parsed, image, () => imageGroupOf(image));
+  const pods = data.pods.map((pod) => memo.podFacts(pod, parse));
+  const groups = groupContainers(pods, memo.findingsBySubject(findings));
   return [
-    registryTree(facts, privateSpecs),
-    flatCounts('namespaces', 'Containers by namespace', 'Namespace', facts, (c) => c.namespace),
-    flatCounts(
-      'workloads',
-      'Containers by workload',
-      'Workload',
-      facts,
-      (c) => `${c.namespace}/${c.workload}`,
-    ),
+    registryTree(groups, privateSpecs),
+    flatCounts('namespaces', 'Containers by namespace', 'Namespace', groups.namespaces),
+    flatCounts('workloads', 'Containers by workload', 'Workload', groups.workloads),
   ];
 }
 
-export const imagesView: ViewBuilder<'images'> = (input) => {
-  const data = input.data;
-  // Defensive: a store written by hand (tests, tools) may hold no pods yet.
-  if (!data?.pods) return [];
-  return buildImagesTables(data, input.findings, input.config.registry.private);
-};
+/** The images probe's view, with row facts of its own remembered between builds. */
+export function createImagesView(): ViewBuilder<'images'> {
+  const memo = new ImagesViewMemo();
+  return (input) => {
+    const data = input.data;
+    // Defensive: a store written by hand (tests, tools) may hold no pods yet.
+    if (!data?.pods) return [];
+    return buildImagesTables(data, input.findings, input.config.registry.private, memo);
+  };
+}

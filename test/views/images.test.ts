@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findingKey } from '../../src/model/finding.js';
 import { evaluateImages } from '../../src/model/images/evaluate.js';
-import { buildImagesTables, imagesView } from '../../src/views/images.js';
+import {
+  buildImagesTables,
+  createImagesView,
+  findingsBySubject,
+  groupContainers,
+  ImagesViewMemo,
+  podFacts,
+} from '../../src/views/images.js';
 import type { ViewTable } from '../../src/views/types.js';
 import { fixtureConfig, fixtureData } from '../model/images/fixture.js';
 
@@ -121,7 +128,7 @@ describe('images view: counts', () => {
       config,
       now: new Date(),
     };
-    expect(imagesView(input)).toEqual([]);
+    expect(createImagesView()(input)).toEqual([]);
   });
 
   it("a container's rows carry exactly the findings about it: not a finding placed on a node, not another pod's", () => {
@@ -145,5 +152,107 @@ describe('images view: counts', () => {
         .map(findingKey),
     );
     expect(row?.findingKeys).not.toContain(findingKey(onNode));
+  });
+});
+
+describe('images view: the pieces of a build', () => {
+  const pod = (uid: string, name: string, images: string[], namespace = 'ns') => ({
+    uid,
+    namespace,
+    name,
+    workload: { kind: 'Deployment', name: 'web' },
+    containers: images.map((image, i) => ({ name: `c${i}`, kind: 'container' as const, image })),
+  });
+  const finding = (name: string, container: string, severity: 'pass' | 'warn' | 'fail', node?: string) =>
+    ({
+      probe: 'images',
+      code: 'IMG-002',
+      severity,
+      subject: { kind: 'Pod', namespace: 'ns', name, container, ...(node !== undefined ? { node } : {}) },
+      title: '',
+      detail: '',
+      evidence: {},
+      remedy: '',
+    }) as const;
+
+  it.each([
+    ['a parsed reference', 'nginx:1.25', 'docker.io', 'docker.io/library/nginx:1.25'],
+    [
+      'a private registry',
+      'registry.example.internal/tkg/app:1',
+      'registry.example.internal',
+      'registry.example.internal/tkg/app:1',
+    ],
+    ['an unparsable reference', 'UPPER/Case:1', '(invalid reference)', 'UPPER/Case:1'],
+  ])('podFacts: %s', (_what, image, registry, ref) => {
+    expect(podFacts(pod('u1', 'p1', [image]))).toEqual({
+      uid: 'u1',
+      namespace: 'ns',
+      workload: 'ns/Deployment/web',
+      containers: [{ registry, image: ref, subject: 'Pod/ns/p1/c0/' }],
+    });
+  });
+
+  it.each([
+    ['one finding', [finding('p1', 'c0', 'warn')], { 'Pod/ns/p1/c0/': ['warn', 1] }],
+    [
+      'worst of two, keys in order',
+      [finding('p1', 'c0', 'pass'), finding('p1', 'c0', 'fail')],
+      { 'Pod/ns/p1/c0/': ['fail', 2] },
+    ],
+    [
+      'a node finding keyed apart',
+      [finding('p1', 'c0', 'fail', 'n1'), finding('p1', 'c0', 'pass')],
+      { 'Pod/ns/p1/c0/n1': ['fail', 1], 'Pod/ns/p1/c0/': ['pass', 1] },
+    ],
+    ['no findings', [], {}],
+  ])('findingsBySubject: %s', (_what, findings, expected) => {
+    const index = findingsBySubject(findings as never);
+    expect(Object.fromEntries([...index].map(([k, v]) => [k, [v.worst, v.keys.length]]))).toEqual(expected);
+    for (const [k, v] of index) for (const key of v.keys) expect(key).toBe(`IMG-002|${k}`);
+  });
+
+  it.each([
+    [
+      'unique uids: a pod with two containers of one image counts once',
+      [pod('u1', 'p1', ['a:1', 'a:1'])],
+      1,
+      2,
+    ],
+    ['two pods', [pod('u1', 'p1', ['a:1']), pod('u2', 'p2', ['a:1'])], 2, 2],
+    [
+      'two records sharing a uid, apart in order, count once',
+      [pod('u1', 'p1', ['a:1']), pod('u2', 'p2', ['a:1']), pod('u1', 'p3', ['a:1'])],
+      2,
+      3,
+    ],
+    ['a pod without containers is not counted', [pod('u1', 'p1', []), pod('u2', 'p2', ['a:1'])], 1, 1],
+  ])('groupContainers: %s', (_what, pods, podCount, containers) => {
+    const groups = groupContainers(
+      pods.map((p) => podFacts(p as never)),
+      new Map(),
+    );
+    expect(groups.all.pods).toBe(podCount);
+    expect(groups.all.containers).toBe(containers);
+    expect(groups.registries.get('docker.io')?.pods).toBe(podCount);
+    expect(groups.workloads.get('ns/Deployment/web')?.pods).toBe(podCount);
+  });
+
+  it('a view remembers per object yet builds what the plain build does', () => {
+    const data = fixtureData();
+    const config = fixtureConfig();
+    const findings = evaluateImages(data, config);
+    const memo = new ImagesViewMemo();
+    const plain = buildImagesTables(data, findings, config.registry.private);
+    expect(buildImagesTables(data, findings, config.registry.private, memo)).toEqual(plain);
+    // A new findings array of the same objects, and a new pods array: the same tables again.
+    expect(buildImagesTables({ pods: [...data.pods] }, [...findings], config.registry.private, memo)).toEqual(
+      plain,
+    );
+    // One pod gone: what the plain build says without it.
+    const fewer = { pods: data.pods.slice(1) };
+    expect(buildImagesTables(fewer, findings, config.registry.private, memo)).toEqual(
+      buildImagesTables(fewer, findings, config.registry.private),
+    );
   });
 });

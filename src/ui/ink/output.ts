@@ -86,7 +86,7 @@ function rowKey(width: number, pieces: readonly (number | string)[]): string {
 /** Each memo is a pure function of its key, so one set serves every Ink instance in the process. */
 class OutputMemory {
   private readonly widthMemo = new GenerationMemo<number>(4096);
-  private readonly styledMemo = new GenerationMemo<StyledChar[]>(1024);
+  private readonly styledMemo = new GenerationMemo<StyledChar[]>(512);
   private readonly rowMemo = new GenerationMemo<string>(2048);
 
   width(text: string): number {

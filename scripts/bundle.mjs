@@ -8,6 +8,7 @@
  *
  *   node scripts/bundle.mjs            writes dist/airgap-top-main.cjs and dist/airgap-top.cjs
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,11 +19,12 @@ const OPTIONAL_MODULES = /\.node$|^(cpu-features|bufferutil|utf-8-validate|encod
 /**
  * Bundles src/cli/main.ts into `outfile`. `rootFromBundle` is the package root relative to the
  * bundle file ('./' in the release, '../' for dist/airgap-top.cjs): the demo's files and the JSON
- * schemas are found from it.
+ * schemas are found from it. `entry` replaces the CLI's entry (the TUI bench bundles its parts
+ * this way, so it measures Ink as the product ships it).
  */
-export async function buildBundle({ root, outfile, version, rootFromBundle }) {
-  return build({
-    entryPoints: [join(root, 'src/cli/main.ts')],
+export async function buildBundle({ root, outfile, version, rootFromBundle, entry }) {
+  const result = await build({
+    entryPoints: [entry ?? join(root, 'src/cli/main.ts')],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -43,8 +45,12 @@ export async function buildBundle({ root, outfile, version, rootFromBundle }) {
       'import.meta.url': '__airgapTopBundleUrl',
     },
     banner: { js: 'var __airgapTopBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [optionalNativeAddons(), synchronousYoga(), inkWithoutDevtools()],
+    plugins: [optionalNativeAddons(), synchronousYoga(), inkWithoutDevtools(), inkOutputWithMemory(root)],
   });
+  const stockOutput = Object.keys(result.metafile.inputs).find((f) => INK_OUTPUT_FILE.test(f));
+  if (stockOutput)
+    throw new Error(`${stockOutput} is in the bundle: inkOutputWithMemory did not take its place`);
+  return result;
 }
 
 /**
@@ -134,6 +140,34 @@ function inkWithoutDevtools() {
           text = text.replace(from, to);
         }
         return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
+      });
+    },
+  };
+}
+
+const INK_OUTPUT_FILE = /[\\/]ink[\\/]build[\\/]output\.js$/;
+/** SHA-256 of the ink/build/output.js that src/ui/ink/output.ts was compared with (Ink 6.8.0). */
+const INK_OUTPUT_SHA256 = 'de9078c7fc647c40cf9e32d6658fcbbee91dae9e3f6334e5f4ebfc5905fc401d';
+
+/**
+ * Ink's output stage (the class its renderer fills each frame and reads the screen's text from)
+ * becomes src/ui/ink/output.ts: the same text, with memory of rows across frames (see there).
+ * Pinned to the Ink file it was checked against: an Ink upgrade that changes output.js fails the
+ * build here until test/ui/ink-output.test.ts has been run against the new one and the hash moved.
+ */
+function inkOutputWithMemory(root) {
+  return {
+    name: 'ink-output-with-memory',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/output\.js$/ }, (a) => {
+        if (!/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(a.importer)) return undefined;
+        const stock = join(dirname(a.importer), 'output.js');
+        const sha = createHash('sha256').update(readFileSync(stock)).digest('hex');
+        if (sha !== INK_OUTPUT_SHA256)
+          throw new Error(
+            `${stock} changed (sha256 ${sha}): compare src/ui/ink/output.ts with it, run test/ui/ink-output.test.ts, then update INK_OUTPUT_SHA256`,
+          );
+        return { path: join(root, 'src/ui/ink/output.ts') };
       });
     },
   };

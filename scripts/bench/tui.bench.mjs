@@ -4,7 +4,7 @@
  * render time per frame, frames per second under a flood of watch events (the throttle), and the
  * CPU the process uses while watches are open and nothing happens.
  *
- * The app is the real one (dist/ui/App.js over a real Session on the simulator), rendered by Ink to
+ * The app is the real one (src/ui/App.tsx bundled as the product is, over a real Session on the simulator), rendered by Ink to
  * a fake 160x45 TTY that timestamps every write; keys go in through a fake stdin, one at a time
  * with a pause longer than a frame, so each measures the leading edge a person sees.
  *
@@ -12,8 +12,10 @@
  * the 10,000-pod cluster; ctx.quick for a short run) or standalone: node scripts/bench/tui.bench.mjs
  */
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const WIDTH = 160;
 const HEIGHT = 45;
@@ -93,28 +95,40 @@ export const verdict = (value, limit) => (value <= limit ? 'met' : 'NOT met');
 export const goal = (value, limit, what = '') => `goal ≤ ${limit}${what}: ${verdict(value, limit)}`;
 
 /**
+ * The benches' parts (tui-parts.ts) bundled as the product is, once per process, beside dist/ (the
+ * bundle finds the package root two folders up, as from dist/bench/).
+ */
+let partsBundle;
+async function tuiParts() {
+  partsBundle ??= (async () => {
+    const { buildBundle } = await import('../bundle.mjs');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const outfile = join(root, 'dist/bench/tui-parts.cjs');
+    await buildBundle({
+      root,
+      outfile,
+      version,
+      rootFromBundle: '../../',
+      entry: join(root, 'scripts/bench/tui-parts.ts'),
+    });
+    return (await import(pathToFileURL(outfile).href)).default;
+  })();
+  return partsBundle;
+}
+
+/**
  * The real App over a real live Session on the simulator (ctx's, or one of its own), rendered by
  * Ink to a fake TTY. Shared with tui.churn.bench.mjs. close() unmounts and closes what it opened.
  */
 export async function openTui(ctx = {}) {
   // As runTui does: React's production build (chosen when React is first loaded).
   process.env.NODE_ENV ??= 'production';
-  const dist = new URL('../../dist/', import.meta.url);
-  const imp = (p) => import(new URL(p, dist).href);
-  const [{ Session }, { Logger }, { DEFAULT_CONFIG }, { App }, { sessionSource }, React, { render }] =
-    await Promise.all([
-      imp('app/session.js'),
-      imp('core/log.js'),
-      imp('model/config.js'),
-      imp('ui/App.js'),
-      imp('ui/source.js'),
-      import('react'),
-      import('ink'),
-    ]);
+  const { Session, Logger, DEFAULT_CONFIG, App, sessionSource, createElement, render, startSimulator } =
+    await tuiParts();
   let sim = ctx.simulator ?? ctx.sim;
   let ownSim = false;
   if (!sim) {
-    const { startSimulator } = await imp('sim/server/index.js');
     sim = await startSimulator({ generate: 'nodes=300,pods=10000', seed: 1, timeline: false });
     ownSim = true;
   }
@@ -134,7 +148,7 @@ export async function openTui(ctx = {}) {
   const syncStart = performance.now();
   await session.start();
   const syncMs = performance.now() - syncStart;
-  const instance = render(React.createElement(App, { source: sessionSource(session) }), {
+  const instance = render(createElement(App, { source: sessionSource(session) }), {
     stdout,
     stdin,
     exitOnCtrlC: false,

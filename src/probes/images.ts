@@ -13,6 +13,7 @@ import {
   withPullFailures,
 } from '../model/images/records.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
+import { extend } from '../model/objects.js';
 import { Collection, type KubeObject } from './kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
@@ -121,7 +122,7 @@ export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
         const workload = resolveWorkload(slim, owners);
         const same =
           workload.kind === previous.base.workload.kind && workload.name === previous.base.workload.name;
-        base = same ? previous.base : { ...previous.base, workload };
+        base = same ? previous.base : extend(previous.base, { workload });
       } else {
         base = podRecordOf(slim, owners);
       }

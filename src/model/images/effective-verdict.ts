@@ -5,6 +5,7 @@ import { type Origin as NodeOrigin, originOfRef, privatePrefixes } from '../cont
 import type { ContainerdData, ContainerdView } from '../containerd/types.js';
 import type { Evidence, Finding, Subject } from '../finding.js';
 import { type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
+import { extend } from '../objects.js';
 import { describeVerdict } from '../registry/classify.js';
 import { CENTRAL_GROUP, type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
 import { registryCheckSettings } from '../registry/settings.js';
@@ -104,7 +105,7 @@ export function effectiveVerdict(input: EffectiveInput): EffectiveVerdict | unde
     route,
     title,
     detail,
-    evidence: { ...base, route, ...extra },
+    evidence: extend(base, { route, ...extra }),
     replaces: input.nameCode,
   });
 

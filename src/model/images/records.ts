@@ -1,3 +1,4 @@
+import { extend } from '../objects.js';
 import type { ContainerKind, ContainerRecord, ImagesData, PodRecord, WorkloadRef } from './types.js';
 
 /**
@@ -262,7 +263,7 @@ export function resolveWorkload(pod: SlimPod, owners: OwnerIndex): WorkloadRef {
 
 export function podRecordOf(pod: SlimPod, owners: OwnerIndex): PodRecord {
   const { owner: _owner, templateHash: _hash, ...rest } = pod;
-  return { ...rest, workload: resolveWorkload(pod, owners) };
+  return extend(rest, { workload: resolveWorkload(pod, owners) });
 }
 
 /** A `kind: List` (or any array) of Pods, ReplicaSets, Jobs and Events → ImagesData. For fixtures and dumps. */

@@ -1,6 +1,7 @@
 import type { ContainerdData, ContainerdView, NodeContainerdRecord } from '../containerd/types.js';
 import { type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
 import type { ImagesData } from '../images/types.js';
+import { extend } from '../objects.js';
 import { classifyAnswer, verdictCode } from './classify.js';
 import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
 import { centralCaFiles, type RegistryCheckSettings } from './settings.js';
@@ -210,11 +211,10 @@ export function planPresence(
       );
       templates.set(templateKey, template);
     }
-    const plan: PullPlan = {
-      ...template,
+    const plan: PullPlan = extend(template, {
       repository: ref.path,
       reference: ref.digest ?? ref.tag ?? 'latest',
-    };
+    });
     requests.set(key, {
       key,
       group,

@@ -1,0 +1,12 @@
+/**
+ * `{ ...base, ...fields }` for objects made by the thousand (pod records, finding evidence, pull
+ * plans), built so that they share one hidden class. On Node 20 (V8 11.3) an object literal that
+ * starts with a spread and has anything after it gets a hidden class of its own once the code is
+ * optimised: ~300 bytes of map per object (10,000 pod records held 2.7 MB of them, 11,000 evidence
+ * objects 4.6 MB) and ~3x the time to build. Object.assign onto a fresh object follows V8's shared
+ * transitions instead. Same own enumerable properties in the same order, for objects of our own
+ * making (a `__proto__` key would set the prototype rather than copy: never use it on parsed input).
+ */
+export function extend<T extends object, U extends object>(base: T, fields: U): Omit<T, keyof U> & U {
+  return Object.assign({}, base, fields);
+}

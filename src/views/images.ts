@@ -1,4 +1,4 @@
-import type { Finding, Severity, SeverityCounts } from '../model/finding.js';
+import { type Finding, type Severity, type SeverityCounts, severityRank } from '../model/finding.js';
 import { refString, tryParseImageRef } from '../model/image-ref.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
 import type { ViewBuilder, ViewRow, ViewTable } from './types.js';
@@ -43,7 +43,6 @@ interface FindingFacts {
 }
 
 const INVALID_REGISTRY = '(invalid reference)';
-const RANK: Readonly<Record<Severity, number>> = { pass: 0, info: 1, warn: 2, fail: 3 };
 const NO_FINDINGS: ContainerFindings = { keys: [], worst: undefined };
 
 /**
@@ -106,7 +105,8 @@ export function findingsBySubject(
       bySubject.set(facts.subject, entry);
     }
     entry.keys.push(facts.key);
-    if (entry.worst === undefined || RANK[f.severity] > RANK[entry.worst]) entry.worst = f.severity;
+    if (entry.worst === undefined || severityRank(f.severity) > severityRank(entry.worst))
+      entry.worst = f.severity;
   }
   return bySubject;
 }
@@ -179,7 +179,7 @@ class Group {
     const worst = own.worst;
     if (worst !== undefined) {
       this.counts[worst] += 1;
-      if (this.worst === undefined || RANK[worst] > RANK[this.worst]) this.worst = worst;
+      if (this.worst === undefined || severityRank(worst) > severityRank(this.worst)) this.worst = worst;
     }
   }
 }
@@ -265,7 +265,8 @@ export function groupContainers(
 function sortedEntries<G extends Group>(groups: Map<string, G>): [string, G][] {
   return [...groups.entries()].sort(
     ([a, ga], [b, gb]) =>
-      (gb.worst ? RANK[gb.worst] : -1) - (ga.worst ? RANK[ga.worst] : -1) || a.localeCompare(b),
+      (gb.worst ? severityRank(gb.worst) : -1) - (ga.worst ? severityRank(ga.worst) : -1) ||
+      a.localeCompare(b),
   );
 }
 

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const OPTIONAL_MODULES = /\.node$|^(cpu-features|bufferutil|utf-8-validate|encoding|supports-color)$/;
 
@@ -50,7 +50,31 @@ export async function buildBundle({ root, outfile, version, rootFromBundle, entr
   const stockOutput = Object.keys(result.metafile.inputs).find((f) => INK_OUTPUT_FILE.test(f));
   if (stockOutput)
     throw new Error(`${stockOutput} is in the bundle: inkOutputWithMemory did not take its place`);
+  await asciiOnly(outfile);
   return result;
+}
+
+/**
+ * esbuild escapes non-ASCII characters in code (charset "ascii", its default) but keeps them in
+ * comments, and one such character makes V8 hold the whole 5 MB source as a two-byte string: 5 MB
+ * more of every process's memory, kept for lazy compilation. The characters left are written as
+ * `\u201c` (text in a comment, the same character in a string or a name), and the build proves the
+ * code is the same: esbuild's output without comments is identical before and after.
+ */
+export async function asciiOnly(file) {
+  const before = readFileSync(file, 'utf8');
+  const after = before.replace(
+    // Each UTF-16 unit on its own (no `u` flag): a pair becomes two escapes, as JavaScript writes it.
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (after === before) return;
+  const code = async (text) => (await transform(text, { minifyWhitespace: true, charset: 'ascii' })).code;
+  if ((await code(before)) !== (await code(after)))
+    throw new Error(
+      `${file}: escaping a non-ASCII character would change the code; the bundle is left as esbuild wrote it`,
+    );
+  writeFileSync(file, after);
 }
 
 /**

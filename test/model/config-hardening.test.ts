@@ -94,9 +94,9 @@ describe('identity_file readable by others', () => {
   const key = join(dir, 'id_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
 
-  it('is warned about and ignored, as OpenSSH does (UNPROTECTED PRIVATE KEY FILE)', () => {
+  it('is warned about and ignored, as OpenSSH does (UNPROTECTED PRIVATE KEY FILE)', async () => {
     chmodSync(key, 0o644);
-    const auth = loadAuth(key, undefined);
+    const auth = await loadAuth(key, undefined);
     expect(auth.privateKey).toBeUndefined();
     expect(auth.warnings).toEqual([
       `WARNING: UNPROTECTED PRIVATE KEY FILE! Permissions 0644 for '${key}' are too open: a private key must not be accessible by others (chmod 600 '${key}'). This private key will be ignored, as ssh does.`,
@@ -104,9 +104,9 @@ describe('identity_file readable by others', () => {
     expect(auth.notes.join('; ')).toContain('readable by others and was ignored');
   });
 
-  it('a 0600 key is used', () => {
+  it('a 0600 key is used', async () => {
     chmodSync(key, 0o600);
-    const auth = loadAuth(key, undefined);
+    const auth = await loadAuth(key, undefined);
     expect(auth.privateKey).toBeDefined();
     expect(auth.warnings).toEqual([]);
   });

@@ -223,7 +223,7 @@ export async function openSweepEnvironment(
   signal?: AbortSignal,
   log?: Logger,
 ): Promise<{ env: SweepEnvironment; jumpFailure?: NodeContainerdRecord['failure'] }> {
-  const auth = loadAuth(ssh.identityFile, process.env.SSH_AUTH_SOCK);
+  const auth = await loadAuth(ssh.identityFile, process.env.SSH_AUTH_SOCK);
   const knownHostsFile = expandHome(ssh.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'));
   const extra = ssh.knownHosts ? [] : ['/etc/ssh/ssh_known_hosts'].filter((f) => existsSync(f));
   const knownHosts = new KnownHosts(knownHostsFile, extra);

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { errorMessage } from '../../core/errors.js';
 import { secrets } from '../../core/redact.js';
 import type { NodeFailure } from '../../model/containerd/types.js';
@@ -19,8 +19,14 @@ import {
   preferredHostKeyAlgorithms,
 } from './known-hosts.js';
 
-// ssh2 is CommonJS: under Node's ESM only its default export is reliable.
-const { Client: SshClient, utils } = ssh2;
+/**
+ * ssh2, loaded on first use: a report or a screen that reads no node over SSH does not pay its
+ * start (its WebAssembly poly1305 is ~11 MB of memory and tens of milliseconds). ssh2 is CommonJS:
+ * under Node's ESM only its default export is reliable.
+ */
+function ssh2(): Promise<typeof import('ssh2')> {
+  return import('ssh2').then((m) => m.default);
+}
 
 /**
  * SSH as a careful operator runs it: host keys checked against known_hosts before anything is sent,
@@ -117,7 +123,10 @@ export function unprotectedKeyWarning(path: string): string | undefined {
 }
 
 /** Keys from identity_file (else ~/.ssh/id_ed25519, id_ecdsa, id_rsa) and ssh-agent; key material is a secret. */
-export function loadAuth(identityFile: string | undefined, agentSocket: string | undefined): SshAuth {
+export async function loadAuth(
+  identityFile: string | undefined,
+  agentSocket: string | undefined,
+): Promise<SshAuth> {
   const notes: string[] = [];
   const warnings: string[] = [];
   const candidates = identityFile
@@ -143,7 +152,7 @@ export function loadAuth(identityFile: string | undefined, agentSocket: string |
       continue;
     }
     secrets.add(data.toString('utf8'));
-    const parsed = utils.parseKey(data);
+    const parsed = (await ssh2()).utils.parseKey(data);
     if (parsed instanceof Error) {
       notes.push(`identity_file ${path} is not usable (${parsed.message}); load it into ssh-agent instead`);
       continue;
@@ -235,7 +244,7 @@ export async function connectSsh(target: SshEndpoint, options: ConnectOptions): 
       return false;
     },
   };
-  const client = new SshClient();
+  const client = new (await ssh2()).Client();
   return new Promise<SshSession>((resolve, reject) => {
     let settled = false;
     const onAbort = () => fail(new SshConnectError({ kind: 'unreachable', message: `${where}: cancelled` }));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Session } from '../app/session.js';
 import { errorMessage, UserFacingError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { OpenDump } from '../dump/index.js';
 import type { Config } from '../model/config.js';
 import { type FailOn, type Report, reportExitCode } from '../model/report.js';
 import { diffReports, type RecordedReport } from '../model/report-diff.js';
@@ -126,55 +127,7 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
   const dump = dumpDir !== undefined ? await (await import('../dump/index.js')).openDump(dumpDir) : undefined;
   if (dump) log.info(`from-dump ${dump.dir}: ${dump.objects} objects from ${dump.files.length} files`);
   try {
-    const session = await Session.open({
-      kubeconfig: dump ? dump.kubeconfigPath : flags.kubeconfig,
-      context: dump ? undefined : flags.context,
-      namespace: flags['all-namespaces'] ? undefined : flags.namespace,
-      config,
-      log,
-      live: false,
-      dumpDir: dump?.dir,
-    });
-    announceWarnings(session.kube.warnings, log);
-    let report: Report;
-    try {
-      // A dump holds no Namespace objects: there the simulator's answer would not be the cluster's.
-      if (!dump) await requireNamespace(session.kube, session.options.namespace, log);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
-      });
-      const stopProgress = showProgress(session.store, process.stderr, { enabled: !log.echoesToStderr });
-      let outcome: 'synced' | 'timeout';
-      try {
-        outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
-      } finally {
-        stopProgress();
-      }
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        // Unfinished probes become errors (exit 1) and every request in flight is aborted, so the
-        // process ends now rather than when the slowest socket gives up.
-        const unfinished = session.expire(timeoutSeconds);
-        log.warn(
-          `first sync not complete after ${timeoutSeconds} s (${unfinished.join(', ') || 'none'} unfinished); reporting them as errors`,
-        );
-      }
-      const now = new Date();
-      // From a dump, the cluster is the one the bundle came from, not the local simulator, and
-      // ages and expiry dates are those of the moment it was collected: a week-old bundle must not
-      // turn a 35-minute pending claim into "False for 7d".
-      const collectedAt = dump?.collectedAt ? new Date(dump.collectedAt) : undefined;
-      const judgedAt = collectedAt && !Number.isNaN(collectedAt.getTime()) ? collectedAt : now;
-      if (dump && judgedAt !== now) log.info(`from-dump: findings judged as of ${judgedAt.toISOString()}`);
-      report = session.report(
-        now,
-        dump ? { context: dump.context ?? `dump:${dump.dir}`, server: dump.server ?? undefined } : undefined,
-        judgedAt,
-      );
-    } finally {
-      session.close();
-    }
+    const report = await reportFromCluster(flags, config, log, dump, timeoutSeconds);
     writeOutputs(report, outputs, failOn);
     if (previous) {
       const diff = diffReports(previous, report);
@@ -185,6 +138,70 @@ export async function runReport(flags: ParsedOptions, config: Config, log: Logge
   } finally {
     await dump?.close();
   }
+}
+
+/**
+ * The report, from the cluster (or the dump): the session's data (pod records, collections, the
+ * registry's answers) is only reachable inside, so it can be collected while the report is
+ * written rather than adding to the write's peak memory.
+ */
+async function reportFromCluster(
+  flags: ParsedOptions,
+  config: Config,
+  log: Logger,
+  dump: OpenDump | undefined,
+  timeoutSeconds: number,
+): Promise<Report> {
+  const session = await Session.open({
+    kubeconfig: dump ? dump.kubeconfigPath : flags.kubeconfig,
+    context: dump ? undefined : flags.context,
+    namespace: flags['all-namespaces'] ? undefined : flags.namespace,
+    config,
+    log,
+    live: false,
+    dumpDir: dump?.dir,
+  });
+  announceWarnings(session.kube.warnings, log);
+  let report: Report;
+  try {
+    // A dump holds no Namespace objects: there the simulator's answer would not be the cluster's.
+    if (!dump) await requireNamespace(session.kube, session.options.namespace, log);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
+    });
+    const stopProgress = showProgress(session.store, process.stderr, { enabled: !log.echoesToStderr });
+    let outcome: 'synced' | 'timeout';
+    try {
+      outcome = await Promise.race([session.start().then(() => 'synced' as const), timedOut]);
+    } finally {
+      stopProgress();
+    }
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      // Unfinished probes become errors (exit 1) and every request in flight is aborted, so the
+      // process ends now rather than when the slowest socket gives up.
+      const unfinished = session.expire(timeoutSeconds);
+      log.warn(
+        `first sync not complete after ${timeoutSeconds} s (${unfinished.join(', ') || 'none'} unfinished); reporting them as errors`,
+      );
+    }
+    const now = new Date();
+    // From a dump, the cluster is the one the bundle came from, not the local simulator, and
+    // ages and expiry dates are those of the moment it was collected: a week-old bundle must not
+    // turn a 35-minute pending claim into "False for 7d".
+    const collectedAt = dump?.collectedAt ? new Date(dump.collectedAt) : undefined;
+    const judgedAt = collectedAt && !Number.isNaN(collectedAt.getTime()) ? collectedAt : now;
+    if (dump && judgedAt !== now) log.info(`from-dump: findings judged as of ${judgedAt.toISOString()}`);
+    report = session.report(
+      now,
+      dump ? { context: dump.context ?? `dump:${dump.dir}`, server: dump.server ?? undefined } : undefined,
+      judgedAt,
+    );
+  } finally {
+    session.close();
+  }
+  return report;
 }
 
 /**

@@ -116,3 +116,46 @@ describe('atomic report writing', () => {
     expect(readFileSync(path, 'utf8')).toBe('{}\n');
   });
 });
+
+describe('chunked writing is byte-for-byte the joined text', () => {
+  const MB = 1 << 20;
+  const cases: { name: string; chunks: string[] }[] = [
+    { name: 'no chunks', chunks: [] },
+    { name: 'empty chunks among others', chunks: ['', 'a', '', 'b', ''] },
+    { name: 'ASCII, many small pieces', chunks: Array.from({ length: 5000 }, (_, i) => `{"i":${i}},\n`) },
+    { name: 'multi-byte text', chunks: ['héllo ', '“quoted”', ' 日本語 ', 'end'] },
+    { name: 'a surrogate pair split between two pieces', chunks: ['emoji: \ud83d', '\ude00 done'] },
+    { name: 'a pair split at the very end', chunks: ['tail \ud83d', '\ude00'] },
+    { name: 'a lone high surrogate at the end (U+FFFD, as joined)', chunks: ['lone \ud83d'] },
+    { name: 'a lone high surrogate before ASCII', chunks: ['a\ud83d', 'b'] },
+    { name: 'a lone low surrogate', chunks: ['\ude00x'] },
+    {
+      name: 'a multi-byte piece with fewer bytes left than it needs',
+      chunks: ['a'.repeat(MB - 10), '日'.repeat(5)],
+    },
+    { name: 'one piece larger than the write buffer', chunks: ['x'.repeat(MB + 17)] },
+    {
+      name: 'pieces that cross the buffer boundary, multi-byte at the edge',
+      chunks: [
+        'a'.repeat(MB / 3 - 1),
+        'é'.repeat(MB / 6),
+        '日'.repeat(MB / 9),
+        'z'.repeat(MB),
+        '\ud83d',
+        '\ude00',
+      ],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const path = join(freshDir(), 'out.txt');
+      writeFileAtomic(path, c.chunks);
+      expect(readFileSync(path).equals(Buffer.from(c.chunks.join(''), 'utf8'))).toBe(true);
+    });
+  }
+  it('a string content as well', () => {
+    const path = join(freshDir(), 'out.txt');
+    writeFileAtomic(path, 'é\ud83d\ude00\ud83d');
+    expect(readFileSync(path).equals(Buffer.from('é\ud83d\ude00\ud83d', 'utf8'))).toBe(true);
+  });
+});

@@ -13,7 +13,7 @@ import {
   withPullFailures,
 } from '../model/images/records.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
-import { extend } from '../model/objects.js';
+import { extend, stringInterner } from '../model/objects.js';
 import { Collection, type KubeObject } from './kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
@@ -50,9 +50,10 @@ export function podsErrorMessage(error: string | undefined, namespace: string | 
 
 export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
   const ns = ctx.namespace;
+  const intern = stringInterner();
   const pods = new Collection<SlimPod>(ctx.kube, {
     path: collectionPath('/api/v1', 'pods', ns),
-    transform: (obj: KubeObject) => slimPodOf(obj as PodObject),
+    transform: (obj: KubeObject) => slimPodOf(obj as PodObject, intern),
     coalesceMs: 100,
     tuning: ctx.kubeTuning,
   });

@@ -142,6 +142,7 @@ function containersOf(
   rawSpecs: unknown,
   rawStatuses: unknown,
   problems: string[],
+  intern: (value: string) => string,
 ): ContainerRecord[] {
   const specs = objectsOf<ContainerSpec>(rawSpecs, FIELD[kind].spec, problems);
   const statuses = objectsOf<ContainerStatus>(rawStatuses, FIELD[kind].status, problems);
@@ -162,13 +163,13 @@ function containersOf(
     const waiting = isRecord(state?.waiting) ? state.waiting : undefined;
     const record: {
       -readonly [K in keyof ContainerRecord]: ContainerRecord[K];
-    } = { name, kind, image: image ?? '' };
+    } = { name, kind, image: image === undefined ? '' : intern(image) };
     const imageID = stringOr(status?.imageID);
     const statusImage = stringOr(status?.image);
     const reason = stringOr(waiting?.reason);
     const message = stringOr(waiting?.message);
-    if (imageID) record.imageID = imageID;
-    if (statusImage) record.statusImage = statusImage;
+    if (imageID) record.imageID = intern(imageID);
+    if (statusImage) record.statusImage = intern(statusImage);
     if (reason) record.waitingReason = reason;
     if (message) record.waitingMessage = message;
     if (typeof status?.ready === 'boolean') record.ready = status.ready;
@@ -177,8 +178,14 @@ function containersOf(
   return out;
 }
 
-/** Pod → slim record (no secrets: env, volumes and pull secrets are never read). */
-export function slimPodOf(pod: PodObject): SlimPod | undefined {
+/**
+ * Pod → slim record (no secrets: env, volumes and pull secrets are never read). `intern` gives the
+ * image references, digests and node names one copy per value across a collection (stringInterner).
+ */
+export function slimPodOf(
+  pod: PodObject,
+  intern: (value: string) => string = (value) => value,
+): SlimPod | undefined {
   const m = isRecord(pod?.metadata) ? (pod.metadata as ObjectMeta) : undefined;
   const name = stringOr(m?.name);
   // Without a name there is nothing to point at (and the API server never serves such a pod).
@@ -189,25 +196,27 @@ export function slimPodOf(pod: PodObject): SlimPod | undefined {
   const status = isRecord(pod.status) ? (pod.status as NonNullable<PodObject['status']>) : {};
   if (pod.status !== undefined && !isRecord(pod.status))
     problems.push(`status is ${describeType(pod.status)}`);
-  const namespace = stringOr(m.namespace) ?? '';
+  const namespace = intern(stringOr(m.namespace) ?? '');
   const labels = isRecord(m.labels) ? m.labels : undefined;
+  const nodeName = stringOr(spec.nodeName);
   const record: SlimPod = {
     uid: stringOr(m.uid) ?? `${namespace}/${name}`,
     namespace,
     name,
-    nodeName: stringOr(spec.nodeName) || undefined,
+    nodeName: nodeName ? intern(nodeName) : undefined,
     phase: stringOr(status.phase),
     createdAt: stringOr(m.creationTimestamp),
     owner: controllerOf(m, problems),
     templateHash: stringOr(labels?.['pod-template-hash']),
     containers: [
-      ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses, problems),
-      ...containersOf('container', spec.containers, status.containerStatuses, problems),
+      ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses, problems, intern),
+      ...containersOf('container', spec.containers, status.containerStatuses, problems, intern),
       ...containersOf(
         'ephemeralContainer',
         spec.ephemeralContainers,
         status.ephemeralContainerStatuses,
         problems,
+        intern,
       ),
     ],
   };

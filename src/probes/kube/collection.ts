@@ -1,4 +1,5 @@
 import { errorMessage } from '../../core/errors.js';
+import { continueTokenFromHead } from '../../model/list-head.js';
 import type { LiveState } from '../../model/probe.js';
 import { elapsed, type KubeConnection, type RawWatchEvent } from './connection.js';
 import { KubeApiError } from './errors.js';
@@ -53,6 +54,23 @@ export type CollectionStatus = 'loading' | 'ready' | 'error' | 'not-found';
 
 /** The server answered 410 Gone (to a watch or a continue token): the collection must be read again. */
 class Expired extends Error {}
+
+/** One list page as the API server sends it (items are dropped as they are read). */
+interface PageBody {
+  items?: KubeObject[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+/** A page asked for, possibly ahead of need. */
+interface PageRequest {
+  /** The continue token it was asked with (undefined: the first page). */
+  readonly token: string | undefined;
+  readonly result: Promise<PageBody>;
+  /** Calls back once with the continue token the page's head names (never, if it names none). */
+  onNextToken(listener: (token: string) => void): void;
+  /** Aborts it (a guess not confirmed, or a list that ended). */
+  cancel(): void;
+}
 
 /**
  * A live, consistent cache of one collection: list (paged), then watch from that resourceVersion,
@@ -219,7 +237,9 @@ export class Collection<T> {
   /**
    * Reads the whole collection, page by page. A transient failure of one page retries that page
    * with the same continue token; a 410 on a continue token (it expired) throws Expired, so the
-   * caller reads again from the start.
+   * caller reads again from the start. The next page is asked as soon as this page's head names its
+   * continue token (one page ahead at most), so the server's time and the transfer overlap with
+   * reading this one; a guess the parsed page does not confirm is cancelled and asked again.
    */
   private async list(attemptsPerPage: number): Promise<void> {
     // While the source is down the state stays reconnecting/stale until a list succeeds.
@@ -231,36 +251,42 @@ export class Collection<T> {
     const started = performance.now();
     let pages = 0;
     this.log?.info(`kube list ${this.spec.path}: started`);
-    do {
-      const query = new URLSearchParams();
-      query.set('limit', String(this.spec.pageSize ?? 500));
-      if (continueToken) query.set('continue', continueToken);
-      if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
-      if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
-      const page = await this.page(
-        `${this.spec.path}?${query}`,
-        attemptsPerPage,
-        continueToken !== undefined,
-      );
-      this.stats.lists += 1;
-      const items = page.items ?? [];
-      for (let i = 0; i < items.length; i++) {
-        const obj = items[i] as KubeObject;
-        // Dropped from the page as soon as its slim record exists: a collection during the rest of
-        // the page then does not copy (or promote to the old generation) the objects already read.
-        items[i] = undefined as unknown as KubeObject;
-        const slim = this.spec.transform(obj);
-        if (slim !== undefined) fresh.set(keyOf(obj), slim);
-      }
-      this.listed += items.length;
-      pages += 1;
-      this.log?.debug(
-        `kube list ${this.spec.path}: page ${pages}, ${page.items?.length ?? 0} objects (${this.listed} so far)`,
-      );
-      continueToken = page.metadata?.continue || undefined;
-      rv = page.metadata?.resourceVersion ?? rv;
-      if (continueToken && this.status === 'loading') this.notify(false);
-    } while (continueToken && !this.stopped);
+    let current = this.requestPage(undefined, attemptsPerPage);
+    let ahead: PageRequest | undefined;
+    try {
+      do {
+        current.onNextToken((token) => {
+          if (!this.stopped) ahead = this.requestPage(token, attemptsPerPage);
+        });
+        const page = await current.result;
+        this.stats.lists += 1;
+        const items = page.items ?? [];
+        for (let i = 0; i < items.length; i++) {
+          const obj = items[i] as KubeObject;
+          // Dropped from the page as soon as its slim record exists: a collection during the rest of
+          // the page then does not copy (or promote to the old generation) the objects already read.
+          items[i] = undefined as unknown as KubeObject;
+          const slim = this.spec.transform(obj);
+          if (slim !== undefined) fresh.set(keyOf(obj), slim);
+        }
+        this.listed += items.length;
+        pages += 1;
+        this.log?.debug(
+          `kube list ${this.spec.path}: page ${pages}, ${page.items?.length ?? 0} objects (${this.listed} so far)`,
+        );
+        continueToken = page.metadata?.continue || undefined;
+        rv = page.metadata?.resourceVersion ?? rv;
+        if (continueToken && this.status === 'loading') this.notify(false);
+        const next: PageRequest | undefined = ahead;
+        ahead = undefined;
+        if (next && next.token !== continueToken) next.cancel();
+        if (continueToken)
+          current = next?.token === continueToken ? next : this.requestPage(continueToken, attemptsPerPage);
+      } while (continueToken && !this.stopped);
+    } finally {
+      // A list that failed or stopped leaves no request behind.
+      ahead?.cancel();
+    }
     if (this.stopped) return;
     this.log?.info(
       `kube list ${this.spec.path}: ${this.listed} objects in ${pages} page${pages === 1 ? '' : 's'}, ${elapsed(started)}`,
@@ -275,25 +301,70 @@ export class Collection<T> {
     this.notify(true);
   }
 
+  /** One page asked (with its retries), cancellable, telling the continue token its head names. */
+  private requestPage(token: string | undefined, attempts: number): PageRequest {
+    const query = new URLSearchParams();
+    query.set('limit', String(this.spec.pageSize ?? 500));
+    if (token) query.set('continue', token);
+    if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
+    if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
+    // Cancelled with the collection too (a listener removed when the page settles, so a live
+    // collection's relists do not pile up listeners on its signal).
+    const cancel = new AbortController();
+    const signal = cancel.signal;
+    const stop = () => cancel.abort();
+    if (this.abort.signal.aborted) stop();
+    else this.abort.signal.addEventListener('abort', stop, { once: true });
+    let named: string | undefined;
+    let listener: ((token: string) => void) | undefined;
+    const tell = () => {
+      if (named === undefined || !listener) return;
+      const l = listener;
+      listener = undefined;
+      l(named);
+    };
+    const result = this.page(`${this.spec.path}?${query}`, attempts, token !== undefined, signal, (head) => {
+      named ??= continueTokenFromHead(head);
+      tell();
+    });
+    // Awaited by list(), or cancelled: a cancelled guess's rejection is nobody's error.
+    result.then(
+      () => this.abort.signal.removeEventListener('abort', stop),
+      () => this.abort.signal.removeEventListener('abort', stop),
+    );
+    return {
+      token,
+      result,
+      onNextToken: (l) => {
+        listener = l;
+        tell();
+      },
+      cancel: () => cancel.abort(),
+    };
+  }
+
   private async page(
     path: string,
     attempts: number,
     continued: boolean,
-  ): Promise<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }> {
+    signal: AbortSignal,
+    onHead: (head: string) => void,
+  ): Promise<PageBody> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.conn.getJson(path, this.abort.signal);
+        return await this.conn.getJson<PageBody>(path, signal, undefined, onHead);
       } catch (err) {
         if (continued && err instanceof KubeApiError && err.statusCode === 410)
           throw new Expired(err.message);
-        if (this.stopped || isAbort(err) || !isTransient(err) || attempt >= attempts) throw err;
+        if (this.stopped || signal.aborted || isAbort(err) || !isTransient(err) || attempt >= attempts)
+          throw err;
         this.stats.retries += 1;
         this.markDown(err);
         const wait = retryDelayMs(err, this.backoff);
         this.log?.info(
           `kube list ${this.spec.path}: ${errorMessage(err)}; retrying the page in ${seconds(wait)}`,
         );
-        await sleep(wait, this.abort.signal);
+        await sleep(wait, signal);
       }
     }
   }

@@ -110,11 +110,20 @@ export class KubeConnection {
     });
   }
 
-  /** GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. */
-  async getJson<T = unknown>(path: string, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+  /**
+   * GET a path and parse JSON. Non-2xx becomes KubeApiError with the Status message. `onHead`, if
+   * given, sees the first bytes of a 2xx body once, as soon as they arrive (a list page's metadata,
+   * to ask for the next page while this one is still read and parsed).
+   */
+  async getJson<T = unknown>(
+    path: string,
+    signal?: AbortSignal,
+    timeoutMs = 30_000,
+    onHead?: (head: string) => void,
+  ): Promise<T> {
     const started = performance.now();
     try {
-      const { value, status } = await this.getJsonOnce<T>(path, signal, timeoutMs);
+      const { value, status } = await this.getJsonOnce<T>(path, signal, timeoutMs, onHead);
       this.log?.debug(`kube GET ${path}: ${status} in ${elapsed(started)}`);
       return value;
     } catch (err) {
@@ -129,18 +138,37 @@ export class KubeConnection {
     path: string,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    onHead: ((head: string) => void) | undefined,
   ): Promise<{ value: T; status: number }> {
     const { res } = await this.open(path, signal, timeoutMs);
+    const status = res.statusCode ?? 0;
+    let headPending = onHead !== undefined && status >= 200 && status < 300;
     const body = await new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let received = 0;
+      const head = () => {
+        headPending = false;
+        try {
+          onHead?.(Buffer.concat(chunks).subarray(0, HEAD_BYTES).toString('utf8'));
+        } catch {
+          // A look ahead that fails costs only the overlap; the body is read as before.
+        }
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        received += c.length;
+        // A list's metadata is complete once its items begin (or the first 4 KB are in).
+        if (headPending && (received >= HEAD_BYTES || c.includes(ITEMS_KEY))) head();
+      });
       res.on('error', (err) => reject(describeNetworkError(err, this.server)));
       res.on('aborted', () =>
         reject(new KubeNetworkError(`GET ${path}: the answer was cut off`, 'ECONNRESET')),
       );
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('end', () => {
+        if (headPending) head();
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
     });
-    const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) {
       try {
         return { value: JSON.parse(body) as T, status };
@@ -296,6 +324,10 @@ export class KubeConnection {
     this.agent?.destroy();
   }
 }
+
+/** How much of a body onHead sees: a list's metadata is a few hundred bytes at its start. */
+const HEAD_BYTES = 4096;
+const ITEMS_KEY = '"items"';
 
 /** Milliseconds since `started` (performance.now()), for log lines. */
 export function elapsed(started: number): string {

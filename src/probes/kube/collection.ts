@@ -65,7 +65,8 @@ interface PageBody {
 interface PageRequest {
   /** The continue token it was asked with (undefined: the first page). */
   readonly token: string | undefined;
-  readonly result: Promise<PageBody>;
+  /** The page's text, parsed when called (KubeApiError if it is not JSON). */
+  readonly result: Promise<() => PageBody>;
   /** Calls back once with the continue token the page's head names (never, if it names none). */
   onNextToken(listener: (token: string) => void): void;
   /** Aborts it (a guess not confirmed, or a list that ended). */
@@ -258,7 +259,8 @@ export class Collection<T> {
         current.onNextToken((token) => {
           if (!this.stopped) ahead = this.requestPage(token, attemptsPerPage);
         });
-        const page = await current.result;
+        // Parsed only now: a page asked ahead waits as text, not as objects.
+        const page = (await current.result)();
         this.stats.lists += 1;
         const items = page.items ?? [];
         for (let i = 0; i < items.length; i++) {
@@ -349,10 +351,10 @@ export class Collection<T> {
     continued: boolean,
     signal: AbortSignal,
     onHead: (head: string) => void,
-  ): Promise<PageBody> {
+  ): Promise<() => PageBody> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.conn.getJson<PageBody>(path, signal, undefined, onHead);
+        return await this.conn.getJsonLater<PageBody>(path, signal, undefined, onHead);
       } catch (err) {
         if (continued && err instanceof KubeApiError && err.statusCode === 410)
           throw new Expired(err.message);

@@ -198,11 +198,31 @@ export class SecretRegistry {
           yield '[]';
           return;
         }
-        for (let i = 0; i < v.length; i++) {
-          yield i === 0 ? `[${inner}` : `,${inner}`;
-          const x = jsonOf(v[i], String(i));
-          if (x === undefined || typeof x === 'function' || typeof x === 'symbol') yield 'null';
-          else yield* write(x, depth + 1);
+        const elements = v.map((e, i) => {
+          const x = jsonOf(e, String(i));
+          return x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : x;
+        });
+        for (let i = 0; i < elements.length; ) {
+          // A run of elements that are single pieces, serialised in one native call and checked as one
+          // text: a run with nothing to mask is exactly its elements' pieces, joined as below.
+          let end = i;
+          while (end < elements.length && end - i < RUN && !splits(elements[end], depth + 1)) end++;
+          if (end - i > 1) {
+            const run = JSON.stringify(elements.slice(i, end), null, space);
+            if (!self.mayMaskJson(run)) {
+              // "[\n  a,\n  b\n]" without its brackets, indented from depth 1 to depth + 1.
+              const body = run.slice(1, -2);
+              yield `${i === 0 ? '[' : ','}${depth === 0 ? body : body.replaceAll('\n', `\n${unit.repeat(depth)}`)}`;
+              i = end;
+              continue;
+            }
+          }
+          for (const stop = Math.max(end, i + 1); i < stop; i++) {
+            yield i === 0 ? `[${inner}` : `,${inner}`;
+            const x = elements[i];
+            if (x === null) yield 'null';
+            else yield* write(x, depth + 1);
+          }
         }
         yield `\n${unit.repeat(depth)}]`;
         return;
@@ -307,6 +327,8 @@ function jsonOf(v: unknown, key: string): unknown {
 
 /** More elements than this make an array worth writing element by element. */
 const LONG_ARRAY = 64;
+/** Elements serialised together: findings are ~2 KB, so a run stays under V8's large-object size (128 KB; a larger string goes straight to the old generation and stays until a full collection). */
+const RUN = 32;
 
 /** The process-wide registry: secrets are read in probes and masked in every writer. */
 export const secrets = new SecretRegistry();

@@ -58,6 +58,25 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
       { outer: { 'https://u:hunter2-Zq8x-token@h/x': 1, rows: many(70, (i) => i) } },
     ],
     ['control characters', { t: NASTY, list: many(70, (i) => `\u009b${i}\u202e`) }],
+    [
+      'runs longer than 256, broken by elements that are written in pieces themselves',
+      {
+        probes: [
+          {
+            findings: many(600, (i) =>
+              i % 97 === 0
+                ? { code: 'S', rows: many(70, (j) => ({ j })) }
+                : { code: `X-${i}`, e: { a: [i] } },
+            ),
+          },
+        ],
+      },
+    ],
+    ['a long array at the root', many(300, (i) => ({ i, nested: { deep: [i, { k: 'v' }] } }))],
+    [
+      'a run with a secret in one element: that run element by element',
+      { list: many(300, (i) => ({ detail: i === 280 ? 'hunter2-Zq8x-token' : `d${i}` })) },
+    ],
   ];
   it.each(cases)('%s', (_, value) => {
     const joined = [...registry.redactedJsonChunks(value, 2)].join('');
@@ -66,7 +85,7 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
     expect(joined).not.toMatch(/hunter2|pw-unregistered|pw1234|abc-value/);
   });
 
-  it('a report with hundreds of findings: pieces per finding, the file the same as renderJson', () => {
+  it('a report with hundreds of findings: pieces of at most 256 findings, the file the same as renderJson', () => {
     const findings = many(300, (i) =>
       finding(
         'registry',
@@ -81,7 +100,11 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
       SAMPLE_META,
     );
     const pieces = [...redactedJsonChunks(report)];
-    expect(pieces.length).toBeGreaterThan(300);
+    // Never the file as one string: findings come in runs (one native serialisation each) of 256 at most.
+    const perPiece = pieces.map((p) => p.split('"code": "REG-205"').length - 1);
+    expect(perPiece.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(Math.max(...perPiece)).toBeLessThanOrEqual(256);
+    expect(perPiece.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
     expect(pieces.join('')).toBe(`${escapeJsonControls(JSON.stringify(report, null, 2))}\n`);
     expect(pieces.join('')).toBe(renderJson(report));
   });

@@ -39,6 +39,11 @@ function fakeKube(options: { served: string[]; forbid?: string[] }): {
       if (!kind) throw new KubeApiError(404, `GET ${bare}: 404 Not Found`);
       return { items: objects.filter((o) => o.kind === kind), metadata: { resourceVersion: '42' } };
     },
+    // Collections read pages through getJsonLater (the body, parsed when the list reaches it).
+    async getJsonLater(path: string) {
+      const value = await kube.getJson(path);
+      return () => value;
+    },
     async resolveResource(group: string, resource: string) {
       const key = `${resource}.${group}`;
       return options.served.includes(key)

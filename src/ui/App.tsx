@@ -74,7 +74,8 @@ const WARM_UP_AFTER_MS = 100;
 /**
  * Builds the screens' tables ahead once nothing has happened for `quietMs` (IdleWork): a key or a
  * store change puts it off, so under a stream of events it never runs; and only over data the App
- * has shown (`shown`, the store snapshot last committed), else it waits for that frame. Returns
+ * has shown (`shown`, the store snapshot last committed), else it waits for that frame (and starts
+ * once it is committed, if still quiet). Returns
  * the touch for keys.
  */
 function useWarmUp(
@@ -94,6 +95,11 @@ function useWarmUp(
   useEffect(() => {
     latest.current = { work, shown };
   });
+  // A data frame committed: if a run waits for it, it starts now rather than after another quiet time.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the trigger
+  useEffect(() => {
+    if (on) idle.poke();
+  }, [shown, idle, on]);
   useEffect(() => {
     if (!on) return;
     const unsubscribe = store.subscribe(() => idle.touch());

@@ -12,7 +12,7 @@ import { type SeverityFilter, sortKeys } from './state/table.js';
  * rows array), its rows as a table first shows them (no filter, first sort) and each row's filter
  * text. So the first switch to the images screen, to its 10,000-row findings table, the first drill
  * or filter key find them done. What is remembered is not done twice: a run after a small change
- * redoes only what changed. Steps of one table or one index each: a key waits for one at most.
+ * redoes only what changed. Steps of one probe's tables, one index or one table's texts: a key waits for one at most.
  */
 export function* warmProbeScreens(
   tablesFor: (probe: ProbeId) => ProbeTables,
@@ -21,9 +21,9 @@ export function* warmProbeScreens(
   severity: SeverityFilter,
 ): Generator<ProbeId, void> {
   for (const probe of PROBE_IDS) {
-    // What showing the probe's tables takes first, then what a drill and a filter key take.
+    // What showing the probe's tables takes, in one step (the widths cost little beside the tables,
+    // and a first switch of table needs them), then what a drill and a filter key take.
     const built = tablesFor(probe);
-    yield probe;
     for (const table of built.tables) {
       naturalWidths(table.columns, table.rows);
       const keys = sortKeys(table);
@@ -33,8 +33,8 @@ export function* warmProbeScreens(
         severity,
         keys[INITIAL_TABLE.sort % keys.length] ?? 'natural',
       );
-      yield probe;
     }
+    yield probe;
     memo.findingsByKey(findingsOf(probe));
     yield probe;
     for (const table of built.tables) {

@@ -31,8 +31,8 @@ export const IDLE_SHARE = 0.2;
  * Work done only once nothing has happened for `quietMs`: each touch (a key, a data change) puts it
  * off again and stops a run between two of its steps, so under a stream of events it never starts
  * and costs nothing under churn. A run is a fresh iterator from `work` (undefined: not ready, try
- * again after another quiet time), one step per turn of the event loop, so
- * a key that arrives during a run waits for one step at most. Runs take at most `share` of the
+ * again after another quiet time, or at a poke), one step per turn of the event loop, so a key that
+ * arrives during a run waits for one step at most. Runs take at most `share` of the
  * time: after one that took `cost` ms, the next starts `cost × (1/share − 1)` ms after it ended at
  * the earliest (data that change every second or so do not rebuild every screen every second).
  */
@@ -42,6 +42,8 @@ export class IdleWork {
   private generation = 0;
   /** When the next run may start at the earliest (the share of time). */
   private earliest = Number.NEGATIVE_INFINITY;
+  /** A run found the work not ready and nothing touched since: a poke may start it as soon as it is. */
+  private waiting = false;
 
   constructor(
     private readonly quietMs: number,
@@ -51,6 +53,24 @@ export class IdleWork {
   ) {}
 
   touch(): void {
+    this.waiting = false;
+    this.arm();
+  }
+
+  /**
+   * The work may have become ready (the App showed the data it waits for): when a run found it not
+   * ready and nothing touched it since (so it is still quiet), the run starts at once instead of
+   * after another quiet time.
+   */
+  poke(): void {
+    if (!this.waiting || this.clock.now() < this.earliest) return;
+    this.waiting = false;
+    this.cancel();
+    const generation = this.generation;
+    this.timer = this.clock.defer(() => this.run(generation));
+  }
+
+  private arm(): void {
     this.cancel();
     const generation = this.generation;
     const delay = Math.max(this.quietMs, this.earliest - this.clock.now());
@@ -60,6 +80,7 @@ export class IdleWork {
   }
 
   stop(): void {
+    this.waiting = false;
     this.cancel();
   }
 
@@ -74,7 +95,8 @@ export class IdleWork {
     if (generation !== this.generation) return;
     const steps = this.work();
     if (steps === undefined) {
-      this.touch();
+      this.arm();
+      this.waiting = true;
       return;
     }
     let cost = 0;

@@ -153,6 +153,31 @@ describe('IdleWork', () => {
     expect(ran).toEqual(['a@200']);
   });
 
+  test.each([
+    {
+      what: 'a poke once it is ready starts the waiting run at once',
+      touches: [0],
+      pokeAt: 130,
+      ran: ['a@130'],
+    },
+    {
+      what: 'a touch after the waiting run puts a poke off: quiet first',
+      touches: [0, 120],
+      pokeAt: 130,
+      ran: ['a@220'],
+    },
+    { what: 'a poke with no run waiting does nothing', touches: [0], pokeAt: 50, ran: ['a@100'], readyAt: 0 },
+  ])('$what', ({ touches, pokeAt, ran: expected, readyAt = 125 }) => {
+    const clock = new FakeClock();
+    const ran: string[] = [];
+    const steps = stepsOf(clock, ['a'], 10, ran);
+    const idle = new IdleWork(100, () => (clock.now() >= readyAt ? steps() : undefined), clock);
+    for (const at of touches) clock.input(at, () => idle.touch());
+    clock.input(pokeAt, () => idle.poke());
+    clock.runUntil(1000);
+    expect(ran).toEqual(expected);
+  });
+
   test('stop: nothing runs afterwards, neither a pending run nor the rest of one', () => {
     const clock = new FakeClock();
     const ran: string[] = [];

@@ -157,6 +157,8 @@ export async function openTui(ctx = {}) {
     onRender: ({ renderTime }) => renderTimes.push(renderTime),
   });
   const cpuPerKey = [];
+  /** The key of each cpuPerKey sample, in the same order (the bench's detail line of heaviest keys). */
+  const cpuKeys = [];
   /** Presses a key and measures until the next frame is written: wall ms, or undefined (no frame). */
   const press = async (key) => {
     await sleep(50); // past Ink's 33 ms frame throttle: the press hits the leading edge
@@ -166,7 +168,10 @@ export async function openTui(ctx = {}) {
     stdin.write(key);
     const t1 = await next;
     const c = process.cpuUsage(c0);
-    if (t1 !== undefined) cpuPerKey.push((c.user + c.system) / 1000);
+    if (t1 !== undefined) {
+      cpuPerKey.push((c.user + c.system) / 1000);
+      cpuKeys.push(key);
+    }
     return t1 === undefined ? undefined : t1 - t0;
   };
   const close = async () => {
@@ -174,13 +179,13 @@ export async function openTui(ctx = {}) {
     session.close();
     if (ownSim) await sim.close();
   };
-  return { sim, ownSim, session, stdout, stdin, renderTimes, cpuPerKey, press, syncMs, close };
+  return { sim, ownSim, session, stdout, stdin, renderTimes, cpuPerKey, cpuKeys, press, syncMs, close };
 }
 
 export default async function tuiBench(ctx = {}) {
   const quick = Boolean(ctx.quick);
   const tui = await openTui(ctx);
-  const { sim, ownSim, session, stdout, renderTimes, cpuPerKey, press, syncMs } = tui;
+  const { sim, ownSim, session, stdout, renderTimes, cpuPerKey, cpuKeys, press, syncMs } = tui;
   const lines = [];
   const pods = session.results().find((r) => r.id === 'images');
   try {
@@ -234,6 +239,14 @@ export default async function tuiBench(ctx = {}) {
     const allCpu = stats(cpuPerKey);
     lines.push(
       `CPU per key press, all keys: median ${ms(allCpu.median)}, p95 ${ms(allCpu.p95)} (wall times include waiting for a busy CPU); ${goal(allCpu.median, GOALS.cpuPerKeyMedianMs, ' ms median')}, ${goal(allCpu.p95, GOALS.cpuPerKeyP95Ms, ' ms p95')}`,
+    );
+    // Which presses make the p95: the heaviest few by CPU, with their key and order of pressing.
+    const heaviest = cpuPerKey
+      .map((cpu, i) => ({ cpu, i, key: JSON.stringify(cpuKeys[i]) }))
+      .sort((a, b) => b.cpu - a.cpu)
+      .slice(0, Math.max(1, Math.ceil(cpuPerKey.length * 0.05) + 1));
+    lines.push(
+      `  heaviest presses by CPU: ${heaviest.map((h) => `${h.key} #${h.i + 1} ${ms(h.cpu)}`).join(', ')} (of ${cpuPerKey.length})`,
     );
     const r = stats(renderTimes);
     lines.push(

@@ -24,12 +24,14 @@ import { exportFormats, exportReport, reportFileName } from './export.js';
 import { type ProbeTables, probeTables, ScreenMemo } from './screen-model.js';
 import type { TuiSource } from './source.js';
 import { completions } from './state/commands.js';
+import { IdleWork } from './state/idle-work.js';
 import { actionsForKey, splitKeys, viewKind } from './state/input.js';
 import { modeHint, SECRET_HINT } from './state/keys.js';
 import { type Action, INITIAL_STATE, reduce, type UiState } from './state/navigation.js';
 import { compileFilter } from './state/table.js';
 import { nextFlushDelay } from './state/throttle.js';
 import { colourFromEnv, ThemeContext } from './theme.js';
+import { warmProbeScreens } from './warm-up.js';
 
 export interface AppProps {
   readonly source: TuiSource;
@@ -56,6 +58,60 @@ export interface AppProps {
   readonly refreshMs?: number;
   /** The probes' table builders (default: the source's, else a set of this App's own); tests pass their own. */
   readonly views?: ProbeViews;
+  /**
+   * After this many ms with no key and no data change, the screens' tables are built ahead
+   * (warmProbeScreens), so a first switch finds them built (default 100). 0 turns it off.
+   */
+  readonly warmUpAfterMs?: number;
+}
+
+/**
+ * Default quiet time before the screens are built ahead: shorter than the store throttle (a data
+ * frame follows a change within it), longer than the gaps of a stream of watch events.
+ */
+const WARM_UP_AFTER_MS = 100;
+
+/**
+ * Builds the screens' tables ahead once nothing has happened for `quietMs` (IdleWork): a key or a
+ * store change puts it off, so under a stream of events it never runs; and only over data the App
+ * has shown (`shown`, the store snapshot last committed), else it waits for that frame (and starts
+ * once it is committed, if still quiet). Returns
+ * the touch for keys.
+ */
+function useWarmUp(
+  store: Store,
+  quietMs: number,
+  work: () => Iterator<unknown>,
+  shown: StoreSnapshot,
+): () => void {
+  const latest = useRef({ work, shown });
+  const [idle] = useState(
+    () =>
+      new IdleWork(quietMs, () =>
+        store.snapshot === latest.current.shown ? latest.current.work() : undefined,
+      ),
+  );
+  const on = quietMs > 0;
+  useEffect(() => {
+    latest.current = { work, shown };
+  });
+  // A data frame committed: if a run waits for it, it starts now rather than after another quiet time.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is the trigger
+  useEffect(() => {
+    if (on) idle.poke();
+  }, [shown, idle, on]);
+  useEffect(() => {
+    if (!on) return;
+    const unsubscribe = store.subscribe(() => idle.touch());
+    idle.touch();
+    return () => {
+      unsubscribe();
+      idle.stop();
+    };
+  }, [store, idle, on]);
+  return useCallback(() => {
+    if (on) idle.touch();
+  }, [idle, on]);
 }
 
 /**
@@ -207,6 +263,18 @@ export function App(props: AppProps) {
     [results, snapshot, source.config, width, bodyHeight, tablesFor, now, memo],
   );
   const screen = useMemo(() => screenFor(state), [screenFor, state]);
+  const touchWarmUp = useWarmUp(
+    source.store,
+    props.warmUpAfterMs ?? WARM_UP_AFTER_MS,
+    () =>
+      warmProbeScreens(
+        tablesFor,
+        (probe) => results.find((r) => r.id === probe)?.findings ?? [],
+        memo,
+        stateRef.current.severity,
+      ),
+    snapshot,
+  );
   const formats = useMemo(() => exportFormats(), []);
   const secret = usePendingSecret(source.prompts);
 
@@ -270,6 +338,7 @@ export function App(props: AppProps) {
   latest.current = { screenFor, results, formats, bodyHeight };
   useInput(
     (input, key) => {
+      touchWarmUp();
       const current = stateRef.current;
       const ctx = {
         screen: latest.current.screenFor(current),

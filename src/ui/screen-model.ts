@@ -90,6 +90,11 @@ export class ScreenMemo {
     return this.shown.shown(rows, filter, severity, sortKey);
   }
 
+  /** The rows' filter texts, worked out ahead (see ShownRowsMemo.rememberTexts). */
+  rememberFilterTexts(rows: readonly ViewRow[]): void {
+    this.shown.rememberTexts(rows);
+  }
+
   /**
    * The drill-down's findings table, rebuilt only when the probe's findings or the frame change: the
    * same rows array from key to key lets the shown rows and the column widths be remembered too.

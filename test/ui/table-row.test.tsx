@@ -58,3 +58,70 @@ describe('TableRow', () => {
     whole.unmount();
   });
 });
+
+/**
+ * The Table's lines are keyed by their place on screen, so a page or a jump updates each line in
+ * place (a line of one piece may become one of five): every frame must be the one a fresh render
+ * of the same window draws. Seeded random windows and cursors over rows of every kind of text.
+ */
+describe('Table: lines updated in place', () => {
+  const CELLS = [
+    'docker.io/library/nginx:1.25',
+    'registry.example.internal › tkg/pause:3.9',
+    'ノード名 wide characters',
+    'e\u0301 combining mark',
+    'plain ascii only',
+    'a very long image reference that is cut at the column width with an ellipsis',
+    '',
+  ];
+  const SEVERITIES = ['fail', 'warn', 'info', 'pass', undefined] as const;
+
+  function random(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+
+  test.each([1, 2, 3, 4, 5])(
+    'seed %i: 12 windows and cursors, each as a fresh render draws it',
+    async (seed) => {
+      const { Table } = await import('../../src/ui/components/Table.js');
+      const { ThemeContext } = await import('../../src/ui/theme.js');
+      const next = random(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        key: `row-${i}`,
+        depth: i % 3,
+        severity: pick(SEVERITIES),
+        cells: { name: `${i} ${pick(CELLS)}`, origin: pick(CELLS) },
+      }));
+      const table = {
+        id: 't',
+        title: 'Rows',
+        columns: [
+          { key: 'name', title: 'NAME', width: 30 },
+          { key: 'origin', title: 'ORIGIN' },
+        ],
+        rows,
+        footer: 'footer › here',
+      };
+      const draw = (start: number, cursor: number) => (
+        <ThemeContext.Provider value={{ colour: true, ascii: false }}>
+          <Table table={table} rows={rows} cursor={cursor} start={start} height={12} width={90} />
+        </ThemeContext.Provider>
+      );
+      const live = testing.render(draw(0, 0));
+      for (let i = 0; i < 12; i++) {
+        const start = Math.floor(next() * 32);
+        const cursor = start + Math.floor(next() * 9);
+        live.rerender(draw(start, cursor));
+        const fresh = testing.render(draw(start, cursor));
+        expect(live.lastFrame()).toBe(fresh.lastFrame());
+        fresh.unmount();
+      }
+      live.unmount();
+    },
+  );
+});

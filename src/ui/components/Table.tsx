@@ -72,9 +72,13 @@ export function Table(props: TableProps) {
             width,
           );
           // Padding only where it shows (the inverse cursor bar): Ink measures every cell.
+          // Keyed by the line on screen, not the row: a page or a jump (PgDn, G, another table)
+          // updates the lines' texts in place instead of unmounting them all and mounting new
+          // ones (React fibers and Yoga nodes made afresh for every piece of every line).
           return (
             <TableRow
-              key={row.key}
+              // biome-ignore lint/suspicious/noArrayIndexKey: the line's position is its identity
+              key={i}
               text={selected ? line : line.trimEnd()}
               inverse={selected}
               color={severityColour(theme, row.severity)}

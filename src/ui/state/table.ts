@@ -214,6 +214,11 @@ export class ShownRowsMemo {
     entries.set(key, shown);
     return shown;
   }
+
+  /** Each row's filter text, worked out ahead (idle time): a first filter key then only tests them. */
+  rememberTexts(rows: readonly ViewRow[]): void {
+    for (const row of rows) rowTextOf(row, this.texts);
+  }
 }
 
 /** Where the cursor is: on its row key when that row is still there, else at the old index (clamped). */

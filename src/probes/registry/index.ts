@@ -3,13 +3,13 @@ import { errorMessage } from '../../core/errors.js';
 import type { ContainerdData } from '../../model/containerd/types.js';
 import { readinessExtraImages } from '../../model/readiness/plan.js';
 import { nextSweepDelay, sweepStreak } from '../../model/registry/pacing.js';
-import type { PresenceData } from '../../model/registry/presence.js';
+import type { PresenceData, PresencePlan } from '../../model/registry/presence.js';
 import { PresenceCache } from '../../model/registry/presence-cache.js';
 import { type RegistryCheckSettings, registryCheckSettings } from '../../model/registry/settings.js';
 import { lookupVia } from '../lookup.js';
 import type { ProbeContext, ProbeSource } from '../types.js';
 import type { RegistryClient, RegistryClientOptions } from './client.js';
-import { dumpCaFiles, registryClientFor, sweepPresence } from './sweep.js';
+import { dumpCaFiles, planSweep, registryClientFor, sweepPlanned } from './sweep.js';
 
 /**
  * The registry probe (I/O): once the pods are read (and, for a report, the nodes' containerd
@@ -169,6 +169,10 @@ class LiveSweeper {
     containerd: undefined,
     readiness: undefined,
   };
+  /** The last sweep's plan and the data objects it was planned from (reused while they are the same). */
+  private planned:
+    | { images: unknown; containerd: unknown; readiness: unknown; plan: PresencePlan }
+    | undefined;
 
   constructor(
     private readonly ctx: ProbeContext,
@@ -244,6 +248,7 @@ class LiveSweeper {
   async recheck(): Promise<void> {
     this.cache.clear();
     this.previous = undefined;
+    this.planned = undefined;
     await this.sweep();
   }
 
@@ -298,31 +303,37 @@ class LiveSweeper {
       });
     }
     try {
-      const data = await sweepPresence(
-        { images, containerd, settings: this.settings },
-        {
-          client: this.client,
-          localCaFile: this.localCaFile,
-          ...(extraImages.length > 0 ? { extraImages } : {}),
-          ...(ctx.live ? { cache: this.cache } : {}),
-          ...(this.previous ? { previous: this.previous } : {}),
-          onPlanned: (asking) => {
-            if (before?.status === 'ready') return;
-            const total = asking;
-            const report = () =>
-              ctx.store.patch('registry', {
-                progress: {
-                  done: Math.min(this.progress.done, total),
-                  total,
-                  failed: 0,
-                  label: 'asking the registries',
-                },
-              });
-            report();
-            this.progressTimer = setInterval(report, 500);
-          },
+      const planOptions = {
+        localCaFile: this.localCaFile,
+        ...(extraImages.length > 0 ? { extraImages } : {}),
+      };
+      const last = this.planned;
+      const plan =
+        last && last.images === images && last.containerd === containerd && last.readiness === readiness
+          ? last.plan
+          : planSweep({ images, containerd, settings: this.settings }, planOptions);
+      this.planned = { images, containerd, readiness, plan };
+      const data = await sweepPlanned(plan, {
+        client: this.client,
+        ...planOptions,
+        ...(ctx.live ? { cache: this.cache } : {}),
+        ...(this.previous ? { previous: this.previous } : {}),
+        onPlanned: (asking) => {
+          if (before?.status === 'ready') return;
+          const total = asking;
+          const report = () =>
+            ctx.store.patch('registry', {
+              progress: {
+                done: Math.min(this.progress.done, total),
+                total,
+                failed: 0,
+                label: 'asking the registries',
+              },
+            });
+          report();
+          this.progressTimer = setInterval(report, 500);
         },
-      );
+      });
       clearInterval(this.progressTimer);
       this.previous = data;
       const unreachable = data.unreachable.length;

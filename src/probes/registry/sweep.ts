@@ -5,6 +5,7 @@ import type { ImagesData } from '../../model/images/types.js';
 import {
   judgeAll,
   type PresenceData,
+  type PresencePlan,
   type PresencePlanOptions,
   planPresence,
   type TripleAnswer,
@@ -51,10 +52,23 @@ export async function sweepPresence(
   input: PresenceSweepInput,
   options: PresenceSweepOptions,
 ): Promise<PresenceData> {
+  return sweepPlanned(planSweep(input, options), options);
+}
+
+/** The plan of one sweep (pure, model/registry/presence.ts), with `~/` in CA paths expanded. */
+export function planSweep(input: PresenceSweepInput, options: PresencePlanOptions = {}): PresencePlan {
+  return planPresence(input.images, input.containerd, withHomeExpanded(input.settings), options);
+}
+
+/**
+ * The sweep of a plan: asks its triples (in live mode the due ones) and judges. A live sweep
+ * whose inputs are the very objects of the last one (answers came due, nothing else changed)
+ * reuses that plan rather than planning 10,000 pods again.
+ */
+export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOptions): Promise<PresenceData> {
   const now = options.now ?? (() => new Date());
   const started = now();
   const startedMs = Date.now();
-  const plan = planPresence(input.images, input.containerd, withHomeExpanded(input.settings), options);
   const cache = options.cache;
   const ask = cache ? cache.due(plan.probes, started) : plan.probes;
   options.onPlanned?.(new Set(ask.map(probeKey)).size);

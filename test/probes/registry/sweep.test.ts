@@ -17,7 +17,7 @@ import {
 } from '../../../src/model/registry/presence.js';
 import { PresenceCache } from '../../../src/model/registry/presence-cache.js';
 import { RegistryClient, type RequestEvent } from '../../../src/probes/registry/client.js';
-import { dumpCaFiles, sweepPresence } from '../../../src/probes/registry/sweep.js';
+import { dumpCaFiles, planSweep, sweepPlanned, sweepPresence } from '../../../src/probes/registry/sweep.js';
 import {
   type BuiltImage,
   buildOciLayout,
@@ -356,6 +356,55 @@ describe('presence sweep as each node would pull, against real registries', () =
     }
     expect(asked.size).toBeGreaterThanOrEqual(9);
   }, 60_000);
+
+  it('live mode: a due sweep over the same inputs with the last plan answers as a sweep that plans again', async () => {
+    const privateApp = `${main.address}/tkg/app:1.0`;
+    const dead = `127.0.0.1:${closedPort}/tkg/app:1.0`;
+    const input = {
+      images: { pods: [pod('p', 'n1', [privateApp, dead, 'nginx:1.0'])] },
+      containerd: {
+        source: 'ssh',
+        sweptAt: '2026-12-01T00:00:00Z',
+        durationMs: 1,
+        nodes: [node('n1', mirroredView())],
+      } as ContainerdData,
+      settings: { caFiles: {} },
+    };
+    // Two caches and clocks side by side: one sweeps with one plan throughout, the other plans each time.
+    const start = new Date('2026-12-01T10:00:00Z').getTime();
+    const sides = [0, 1].map(() => ({
+      cache: new PresenceCache({ recheckMinutes: 15, failureBaseSeconds: 30 }),
+      previous: undefined as PresenceData | undefined,
+    }));
+    const plan = planSweep(input);
+    const { client } = instrumentedClient();
+    for (const later of [0, 31_000, 62_000, 62_000 + 15 * 60_000]) {
+      const at = () => new Date(start + later);
+      const [reused, fresh] = await Promise.all(
+        sides.map((side, i) =>
+          (i === 0
+            ? sweepPlanned(plan, {
+                client,
+                cache: side.cache,
+                now: at,
+                ...(side.previous ? { previous: side.previous } : {}),
+              })
+            : sweepPresence(input, {
+                client,
+                cache: side.cache,
+                now: at,
+                ...(side.previous ? { previous: side.previous } : {}),
+              })
+          ).then((data) => {
+            side.previous = data;
+            return data;
+          }),
+        ),
+      );
+      const comparable = (d: PresenceData) => ({ ...d, durationMs: 0 });
+      expect(comparable(reused as PresenceData)).toEqual(comparable(fresh as PresenceData));
+    }
+  });
 
   it('live mode: the cache asks only new or due triples, and retries failures with backoff', async () => {
     const privateApp = `${main.address}/tkg/app:1.0`;

@@ -120,8 +120,33 @@ export function exchange(
   const agent = pool
     ? pool.pool.agentFor(req, pool.key)
     : (ownPool as ConnectionPool).agentFor(req, 'one-off');
+  // A kept-alive connection the registry closed as it idled can fail the next request before any
+  // answer: that request (a HEAD or GET, both idempotent) is asked again, as Go's net/http does,
+  // else the image would be "unreachable" for a race on a socket. Another idle connection may be
+  // just as closed: a few tries, then a new connection is the agent's only choice.
+  const attempt = (tries: number): Promise<ExchangeResponse> =>
+    exchangeOnce(req, agent).catch((err: unknown) => {
+      if (!(err instanceof StaleConnection)) throw err;
+      if (tries >= STALE_RETRIES) throw err.cause;
+      return attempt(tries + 1);
+    });
+  return attempt(1).finally(() => ownPool?.close());
+}
+
+/** Tries of one request while the connections it is given turn out closed (see exchange). */
+const STALE_RETRIES = 3;
+
+/** A reused connection that was reset before any answer (the request may be asked again). */
+class StaleConnection extends Error {
+  constructor(override readonly cause: NetworkError | TlsError) {
+    super(cause.message);
+  }
+}
+
+function exchangeOnce(req: ExchangeRequest, agent: http.Agent): Promise<ExchangeResponse> {
   return new Promise<ExchangeResponse>((resolve, reject) => {
     let settled = false;
+    let answered = false;
     const finish = (err: Error | undefined, value?: ExchangeResponse) => {
       if (settled) return;
       settled = true;
@@ -145,6 +170,7 @@ export function exchange(
         headers: { Host: req.url.host, ...req.headers },
       },
       (res) => {
+        answered = true;
         const inventory = res.socket ? INVENTORY.get(res.socket) : undefined;
         const chunks: Buffer[] = [];
         let size = 0;
@@ -170,9 +196,14 @@ export function exchange(
         res.on('error', (err) => finish(networkError(err)));
       },
     );
-    r.on('error', (err) => finish(networkError(err)));
+    r.on('error', (err: NodeJS.ErrnoException) => {
+      const failure = networkError(err);
+      const stale =
+        r.reusedSocket && !answered && failure instanceof NetworkError && failure.failure === 'reset';
+      finish(stale ? new StaleConnection(failure) : failure);
+    });
     r.end();
-  }).finally(() => ownPool?.close());
+  });
 }
 
 interface Connection {

@@ -26,6 +26,8 @@ interface WatchStream {
 export class Faults implements FaultController {
   private cutAfter: number | undefined;
   private goneCount = 0;
+  /** 410s kept for the watches of one client (by User-Agent prefix), each taken by its next watch. */
+  private goneFor: string[] = [];
   private latencyMs = 0;
   private failCount = 0;
   private failStatus: 500 | 429 | 503 = 500;
@@ -42,8 +44,9 @@ export class Faults implements FaultController {
     for (const s of this.streams) s.budget = events;
   }
 
-  goneOnNextWatch(count = 1): void {
-    this.goneCount += count;
+  goneOnNextWatch(count = 1, userAgentPrefix?: string): void {
+    if (userAgentPrefix === undefined) this.goneCount += count;
+    else for (let i = 0; i < count; i++) this.goneFor.push(userAgentPrefix);
   }
 
   latency(ms: number): void {
@@ -59,6 +62,7 @@ export class Faults implements FaultController {
   clear(): void {
     this.cutAfter = undefined;
     this.goneCount = 0;
+    this.goneFor = [];
     this.latencyMs = 0;
     this.failCount = 0;
     this.retryAfter = undefined;
@@ -86,7 +90,13 @@ export class Faults implements FaultController {
     return { status: this.failStatus, retryAfterSeconds: this.retryAfter };
   }
 
-  takeGone(): boolean {
+  /** Whether this watch request (from `userAgent`) answers 410 Gone; spends the fault. */
+  takeGone(userAgent = ''): boolean {
+    const own = this.goneFor.findIndex((prefix) => userAgent.startsWith(prefix));
+    if (own >= 0) {
+      this.goneFor.splice(own, 1);
+      return true;
+    }
     if (this.goneCount <= 0) return false;
     this.goneCount -= 1;
     return true;

@@ -20,8 +20,11 @@ export interface RecordedRequest {
 export interface FaultController {
   /** Cut every watch stream after it has sent N more events. */
   cutWatchesAfter(events: number): void;
-  /** The next watch request (or the next N) answers 410 Gone. */
-  goneOnNextWatch(count?: number): void;
+  /**
+   * The next watch request (or the next N) answers 410 Gone; with a User-Agent prefix, the next
+   * N watches of that client only (two clients of one simulator race for untargeted ones).
+   */
+  goneOnNextWatch(count?: number, userAgentPrefix?: string): void;
   /** Added latency on every request. */
   latency(ms: number): void;
   /** The next N requests answer this status (500, 429 with Retry-After seconds). */

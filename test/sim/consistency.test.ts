@@ -150,7 +150,10 @@ describe('caches stay consistent through watch faults', () => {
 
   it('relists after an injected 410 Gone', async () => {
     const relists = collection.stats.relistsAfterGone;
-    sim.faults.goneOnNextWatch(2);
+    // One 410 for each client: untargeted, client-node's informer (which re-watches at once) took
+    // both before the Collection's backoff ended.
+    sim.faults.goneOnNextWatch(1, 'airgap-top/');
+    sim.faults.goneOnNextWatch(1, 'node-fetch/');
     sim.faults.cutWatchesAfter(0);
     await mutate(10, 5);
     await consistent('injected 410');

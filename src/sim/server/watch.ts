@@ -63,7 +63,7 @@ export function serveWatch(
     res.write(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
     close();
   };
-  if (faults.takeGone()) {
+  if (faults.takeGone(req.headers['user-agent'])) {
     sendError(
       statusObject(
         410,

@@ -187,10 +187,19 @@ describe.skipIf(!process.env.CI && !sshdAvailable())('containerd probe against a
     const saved = process.env.SSH_AUTH_SOCK;
     try {
       for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
-      execFileSync('ssh-add', ['-q', sshd.clientKey], {
-        env: { ...process.env, SSH_AUTH_SOCK: sock },
-        stdio: 'ignore',
-      });
+      // The socket file exists once the agent bound it; on a loaded machine it may not accept yet.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          execFileSync('ssh-add', ['-q', sshd.clientKey], {
+            env: { ...process.env, SSH_AUTH_SOCK: sock },
+            stdio: 'ignore',
+          });
+          break;
+        } catch (err) {
+          if (attempt >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       process.env.SSH_AUTH_SOCK = sock;
       const ssh = sshConfig(
         sshd.knownHosts(['ib-v2']),

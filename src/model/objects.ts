@@ -13,10 +13,11 @@ export function extend<T extends object, U extends object>(base: T, fields: U): 
 
 /**
  * One copy of each equal string, for values repeated across thousands of records: JSON.parse gives
- * every pod its own copy of its image reference and digest, so 10,000 pods running 500 images held
- * ~60,000 copies of ~20,000 values (8 MB of a report's peak). Returns an equal string, so callers
- * behave the same. Bounded: past `limit` distinct values it starts afresh, so a stream of unique
- * values (churn) keeps at most `limit` of them.
+ * every pod its own copy of its image reference and digest, so the pod records of a 10,000-pod
+ * cluster held tens of thousands of copies of far fewer values, for as long as a live session
+ * keeps them (a report's peak is mostly its findings, which this does not touch). Returns an equal
+ * string, so callers behave the same. Bounded: past `limit` distinct values it starts afresh, so a
+ * stream of unique values (churn) keeps at most `limit` of them.
  */
 export function stringInterner(limit = 65_536): (value: string) => string {
   let seen = new Map<string, string>();

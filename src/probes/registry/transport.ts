@@ -138,7 +138,7 @@ const STALE_RETRIES = 3;
 
 /** A reused connection that was reset before any answer (the request may be asked again). */
 class StaleConnection extends Error {
-  constructor(override readonly cause: NetworkError | TlsError) {
+  constructor(override readonly cause: NetworkError) {
     super(cause.message);
   }
 }

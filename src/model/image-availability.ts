@@ -1,4 +1,4 @@
-import { ImageRefError, tryParseImageRef } from './image-ref.js';
+import { ImageIdReader, ImageRefError, tryParseImageRef } from './image-ref.js';
 import type { ImagesData } from './images/types.js';
 import { type PresenceData, type PresenceOutcome, presenceFor } from './registry/presence.js';
 
@@ -76,6 +76,7 @@ export function imageAvailability(
   const rows = new Map<string, ImageAvailability>();
   // Thousands of pods share a few hundred images: each reference is parsed once.
   const malformed = new Map<string, boolean>();
+  const imageIds = new ImageIdReader();
   for (const pod of images.pods) {
     for (const c of pod.containers) {
       const key = `${pod.namespace}\u0000${pod.workload.kind}\u0000${pod.workload.name}\u0000${c.name}\u0000${c.image}`;
@@ -88,7 +89,7 @@ export function imageAvailability(
       }
       if (bad) mode = 'bad_image_format';
       else if (presence) {
-        const p = presenceFor(presence, pod.nodeName, c.image, c.imageID);
+        const p = presenceFor(presence, pod.nodeName, c.image, c.imageID, imageIds);
         if (p) mode = availabilityMode(p.outcome);
       }
       if (!mode) continue;

@@ -344,11 +344,72 @@ export interface ImageID {
  * from a tarball). Returns undefined for an empty or unreadable value.
  */
 export function parseImageID(imageID: string | undefined): ImageID | undefined {
-  if (!imageID) return undefined;
-  const value = imageID.replace(/^docker-pullable:\/\//, '').replace(/^docker:\/\//, '');
-  if (value === '') return undefined;
+  const value = imageIdValue(imageID);
+  return value === undefined ? undefined : parseImageIdValue(value);
+}
+
+/** parseImageID of an imageID without its dockershim scheme. */
+function parseImageIdValue(value: string): ImageID | undefined {
   if (/^sha(256|384|512):[a-f0-9]+$/.test(value)) return { digest: value };
   const parsed = tryParseImageRef(value);
   if (parsed instanceof ImageRefError) return undefined;
   return { ref: parsed, digest: parsed.digest };
+}
+
+/** The imageID without its dockershim scheme; undefined when nothing is left. */
+function imageIdValue(imageID: string | undefined): string | undefined {
+  if (!imageID) return undefined;
+  const value = imageID.replace(/^docker-pullable:\/\//, '').replace(/^docker:\/\//, '');
+  return value === '' ? undefined : value;
+}
+
+/** A sha256 digest of the shape any other valid one has: parsing `name@` it reads the name alone. */
+const STAND_IN_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+/** `sha256:` and 64 lowercase hex digits: a digest go-digest accepts (and the grammar matches). */
+function isSha256Digest(text: string, from: number): boolean {
+  if (text.length - from !== 71 || !text.startsWith('sha256:', from)) return false;
+  for (let i = from + 7; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * parseImageID, remembering each repository name it has read. Every container's imageID is a string
+ * of its own (`repo@sha256:…`), but 10,000 of them name a few hundred repositories: the name is
+ * parsed once, the digest checked by hand. Any valid sha256 digest leaves the parse of the rest
+ * unchanged (same grammar, same length), so the name is parsed with a stand-in digest of the same
+ * shape and the result is exactly parseImageID's. Owned by its caller; forgets at `limit` names.
+ */
+export class ImageIdReader {
+  private readonly names = new Map<string, ImageRef | null>();
+
+  constructor(private readonly limit = 50_000) {}
+
+  read(imageID: string | undefined): ImageID | undefined {
+    const value = imageIdValue(imageID);
+    if (value === undefined) return undefined;
+    const at = value.indexOf('@');
+    if (at <= 0 || !isSha256Digest(value, at + 1)) return parseImageIdValue(value);
+    const name = value.slice(0, at);
+    let stand = this.names.get(name);
+    if (stand === undefined) {
+      const parsed = tryParseImageRef(`${name}@${STAND_IN_DIGEST}`);
+      stand = parsed instanceof ImageRefError ? null : parsed;
+      if (this.names.size >= this.limit) this.names.clear();
+      this.names.set(name, stand);
+    }
+    if (stand === null) return undefined;
+    const digest = value.slice(at + 1);
+    // The key order parseImageRef writes (a report serialises these objects).
+    const ref: { domain: string; path: string; tag?: string; digest?: string } = {
+      domain: stand.domain,
+      path: stand.path,
+    };
+    if (stand.tag !== undefined) ref.tag = stand.tag;
+    ref.digest = digest;
+    return { ref, digest };
+  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/core/errors.js';
 import {
   familiarString,
+  ImageIdReader,
   ImageRefError,
   type ImageRefErrorKind,
   matchesPrefix,
@@ -573,5 +574,72 @@ describe('parseImageID reads what the kubelet reports', () => {
     expect(parseImageID(undefined)).toBeUndefined();
     expect(parseImageID('')).toBeUndefined();
     expect(parseImageID('not a ref at all')).toBeUndefined();
+  });
+});
+
+describe('ImageIdReader reads exactly what parseImageID reads', () => {
+  const upper = `sha256:${DBCC.toUpperCase()}`;
+  const cases: readonly (string | undefined)[] = [
+    undefined,
+    '',
+    'docker-pullable://',
+    `registry.example.internal/tkg/antrea@sha256:${DBCC}`,
+    `docker-pullable://registry.example.internal/tkg/antrea@sha256:${DBCC}`,
+    `docker-pullable://docker://nginx@sha256:${DBCC}`,
+    `docker://docker://nginx@sha256:${DBCC}`,
+    `docker://sha256:${DBCC}`,
+    `nginx@sha256:${DBCC}`,
+    `library/nginx@sha256:${DBCC}`,
+    `index.docker.io/library/nginx@sha256:${DBCC}`,
+    `localhost/pause@sha256:${DBCC}`,
+    `localhost:5000/pause@sha256:${DBCC}`,
+    `[::1]:5000/tkg/pause@sha256:${DBCC}`,
+    `registry.example.internal:5000/tkg/pause:3.9@sha256:${DBCC}`,
+    `registry.example.internal/tkg/pause:latest@sha256:${DBCC}`,
+    `Registry.Example.Internal/tkg/pause@sha256:${DBCC}`,
+    `registry.example.internal/Tkg/pause@sha256:${DBCC}`,
+    `registry.example.internal/tkg/pause:UPPER-tag_1.0@sha256:${DBCC}`,
+    `${DBCC}@sha256:${DBCC}`,
+    `${'a'.repeat(300)}/x@sha256:${DBCC}`,
+    `registry.example.internal/${'a'.repeat(4000)}@sha256:${DBCC}`,
+    `registry.example.internal/${'a'.repeat(4030)}@sha256:${DBCC}`,
+    `registry.example.internal/tkg/pause@${upper}`,
+    `registry.example.internal/tkg/pause@sha256:${DBCC.slice(1)}`,
+    `registry.example.internal/tkg/pause@sha256:${DBCC}0`,
+    `registry.example.internal/tkg/pause@sha512:${DBCC}${DBCC}`,
+    `registry.example.internal/tkg/pause@sha384:${DBCC.slice(0, 32)}${DBCC}`,
+    `registry.example.internal/tkg/pause@md5:${DBCC}`,
+    `a@b@sha256:${DBCC}`,
+    `@sha256:${DBCC}`,
+    `registry.example.internal/tkg/pause@`,
+    `registry.example.internal/tkg/pause@sha256:`,
+    'registry.example.internal/tkg/pause:1.0',
+    'registry.example.internal/tkg/pause',
+    `sha256:${DBCC}`,
+    `sha512:${DBCC}`,
+    'not a ref at all',
+    `not a ref@sha256:${DBCC}`,
+  ];
+  it.each(cases.map((c) => [c === undefined ? '(undefined)' : c.slice(0, 120), c]))(
+    '%s',
+    (_label, imageID) => {
+      // Twice through one reader: the second read comes from what the first remembered.
+      const reader = new ImageIdReader();
+      const expected = parseImageID(imageID);
+      expect(reader.read(imageID)).toStrictEqual(expected);
+      expect(reader.read(imageID)).toStrictEqual(expected);
+      // The same key order as parseImageID's objects: a report serialises them.
+      expect(JSON.stringify(reader.read(imageID))).toBe(JSON.stringify(expected));
+    },
+  );
+
+  it('agrees over many digests of one name and mixed names in one reader', () => {
+    const reader = new ImageIdReader(3);
+    const names = ['nginx', 'registry.example.internal/tkg/pause:3.9', 'Bad/Name', 'localhost/x', 'a/b'];
+    for (let i = 0; i < 200; i++) {
+      const hex = (BigInt(i + 1) * 0x9e3779b97f4a7c15n).toString(16).padStart(64, '0').slice(-64);
+      const imageID = `${names[i % names.length]}@sha256:${hex}`;
+      expect(reader.read(imageID)).toStrictEqual(parseImageID(imageID));
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { type Origin as NodeOrigin, originOfRef, privatePrefixes } from '../containerd/origin.js';
 import type { ContainerdData, ContainerdView } from '../containerd/types.js';
 import type { Evidence, Finding, Subject } from '../finding.js';
-import { type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
+import { ImageIdReader, type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
 import { extend } from '../objects.js';
 import { describeVerdict } from '../registry/classify.js';
 import { CENTRAL_GROUP, type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
@@ -309,8 +309,8 @@ export interface EffectiveContext {
   readonly unchecked: string;
   /** node + host + private + digest → origin (one image host recurs across thousands of pods). */
   readonly origins: Map<string, NodeOrigin>;
-  /** imageID → the digest it pins (presence lookups parse each imageID once). */
-  readonly digests: Map<string, string | undefined>;
+  /** Reads each container's imageID for its digest (each repository name parsed once). */
+  readonly imageIds: ImageIdReader;
 }
 
 /**
@@ -335,7 +335,7 @@ export function effectiveContext(
       ? 'the registry probe has not answered yet'
       : '[registry] check is off (--no-registry-check)',
     origins: previous?.origins ?? new Map(),
-    digests: previous?.digests ?? new Map(),
+    imageIds: previous?.imageIds ?? new ImageIdReader(),
   };
 }
 
@@ -369,7 +369,7 @@ function presenceLookup(
   return {
     view,
     signature:
-      presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID, ctx.digests) ??
+      presenceFor(ctx.presence, pod.nodeName, c.image, c.imageID, ctx.imageIds) ??
       'this image was not in the last sweep',
   };
 }

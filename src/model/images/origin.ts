@@ -1,6 +1,7 @@
 import type { CheckCode } from '../checks/index.js';
 import type { Config } from '../config.js';
 import {
+  type ImageIdReader,
   type ImageRef,
   ImageRefError,
   matchesPrefix,
@@ -54,8 +55,12 @@ export function cseBaseOf(prefix: RegistryPrefix): RegistryPrefix {
 }
 
 /** The repository and digest a node reports (status imageID), and whether it is under an allowed prefix. */
-export function pulledFrom(imageID: string, prefixes: readonly RegistryPrefix[]): Pulled | undefined {
-  const id = parseImageID(imageID);
+export function pulledFrom(
+  imageID: string,
+  prefixes: readonly RegistryPrefix[],
+  imageIds?: ImageIdReader,
+): Pulled | undefined {
+  const id = imageIds ? imageIds.read(imageID) : parseImageID(imageID);
   return id?.ref
     ? {
         ref: id.ref,

@@ -1,7 +1,7 @@
 import { makeFinding } from '../checks/index.js';
 import type { Config } from '../config.js';
 import { type KeyedFinding, keyedFinding } from '../finding-order.js';
-import { parseRegistryPrefix } from '../image-ref.js';
+import { ImageIdReader, parseRegistryPrefix } from '../image-ref.js';
 import { classify, cseBaseOf, type Origin, type Pulled, pulledFrom, type RegistryPolicy } from './origin.js';
 import { type CompiledIgnore, compileIgnores } from './rules.js';
 
@@ -14,6 +14,8 @@ export interface Policy extends RegistryPolicy {
   readonly origins: Map<string, Origin>;
   /** Per imageID string: the parsed id and whether its registry is an allowed one. */
   readonly pulled: Map<string, Pulled | undefined>;
+  /** Reads the imageIDs behind `pulled` (each repository name parsed once). */
+  readonly imageIds: ImageIdReader;
   /** IMG-010 when no private prefix is configured: one per config. */
   readonly configFinding: KeyedFinding | undefined;
 }
@@ -33,6 +35,7 @@ export function compilePolicy(config: Config): Policy {
     ignores: compileIgnores(config.ignore),
     origins: new Map(),
     pulled: new Map(),
+    imageIds: new ImageIdReader(),
     configFinding:
       prefixes.length === 0
         ? keyedFinding(
@@ -58,7 +61,7 @@ export function originOf(image: string, policy: Policy): Origin {
 export function pulledOf(imageID: string | undefined, policy: Policy): Pulled | undefined {
   if (!imageID) return undefined;
   if (policy.pulled.has(imageID)) return policy.pulled.get(imageID);
-  const pulled = pulledFrom(imageID, policy.prefixes);
+  const pulled = pulledFrom(imageID, policy.prefixes, policy.imageIds);
   if (policy.pulled.size > MAX_REMEMBERED) policy.pulled.clear();
   policy.pulled.set(imageID, pulled);
   return pulled;

@@ -1,5 +1,5 @@
 import type { ContainerdData, ContainerdView, NodeContainerdRecord } from '../containerd/types.js';
-import { type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
+import { ImageIdReader, type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
 import type { ImagesData } from '../images/types.js';
 import { extend } from '../objects.js';
 import { classifyAnswer, verdictCode } from './classify.js';
@@ -90,8 +90,8 @@ export function presenceKey(group: string, image: string, expectDigest?: string)
 }
 
 /** The digest a container's pods run, from status imageID (`repo@sha256:…`), when it names one. */
-export function runningDigest(imageID: string | undefined): string | undefined {
-  const id = parseImageID(imageID);
+export function runningDigest(imageID: string | undefined, reader?: ImageIdReader): string | undefined {
+  const id = reader ? reader.read(imageID) : parseImageID(imageID);
   return id?.ref && id.digest && isDigestReference(id.digest) ? id.digest : undefined;
 }
 
@@ -183,7 +183,7 @@ export function planPresence(
   const { groups, nodeGroups, views, configKey } = groupNodes(containerd);
   const requests = new Map<string, PresenceRequest>();
   const refs = new Map<string, ImageRef | undefined>();
-  const digests = new Map<string, string | undefined>();
+  const imageIds = new ImageIdReader();
   const templates = new Map<string, PullPlan>();
   const add = (group: string, image: string, expectDigest: string | undefined): void => {
     const key = presenceKey(group, image, expectDigest);
@@ -226,7 +226,7 @@ export function planPresence(
   };
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
-    for (const c of pod.containers) add(group, c.image, memoDigest(digests, c.imageID));
+    for (const c of pod.containers) add(group, c.image, runningDigest(c.imageID, imageIds));
   }
   if (options.extraImages && options.extraImages.length > 0) {
     const anyNode = pullGroupsOf(groups);
@@ -489,21 +489,11 @@ export function presenceFor(
   node: string | undefined,
   image: string,
   imageID: string | undefined,
-  /** imageID → running digest, kept by the caller across lookups (10,000 pods share few imageIDs). */
-  digests?: Map<string, string | undefined>,
+  /** Kept by the caller across lookups (10,000 pods' imageIDs name few repositories). */
+  imageIds?: ImageIdReader,
 ): ImagePresence | undefined {
   const group = (node !== undefined ? data.nodeGroups[node] : undefined) ?? CENTRAL_GROUP;
-  const digest = digests ? memoDigest(digests, imageID) : runningDigest(imageID);
-  return data.images[presenceKey(group, image, digest)];
-}
-
-/** runningDigest through a caller-owned memo. */
-function memoDigest(memo: Map<string, string | undefined>, imageID: string | undefined): string | undefined {
-  if (imageID === undefined) return undefined;
-  if (memo.has(imageID)) return memo.get(imageID);
-  const digest = runningDigest(imageID);
-  memo.set(imageID, digest);
-  return digest;
+  return data.images[presenceKey(group, image, runningDigest(imageID, imageIds))];
 }
 
 /** FNV-1a, 32 bit, hex: a short fingerprint (not a security boundary). */

@@ -10,6 +10,7 @@ import {
   type KeyedFinding,
   keyedFinding,
 } from '../finding-order.js';
+import { atLength } from '../objects.js';
 import type { PresenceData } from '../registry/presence.js';
 import { rawFindings } from './container.js';
 import {
@@ -165,7 +166,7 @@ function podFindings(
     for (const f of kept) list.push(keyedFinding(f));
   }
   if (pod.malformed?.length) list.push(keyedFinding(malformedPodFinding(pod)));
-  return list;
+  return atLength(list);
 }
 
 /** IMG-012: what of the pod could not be read (the rest was judged). */

@@ -1,11 +1,9 @@
 import type { CheckCode } from '../checks/index.js';
 import type { Config } from '../config.js';
 import {
-  type ImageIdReader,
   type ImageRef,
   ImageRefError,
   matchesPrefix,
-  parseImageID,
   type RegistryPrefix,
   refString,
   tryParseImageRef,
@@ -27,6 +25,7 @@ export interface RegistryPolicy {
   readonly profile: Config['registry']['profile'];
 }
 
+/** The repository and digest a node reports (status imageID), and whether it is under an allowed prefix. */
 export interface Pulled {
   readonly ref: ImageRef;
   readonly digest?: string;
@@ -54,21 +53,11 @@ export function cseBaseOf(prefix: RegistryPrefix): RegistryPrefix {
   return prefix;
 }
 
-/** The repository and digest a node reports (status imageID), and whether it is under an allowed prefix. */
-export function pulledFrom(
-  imageID: string,
-  prefixes: readonly RegistryPrefix[],
-  imageIds?: ImageIdReader,
-): Pulled | undefined {
-  const id = imageIds ? imageIds.read(imageID) : parseImageID(imageID);
-  return id?.ref
-    ? {
-        ref: id.ref,
-        digest: id.digest,
-        name: `${id.ref.domain}/${id.ref.path}`,
-        private: prefixes.some((p) => matchesPrefix(id.ref as ImageRef, p)),
-      }
-    : undefined;
+/** What of Pulled depends on the repository alone. */
+export type PulledRepository = Pick<Pulled, 'name' | 'private'>;
+
+export function pulledRepository(ref: ImageRef, prefixes: readonly RegistryPrefix[]): PulledRepository {
+  return { name: `${ref.domain}/${ref.path}`, private: prefixes.some((p) => matchesPrefix(ref, p)) };
 }
 
 export function classify(image: string, policy: RegistryPolicy): Origin {

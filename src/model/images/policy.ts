@@ -2,7 +2,15 @@ import { makeFinding } from '../checks/index.js';
 import type { Config } from '../config.js';
 import { type KeyedFinding, keyedFinding } from '../finding-order.js';
 import { ImageIdReader, parseRegistryPrefix } from '../image-ref.js';
-import { classify, cseBaseOf, type Origin, type Pulled, pulledFrom, type RegistryPolicy } from './origin.js';
+import {
+  classify,
+  cseBaseOf,
+  type Origin,
+  type Pulled,
+  type PulledRepository,
+  pulledRepository,
+  type RegistryPolicy,
+} from './origin.js';
 import { type CompiledIgnore, compileIgnores } from './rules.js';
 
 /** What the config says, prepared once per config object (an images checker keeps one). */
@@ -12,10 +20,14 @@ export interface Policy extends RegistryPolicy {
   readonly ignores: readonly CompiledIgnore[];
   /** Per image string: parsed reference and origin verdict (the same image recurs across many pods). */
   readonly origins: Map<string, Origin>;
-  /** Per imageID string: the parsed id and whether its registry is an allowed one. */
-  readonly pulled: Map<string, Pulled | undefined>;
-  /** Reads the imageIDs behind `pulled` (each repository name parsed once). */
+  /** Reads each container's imageID (each repository name parsed once). */
   readonly imageIds: ImageIdReader;
+  /**
+   * Per repository an imageID names: its name and whether it is under an allowed prefix. Keyed by
+   * repository, not imageID: every container's imageID is its own string, and 10,000 pods' evidence
+   * then shares a few hundred names.
+   */
+  readonly pulledRepositories: Map<string, PulledRepository>;
   /** IMG-010 when no private prefix is configured: one per config. */
   readonly configFinding: KeyedFinding | undefined;
 }
@@ -34,8 +46,8 @@ export function compilePolicy(config: Config): Policy {
     profile: config.registry.profile,
     ignores: compileIgnores(config.ignore),
     origins: new Map(),
-    pulled: new Map(),
     imageIds: new ImageIdReader(),
+    pulledRepositories: new Map(),
     configFinding:
       prefixes.length === 0
         ? keyedFinding(
@@ -60,9 +72,14 @@ export function originOf(image: string, policy: Policy): Origin {
 
 export function pulledOf(imageID: string | undefined, policy: Policy): Pulled | undefined {
   if (!imageID) return undefined;
-  if (policy.pulled.has(imageID)) return policy.pulled.get(imageID);
-  const pulled = pulledFrom(imageID, policy.prefixes, policy.imageIds);
-  if (policy.pulled.size > MAX_REMEMBERED) policy.pulled.clear();
-  policy.pulled.set(imageID, pulled);
-  return pulled;
+  const ref = policy.imageIds.read(imageID)?.ref;
+  if (!ref) return undefined;
+  const name = `${ref.domain}/${ref.path}`;
+  let repository = policy.pulledRepositories.get(name);
+  if (!repository) {
+    repository = pulledRepository(ref, policy.prefixes);
+    if (policy.pulledRepositories.size > MAX_REMEMBERED) policy.pulledRepositories.clear();
+    policy.pulledRepositories.set(repository.name, repository);
+  }
+  return { ref, digest: ref.digest, name: repository.name, private: repository.private };
 }

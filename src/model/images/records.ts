@@ -1,4 +1,4 @@
-import { extend } from '../objects.js';
+import { atLength, extend } from '../objects.js';
 import type { ContainerKind, ContainerRecord, ImagesData, PodRecord, WorkloadRef } from './types.js';
 
 /**
@@ -208,7 +208,7 @@ export function slimPodOf(
     createdAt: stringOr(m.creationTimestamp),
     owner: controllerOf(m, problems),
     templateHash: stringOr(labels?.['pod-template-hash']),
-    containers: [
+    containers: atLength([
       ...containersOf('initContainer', spec.initContainers, status.initContainerStatuses, problems, intern),
       ...containersOf('container', spec.containers, status.containerStatuses, problems, intern),
       ...containersOf(
@@ -218,7 +218,7 @@ export function slimPodOf(
         problems,
         intern,
       ),
-    ],
+    ]),
   };
   return problems.length ? { ...record, malformed: problems } : record;
 }

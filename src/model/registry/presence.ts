@@ -1,7 +1,7 @@
 import type { ContainerdData, ContainerdView, NodeContainerdRecord } from '../containerd/types.js';
 import { ImageIdReader, type ImageRef, parseImageID, tryParseImageRef } from '../image-ref.js';
 import type { ImagesData } from '../images/types.js';
-import { extend } from '../objects.js';
+import { atLength, extend } from '../objects.js';
 import { classifyAnswer, verdictCode } from './classify.js';
 import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
 import { centralCaFiles, type RegistryCheckSettings } from './settings.js';
@@ -410,7 +410,7 @@ export function judgePresence(
     imageHost: plan.imageHost,
     repository: plan.repository,
     reference: plan.reference,
-    endpoints,
+    endpoints: atLength(endpoints),
     outcome,
   };
 }

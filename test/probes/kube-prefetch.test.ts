@@ -113,3 +113,53 @@ describe('list pages are asked one ahead, from the head of the page before', () 
     expect(tokens.filter((t) => t === 'o-guess').length).toBeGreaterThan(0);
   });
 });
+
+describe('a list body is decoded as it arrives', () => {
+  it('characters cut between chunks arrive whole (UTF-8 decoded across chunk edges)', async () => {
+    // Three- and four-byte characters, sent 5 bytes at a time: most chunk edges fall inside one.
+    const names = ['zo\u20ac\u20ac\u20ac-\u{1F600}\u{1F600}', 'caf\u00e9-\u00e9\u00e9\u00e9\u00e9', 'plain'];
+    const body = Buffer.from(
+      JSON.stringify({
+        kind: 'PodList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: '7' },
+        items: names.map((name) => ({ metadata: { name, uid: name } })),
+      }),
+    );
+    const server: Server = createServer(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < body.length; at += 5) {
+        res.write(body.subarray(at, at + 5));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'airgap-top-utf8-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t0ken-for-tests\ncontexts:\n- name: c\n  context:\n    cluster: s\n    user: u\ncurrent-context: c\n`,
+        { mode: 0o600 },
+      );
+      const kube = loadKubeConnection({ kubeconfig });
+      const pods = new Collection(kube, { path: '/api/v1/pods', transform: (o) => o.metadata?.name });
+      try {
+        pods.start({ watch: false });
+        await pods.firstSync;
+        expect(pods.error).toBeUndefined();
+        expect(pods.status).toBe('ready');
+        expect(pods.values().sort()).toEqual([...names].sort());
+      } finally {
+        pods.stop();
+        kube.close();
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

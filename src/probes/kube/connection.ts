@@ -4,6 +4,7 @@ import https from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, UserFacingError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -156,21 +157,29 @@ export class KubeConnection {
     const status = res.statusCode ?? 0;
     let headPending = onHead !== undefined && status >= 200 && status < 300;
     const body = await new Promise<string>((resolve, reject) => {
-      const chunks: Buffer[] = [];
+      // Decoded as it arrives (a character split across chunks is carried): a 1 MB list page is
+      // never one more 1 MB native buffer, which malloc would keep in its heap after it is freed
+      // (~15 MB of RSS over a 10,000-pod list).
+      const decoder = new StringDecoder('utf8');
+      const texts: string[] = [];
+      const headChunks: Buffer[] = [];
       let received = 0;
       const head = () => {
         headPending = false;
         try {
-          onHead?.(Buffer.concat(chunks).subarray(0, HEAD_BYTES).toString('utf8'));
+          onHead?.(Buffer.concat(headChunks).subarray(0, HEAD_BYTES).toString('utf8'));
         } catch {
           // A look ahead that fails costs only the overlap; the body is read as before.
         }
+        headChunks.length = 0;
       };
       res.on('data', (c: Buffer) => {
-        chunks.push(c);
+        texts.push(decoder.write(c));
         received += c.length;
+        if (!headPending) return;
+        headChunks.push(c);
         // A list's metadata is complete once its items begin (or the first 4 KB are in).
-        if (headPending && (received >= HEAD_BYTES || c.includes(ITEMS_KEY))) head();
+        if (received >= HEAD_BYTES || c.includes(ITEMS_KEY)) head();
       });
       res.on('error', (err) => reject(describeNetworkError(err, this.server)));
       res.on('aborted', () =>
@@ -178,7 +187,8 @@ export class KubeConnection {
       );
       res.on('end', () => {
         if (headPending) head();
-        resolve(Buffer.concat(chunks).toString('utf8'));
+        texts.push(decoder.end());
+        resolve(texts.join(''));
       });
     });
     if (status >= 200 && status < 300) return { body, status };

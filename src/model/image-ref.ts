@@ -359,7 +359,9 @@ function parseImageIdValue(value: string): ImageID | undefined {
 /** The imageID without its dockershim scheme; undefined when nothing is left. */
 function imageIdValue(imageID: string | undefined): string | undefined {
   if (!imageID) return undefined;
-  const value = imageID.replace(/^docker-pullable:\/\//, '').replace(/^docker:\/\//, '');
+  // Both schemes, in this order, as dockershim wrote them (startsWith: this runs per container).
+  let value = imageID.startsWith('docker-pullable://') ? imageID.slice(18) : imageID;
+  if (value.startsWith('docker://')) value = value.slice(9);
   return value === '' ? undefined : value;
 }
 

@@ -18,6 +18,18 @@ interface PageServer {
   close(): Promise<void>;
 }
 
+/** A kubeconfig in `dir` naming the loopback HTTP server with a test token. */
+function writeKubeconfig(dir: string, server: Server): string {
+  const path = join(dir, 'kubeconfig');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t0ken-for-tests\ncontexts:\n- name: c\n  context:\n    cluster: s\n    user: u\ncurrent-context: c\n`,
+    { mode: 0o600 },
+  );
+  return path;
+}
+
 async function pageServer(
   names: string[],
   pageSize: number,
@@ -46,13 +58,7 @@ async function pageServer(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const dir = mkdtempSync(join(tmpdir(), 'airgap-top-pages-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  writeFileSync(
-    kubeconfigPath,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t0ken-for-tests\ncontexts:\n- name: c\n  context:\n    cluster: s\n    user: u\ncurrent-context: c\n`,
-    { mode: 0o600 },
-  );
+  const kubeconfigPath = writeKubeconfig(dir, server);
   return {
     kubeconfigPath,
     log,
@@ -137,13 +143,7 @@ describe('a list body is decoded as it arrives', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const dir = mkdtempSync(join(tmpdir(), 'airgap-top-utf8-'));
     try {
-      const kubeconfig = join(dir, 'kubeconfig');
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      writeFileSync(
-        kubeconfig,
-        `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t0ken-for-tests\ncontexts:\n- name: c\n  context:\n    cluster: s\n    user: u\ncurrent-context: c\n`,
-        { mode: 0o600 },
-      );
+      const kubeconfig = writeKubeconfig(dir, server);
       const kube = loadKubeConnection({ kubeconfig });
       const pods = new Collection(kube, { path: '/api/v1/pods', transform: (o) => o.metadata?.name });
       try {

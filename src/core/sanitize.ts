@@ -54,6 +54,9 @@ export function escapeControls(text: string, options: EscapeOptions = {}): strin
 const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeJsonControls(json: string): string {
+  // Every character JSON_RAW matches is DEL or outside ASCII; a report is nearly always plain ASCII,
+  // and these two native scans cost a fraction of the regular expression's (~40 ms per 24 MB).
+  if (Buffer.byteLength(json, 'utf8') === json.length && !json.includes('\u007f')) return json;
   JSON_RAW.lastIndex = 0;
   if (!JSON_RAW.test(json)) return json;
   JSON_RAW.lastIndex = 0;

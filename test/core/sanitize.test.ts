@@ -39,4 +39,15 @@ describe('escapeJsonControls: the same JSON value, inert when printed', () => {
     expect(json).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(JSON.parse(json)).toEqual(value);
   });
+
+  // The ASCII fast path must not skip DEL, the one ASCII character escaped.
+  it.each([
+    ['plain ASCII', '{"a":"b c"}', '{"a":"b c"}'],
+    ['DEL in otherwise ASCII text', '{"a":"x\u007fy"}', '{"a":"x\\u007fy"}'],
+    ['a line separator alone', '{"a":"\u2028"}', '{"a":"\\u2028"}'],
+    ['non-ASCII that is kept', '{"a":"é ✓"}', '{"a":"é ✓"}'],
+    ['a lone surrogate beside C1', '{"a":"\ud800\u0085"}', '{"a":"\ud800\\u0085"}'],
+  ])('%s', (_name, json, expected) => {
+    expect(escapeJsonControls(json)).toBe(expected);
+  });
 });

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StringDecoder } from 'node:string_decoder';
+import { createSecureContext } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, UserFacingError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -86,6 +87,9 @@ export class KubeConnection {
     if (isHttps) {
       this.agent ??= new https.Agent({
         keepAlive: true,
+        // One TLS context for every socket: Node builds one per connection otherwise (parsing the
+        // CA and the client key again), and a report opens a socket per concurrent list.
+        secureContext: createSecureContext({ ca: options.ca, cert: options.cert, key: options.key }),
         ca: options.ca,
         cert: options.cert,
         key: options.key,

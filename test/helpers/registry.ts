@@ -93,7 +93,7 @@ export function makeCa(dir: string, name: string): TestCa {
 export function issueLeaf(
   ca: TestCa,
   file: string,
-  opts: { sans: string; notBefore?: Date; notAfter?: Date; cn?: string },
+  opts: { sans: string; notBefore?: Date; notAfter?: Date; cn?: string; usage?: 'serverAuth' | 'clientAuth' },
 ): LeafCert {
   const keyFile = `${file}.key`;
   const csr = `${file}.csr`;
@@ -115,7 +115,7 @@ export function issueLeaf(
     '-addext',
     `subjectAltName=${opts.sans}`,
     '-addext',
-    'extendedKeyUsage=serverAuth',
+    `extendedKeyUsage=${opts.usage ?? 'serverAuth'}`,
   ]);
   const start = opts.notBefore ?? new Date(Date.now() - 86_400_000);
   const end = opts.notAfter ?? new Date(Date.now() + 365 * 86_400_000);

@@ -6,12 +6,14 @@ import { classifyAnswer, verdictCode } from './classify.js';
 import { centralPlan, type PlannedEndpoint, type PullPlan, planProbes, pullPlan } from './endpoints.js';
 import { centralCaFiles, type RegistryCheckSettings } from './settings.js';
 import {
+  endpointKey,
   hostPort,
   type ManifestAnswer,
   type ManifestProbe,
   probeKey,
   type RegistryVerdict,
   type TlsInventory,
+  tripleKeyOf,
 } from './types.js';
 import { isDigestReference, manifestUrl } from './url.js';
 
@@ -41,8 +43,11 @@ export interface PresenceRequest {
   readonly group: string;
   readonly image: string;
   readonly expectDigest?: string;
+  /** Shared by every request of one (group, image): its digests do not change how it is pulled. */
   readonly plan: PullPlan;
   readonly probes: readonly ManifestProbe[];
+  /** probeKey of each of `probes`, in order (computed once per plan, not per lookup). */
+  readonly tripleKeys: readonly string[];
 }
 
 export interface PresencePlan {
@@ -54,7 +59,13 @@ export interface PresencePlan {
   readonly requests: readonly PresenceRequest[];
   /** Every probe of every request (the client asks each triple once). */
   readonly probes: readonly ManifestProbe[];
-  /** Unique (endpoint, repository, reference) triples among `probes`. */
+  /**
+   * One probe per (endpoint, repository, reference) triple, the first of `probes` that names it: what
+   * the client is asked. 10,000 containers each running their own digest of a few hundred images
+   * are 10,000 probes and a few hundred triples.
+   */
+  readonly asks: readonly ManifestProbe[];
+  /** Unique (endpoint, repository, reference) triples among `probes` (asks.length). */
   readonly triples: number;
 }
 
@@ -185,9 +196,32 @@ export function planPresence(
   const refs = new Map<string, ImageRef | undefined>();
   const imageIds = new ImageIdReader();
   const templates = new Map<string, PullPlan>();
+  // One plan per (group, image), with the probe key of each endpoint it asks.
+  const plans = new Map<string, { plan: PullPlan; tripleKeys: string[] }>();
+  const endpointKeys = new Map<PlannedEndpoint, string>();
+  const asks = new Map<string, ManifestProbe>();
   const add = (group: string, image: string, expectDigest: string | undefined): void => {
     const key = presenceKey(group, image, expectDigest);
     if (requests.has(key)) return;
+    const planned = plans.get(presenceKey(group, image)) ?? planFor(group, image);
+    if (!planned) return; // the images probe reports invalid names
+    const { plan, tripleKeys } = planned;
+    const probes = planProbes(plan, expectDigest);
+    probes.forEach((probe, i) => {
+      const triple = tripleKeys[i] as string;
+      if (!asks.has(triple)) asks.set(triple, probe);
+    });
+    requests.set(key, {
+      key,
+      group,
+      image,
+      ...(expectDigest ? { expectDigest } : {}),
+      plan,
+      probes,
+      tripleKeys,
+    });
+  };
+  const planFor = (group: string, image: string): { plan: PullPlan; tripleKeys: string[] } | undefined => {
     let ref = refs.get(image);
     if (!refs.has(image)) {
       const parsed = tryParseImageRef(image);
@@ -215,14 +249,21 @@ export function planPresence(
       repository: ref.path,
       reference: ref.digest ?? ref.tag ?? 'latest',
     });
-    requests.set(key, {
-      key,
-      group,
-      image,
-      ...(expectDigest ? { expectDigest } : {}),
-      plan,
-      probes: planProbes(plan, expectDigest),
-    });
+    const tripleKeys = plan.criDisabled
+      ? []
+      : plan.endpoints
+          .filter((e) => !e.public)
+          .map((e) => {
+            let endpoint = endpointKeys.get(e);
+            if (endpoint === undefined) {
+              endpoint = endpointKey(e.endpoint);
+              endpointKeys.set(e, endpoint);
+            }
+            return tripleKeyOf(endpoint, plan.repository, plan.reference);
+          });
+    const planned = { plan, tripleKeys };
+    plans.set(presenceKey(group, image), planned);
+    return planned;
   };
   for (const pod of images.pods) {
     const group = (pod.nodeName !== undefined ? nodeGroups[pod.nodeName] : undefined) ?? CENTRAL_GROUP;
@@ -247,7 +288,8 @@ export function planPresence(
     nodeGroups,
     requests: list,
     probes,
-    triples: new Set(probes.map(probeKey)).size,
+    asks: [...asks.values()],
+    triples: asks.size,
   };
 }
 
@@ -345,6 +387,7 @@ export function judgePresence(
   let outcome: PresenceOutcome | undefined;
   if (plan.criDisabled) outcome = { kind: 'cri-disabled' };
   const central = request.group === CENTRAL_GROUP;
+  let asked = 0;
   for (const planned of plan.endpoints) {
     const probe = {
       endpoint: planned.endpoint,
@@ -373,7 +416,7 @@ export function judgePresence(
       }
       continue;
     }
-    const got = answers.get(probeKey(probe));
+    const got = answers.get(request.tripleKeys[asked++] ?? probeKey(probe));
     const expect = request.expectDigest ?? (plan.byDigest ? plan.reference : undefined);
     const verdict: RegistryVerdict = got
       ? classifyAnswer(got.answer, expect)
@@ -456,10 +499,41 @@ export function judgeAll(
   unchanged?: (request: PresenceRequest) => ImagePresence | undefined,
 ): Record<string, ImagePresence> {
   const out: Record<string, ImagePresence> = {};
+  // Only a served manifest is judged against the running digest: while no triple of a plan has
+  // one, every digest of that (group, image) is judged alike, and judged once.
+  const digestFree = new Map<PullPlan, ImagePresence>();
   for (const request of plan.requests) {
-    out[request.key] = unchanged?.(request) ?? judgePresence(request, answers);
+    const reused = unchanged?.(request);
+    if (reused) {
+      out[request.key] = reused;
+      continue;
+    }
+    const same = digestFree.get(request.plan);
+    if (same) {
+      out[request.key] = {
+        group: request.group,
+        image: request.image,
+        ...(request.expectDigest ? { expectDigest: request.expectDigest } : {}),
+        imageHost: same.imageHost,
+        repository: same.repository,
+        reference: same.reference,
+        endpoints: same.endpoints,
+        outcome: same.outcome,
+      };
+      continue;
+    }
+    const judged = judgePresence(request, answers);
+    out[request.key] = judged;
+    // (A node that refuses its config asks nothing, yet its endpoints show what others were told.)
+    if (!request.plan.criDisabled && request.tripleKeys.every((k) => !servesManifest(answers.get(k))))
+      digestFree.set(request.plan, judged);
   }
   return out;
+}
+
+/** An answer that classifyAnswer judges against an expected digest: a 2xx manifest. */
+function servesManifest(got: TripleAnswer | undefined): boolean {
+  return got?.answer.kind === 'http' && got.answer.status >= 200 && got.answer.status < 300;
 }
 
 /** Endpoints (origin) that answered as unreachable, sorted and unique. */
@@ -467,7 +541,11 @@ export function unreachableEndpoints(images: Readonly<Record<string, ImagePresen
   const out = new Set<string>();
   // 10,000 answers name a handful of endpoints: each scheme://host:port prefix is parsed once.
   const origins = new Map<string, string>();
+  // Judgements of one (group, image) share their endpoint list (judgeAll): each is read once.
+  const seen = new Set<readonly EndpointAnswer[]>();
   for (const p of Object.values(images)) {
+    if (seen.has(p.endpoints)) continue;
+    seen.add(p.endpoints);
     for (const e of p.endpoints) {
       if (e.verdict.kind !== 'unreachable') continue;
       const authorityEnd = e.url.indexOf('/', e.url.indexOf('//') + 2);

@@ -59,7 +59,12 @@ export interface ManifestProbe {
 
 /** The key under which a sweep asks once: (endpoint, repository, reference). */
 export function probeKey(p: Pick<ManifestProbe, 'endpoint' | 'repository' | 'reference'>): string {
-  return `${endpointKey(p.endpoint)} ${p.repository} ${p.reference}`;
+  return tripleKeyOf(endpointKey(p.endpoint), p.repository, p.reference);
+}
+
+/** probeKey from an endpoint's endpointKey (for callers that keep the endpoint's key). */
+export function tripleKeyOf(endpointKeyText: string, repository: string, reference: string): string {
+  return `${endpointKeyText} ${repository} ${reference}`;
 }
 
 /** How the client authenticated the request that produced the answer. */

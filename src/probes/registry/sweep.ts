@@ -70,8 +70,8 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
   const started = now();
   const startedMs = Date.now();
   const cache = options.cache;
-  const ask = cache ? cache.due(plan.probes, started) : plan.probes;
-  options.onPlanned?.(new Set(ask.map(probeKey)).size);
+  const ask = cache ? cache.due(plan.asks, started) : plan.asks;
+  options.onPlanned?.(ask.length);
   const result = await options.client.sweep(ask);
   const answers = new Map<string, TripleAnswer>();
   const tls: Record<string, TlsInventory> = {};
@@ -86,7 +86,7 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
   }
   let fromCache = 0;
   if (cache) {
-    for (const p of plan.probes) {
+    for (const p of plan.asks) {
       const key = probeKey(p);
       if (answers.has(key)) continue;
       const remembered = cache.answer(p);
@@ -105,7 +105,7 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
     previous
       ? (request) => {
           const before = previous.images[request.key];
-          return before && request.probes.every((p) => !asked.has(probeKey(p))) ? before : undefined;
+          return before && request.tripleKeys.every((k) => !asked.has(k)) ? before : undefined;
         }
       : undefined,
   );

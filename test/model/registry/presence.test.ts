@@ -9,6 +9,7 @@ import {
   CENTRAL_GROUP,
   groupNodes,
   judgeAll,
+  judgePresence,
   planPresence,
   presenceKey,
   runningDigest,
@@ -212,6 +213,53 @@ describe('judging in containerd order', () => {
     const { plan, key } = setup('nginx:1.25', data([record('a', broken)]));
     expect(plan.probes).toEqual([]);
     expect(judgeAll(plan, new Map())[key]?.outcome).toEqual({ kind: 'cri-disabled' });
+  });
+});
+
+describe('one judgement per (group, image) where no running digest changes it', () => {
+  const A = `sha256:${'a'.repeat(64)}`;
+  const B = `sha256:${'b'.repeat(64)}`;
+  const image = `${PRIVATE}/tkg/app:1`;
+  const plan = planPresence(
+    pods([
+      ['a', image, `${PRIVATE}/tkg/app@${A}`],
+      ['a', image, `${PRIVATE}/tkg/app@${B}`],
+      ['a', image],
+      [undefined, image, `${PRIVATE}/tkg/app@${B}`],
+    ]),
+    data([record('a', view())]),
+    { caFiles: {} },
+  );
+
+  it('asks each triple once and keys every probe as probeKey does', () => {
+    expect(plan.requests).toHaveLength(4);
+    expect(plan.probes).toHaveLength(4);
+    expect(plan.asks.map(probeKey)).toEqual([...new Set(plan.probes.map(probeKey))]);
+    expect(plan.triples).toBe(1); // node a asks the private registry as the central check does
+    for (const r of plan.requests) expect(r.tripleKeys).toEqual(r.probes.map(probeKey));
+  });
+
+  it.each([
+    ['404', http(404, { errorCodes: ['MANIFEST_UNKNOWN'] })],
+    ['503', http(503)],
+    ['401', http(401)],
+    ['refused connection', { method: 'HEAD', answer: { kind: 'network', failure: 'refused', message: 'x' } }],
+    ['200 serving A', http(200, { digest: A })],
+    ['200 without a digest header', http(200)],
+  ] as [string, TripleAnswer][])('%s: each request judged as on its own', (_name, triple) => {
+    const answers = new Map(plan.asks.map((p) => [probeKey(p), triple]));
+    const images = judgeAll(plan, answers);
+    for (const request of plan.requests) expect(images[request.key]).toEqual(judgePresence(request, answers));
+  });
+
+  it('a served manifest is judged per digest: the pod on B is told of the mismatch', () => {
+    const answers = new Map(plan.asks.map((p) => [probeKey(p), http(200, { digest: A })]));
+    const images = judgeAll(plan, answers);
+    const verdictOf = (digest?: string) =>
+      images[presenceKey('nodes:a', image, digest)]?.endpoints.map((e) => e.verdict.kind);
+    expect(verdictOf(A)).toEqual(['present']);
+    expect(verdictOf(B)).toEqual(['digest-mismatch']);
+    expect(verdictOf(undefined)).toEqual(['present']);
   });
 });
 

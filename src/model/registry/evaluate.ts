@@ -70,9 +70,31 @@ export function summariseEndpoints(data: PresenceData): EndpointSummary[] {
     outside: boolean;
   }
   const byOrigin = new Map<string, Acc>();
+  // The judgements of one (group, image) share their endpoint list (judgeAll): each distinct list
+  // is read once, counted as often as it occurs, in the order first seen.
+  const lists: { endpoints: readonly EndpointAnswer[]; group: string; count: number }[] = [];
+  const listIndex = new Map<readonly EndpointAnswer[], Map<string, number>>();
   for (const p of Object.values(data.images) as ImagePresence[]) {
-    for (const e of p.endpoints) {
-      const origin = new URL(e.url).origin;
+    let byGroup = listIndex.get(p.endpoints);
+    if (!byGroup) {
+      byGroup = new Map();
+      listIndex.set(p.endpoints, byGroup);
+    }
+    const at = byGroup.get(p.group);
+    if (at !== undefined) (lists[at] as { count: number }).count++;
+    else {
+      byGroup.set(p.group, lists.length);
+      lists.push({ endpoints: p.endpoints, group: p.group, count: 1 });
+    }
+  }
+  const origins = new Map<string, string>();
+  for (const { endpoints, group, count } of lists) {
+    for (const e of endpoints) {
+      let origin = origins.get(e.url);
+      if (origin === undefined) {
+        origin = new URL(e.url).origin;
+        origins.set(e.url, origin);
+      }
       let acc = byOrigin.get(origin);
       if (!acc) {
         acc = {
@@ -86,18 +108,18 @@ export function summariseEndpoints(data: PresenceData): EndpointSummary[] {
         };
         byOrigin.set(origin, acc);
       }
-      acc.groups.add(p.group);
+      acc.groups.add(group);
       if (e.public) {
-        acc.publicImages++;
+        acc.publicImages += count;
         continue;
       }
-      if (e.verdict.kind === 'present' || e.verdict.kind === 'digest-mismatch') acc.present++;
-      if (e.verdict.kind === 'absent') acc.absent++;
-      const bucket = bucketOf(e.verdict, p.group === CENTRAL_GROUP);
+      if (e.verdict.kind === 'present' || e.verdict.kind === 'digest-mismatch') acc.present += count;
+      if (e.verdict.kind === 'absent') acc.absent += count;
+      const bucket = bucketOf(e.verdict, group === CENTRAL_GROUP);
       if (!bucket) continue;
       const b = acc.buckets.get(bucket);
-      if (b) b.count++;
-      else acc.buckets.set(bucket, { count: 1, example: e });
+      if (b) b.count += count;
+      else acc.buckets.set(bucket, { count, example: e });
     }
   }
   return [...byOrigin.entries()]

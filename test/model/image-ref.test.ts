@@ -5,12 +5,14 @@ import {
   ImageIdReader,
   ImageRefError,
   type ImageRefErrorKind,
+  ImageRefReader,
   matchesPrefix,
   parseImageID,
   parseImageRef,
   parseReference,
   refString,
   registryHostOf,
+  tryParseImageRef,
 } from '../../src/model/image-ref.js';
 
 /*
@@ -640,6 +642,39 @@ describe('ImageIdReader reads exactly what parseImageID reads', () => {
       const hex = (BigInt(i + 1) * 0x9e3779b97f4a7c15n).toString(16).padStart(64, '0').slice(-64);
       const imageID = `${names[i % names.length]}@sha256:${hex}`;
       expect(reader.read(imageID)).toStrictEqual(parseImageID(imageID));
+    }
+  });
+});
+
+describe('ImageRefReader reads what tryParseImageRef reads, each name once', () => {
+  it.each([
+    ['nginx'],
+    ['docker.io/library/nginx:1.25'],
+    [`registry.example.internal:5000/tkg/app@sha256:${'a'.repeat(64)}`],
+    ['Bad/Name'],
+    [''],
+    ['registry.example.internal/tkg/app:'],
+  ])('%s', (image) => {
+    const reader = new ImageRefReader();
+    const expected = tryParseImageRef(image);
+    for (let i = 0; i < 2; i++) {
+      const got = reader.read(image);
+      if (expected instanceof ImageRefError) {
+        expect(got).toBeInstanceOf(ImageRefError);
+        expect((got as ImageRefError).kind).toBe(expected.kind);
+      } else expect(got).toStrictEqual(expected);
+    }
+  });
+
+  it('stays right past its bound (it starts afresh)', () => {
+    const reader = new ImageRefReader(2);
+    const names = ['a:1', 'b:2', 'c:3', 'a:1', 'Bad:x', 'b:2'];
+    for (const n of [...names, ...names]) {
+      const expected = tryParseImageRef(n);
+      const got = reader.read(n);
+      expect(got instanceof ImageRefError ? got.kind : got).toStrictEqual(
+        expected instanceof ImageRefError ? expected.kind : expected,
+      );
     }
   });
 });

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { type Origin as NodeOrigin, originOfRef, privatePrefixes } from '../containerd/origin.js';
 import type { ContainerdData, ContainerdView } from '../containerd/types.js';
 import type { Evidence, Finding, Subject } from '../finding.js';
-import { ImageIdReader, type RegistryPrefix, tryParseImageRef } from '../image-ref.js';
+import { ImageIdReader, ImageRefReader, type RegistryPrefix } from '../image-ref.js';
 import { extend } from '../objects.js';
 import { describeVerdict } from '../registry/classify.js';
 import { CENTRAL_GROUP, type ImagePresence, type PresenceData, presenceFor } from '../registry/presence.js';
@@ -311,6 +311,8 @@ export interface EffectiveContext {
   readonly origins: Map<string, NodeOrigin>;
   /** Reads each container's imageID for its digest (each repository name parsed once). */
   readonly imageIds: ImageIdReader;
+  /** Parses each container's image (each name once). */
+  readonly imageRefs: ImageRefReader;
 }
 
 /**
@@ -336,6 +338,7 @@ export function effectiveContext(
       : '[registry] check is off (--no-registry-check)',
     origins: previous?.origins ?? new Map(),
     imageIds: previous?.imageIds ?? new ImageIdReader(),
+    imageRefs: previous?.imageRefs ?? new ImageRefReader(),
   };
 }
 
@@ -399,7 +402,7 @@ export function containerEffectiveFinding(
   known?: PresenceSignature,
 ): Finding | undefined {
   if (ctx.prefixes.length === 0) return undefined; // nothing can be proven private (IMG-010)
-  const ref = tryParseImageRef(c.image);
+  const ref = ctx.imageRefs.read(c.image);
   if (ref instanceof Error) return undefined;
   const { view, signature } =
     known === undefined ? presenceLookup(ctx, pod, c) : lookupFromSignature(ctx, pod, known);

@@ -102,6 +102,9 @@ export function presenceKey(group: string, image: string, expectDigest?: string)
 
 /** The digest a container's pods run, from status imageID (`repo@sha256:…`), when it names one. */
 export function runningDigest(imageID: string | undefined, reader?: ImageIdReader): string | undefined {
+  // The common shape, `repo@sha256:<hex>`, is a digest reference: no record, no regular expression.
+  const sha256 = reader?.sha256Of(imageID);
+  if (sha256 !== undefined) return sha256;
   const id = reader ? reader.read(imageID) : parseImageID(imageID);
   return id?.ref && id.digest && isDigestReference(id.digest) ? id.digest : undefined;
 }

@@ -4,6 +4,7 @@ import type {
   ContainerdView,
   NodeContainerdRecord,
 } from '../../../src/model/containerd/types.js';
+import { ImageIdReader } from '../../../src/model/image-ref.js';
 import type { ImagesData } from '../../../src/model/images/types.js';
 import {
   CENTRAL_GROUP,
@@ -139,6 +140,28 @@ describe('planning a sweep', () => {
     );
     expect(runningDigest(undefined)).toBeUndefined();
     expect(runningDigest('not-an-id')).toBeUndefined();
+  });
+});
+
+describe('runningDigest through an ImageIdReader', () => {
+  const hex = 'ab'.repeat(32);
+  it.each([
+    `docker.io/library/nginx@sha256:${hex}`,
+    `docker-pullable://docker.io/library/nginx@sha256:${hex}`,
+    `docker://registry.example.internal:5000/tkg/app@sha256:${hex}`,
+    `docker.io/library/nginx@sha256:${hex.toUpperCase()}`,
+    `docker.io/library/nginx@sha256:${hex.slice(2)}`,
+    `docker.io/library/nginx@sha512:${hex}${hex}`,
+    `Bad/Name@sha256:${hex}`,
+    `sha256:${hex}`,
+    `@sha256:${hex}`,
+    'docker.io/library/nginx:1.25',
+    '',
+    undefined,
+  ])('%s: the same digest as without a reader', (imageID) => {
+    const reader = new ImageIdReader();
+    expect(runningDigest(imageID, reader)).toBe(runningDigest(imageID));
+    expect(runningDigest(imageID, reader)).toBe(runningDigest(imageID));
   });
 });
 

@@ -45,7 +45,13 @@ export async function buildBundle({ root, outfile, version, rootFromBundle, entr
       'import.meta.url': '__airgapTopBundleUrl',
     },
     banner: { js: 'var __airgapTopBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [optionalNativeAddons(), synchronousYoga(), inkWithoutDevtools(), inkOutputWithMemory(root)],
+    plugins: [
+      optionalNativeAddons(),
+      synchronousYoga(),
+      inkWithoutDevtools(),
+      inkOutputWithMemory(root),
+      kubeConfigWithoutGeneratedClient(),
+    ],
   });
   const stockOutput = Object.keys(result.metafile.inputs).find((f) => INK_OUTPUT_FILE.test(f));
   if (stockOutput)
@@ -164,6 +170,35 @@ function inkWithoutDevtools() {
           text = text.replace(from, to);
         }
         return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
+      });
+    },
+  };
+}
+
+/**
+ * airgap-top uses @kubernetes/client-node for its KubeConfig (loading, merging, credentials) and
+ * talks to the API server itself. config.js imports the generated API client (~800 modules, 0.9 MB
+ * of the bundle, initialised at every start) only for KubeConfig.makeApiClient, which airgap-top
+ * never calls. In the bundle that import is a module whose two names throw if ever used. The names
+ * must be exactly those config.js imports, so a client-node upgrade that changes them fails here.
+ */
+function kubeConfigWithoutGeneratedClient() {
+  const IMPORT = "import { createConfiguration, ServerConfiguration, } from './gen/index.js';";
+  return {
+    name: 'kubeconfig-without-generated-client',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/ }, (a) => {
+        const text = readFileSync(a.path, 'utf8');
+        if (!text.includes(IMPORT))
+          throw new Error(`${a.path}: "${IMPORT}" not found (client-node changed: revisit this plugin)`);
+        const stub = [
+          'const notBundled = () => {',
+          "  throw new Error('KubeConfig.makeApiClient is not part of the airgap-top bundle');",
+          '};',
+          'const createConfiguration = notBundled;',
+          'class ServerConfiguration { constructor() { notBundled(); } }',
+        ].join('\n');
+        return { contents: text.replace(IMPORT, stub), loader: 'js', resolveDir: dirname(a.path) };
       });
     },
   };

@@ -208,11 +208,17 @@ export class SecretRegistry {
           let end = i;
           while (end < elements.length && end - i < RUN && !splits(elements[end], depth + 1)) end++;
           if (end - i > 1) {
-            const run = JSON.stringify(elements.slice(i, end), null, space);
+            // Nested in `depth` arrays, the run comes out of JSON.stringify indented for its depth
+            // (no second pass over ~24 MB to re-indent it); the wrappers' text is cut off below.
+            let nested: unknown = elements.slice(i, end);
+            for (let d = 0; d < depth; d++) nested = [nested];
+            const run = JSON.stringify(nested, null, space);
             if (!self.mayMaskJson(run)) {
-              // "[\n  a,\n  b\n]" without its brackets, indented from depth 1 to depth + 1.
-              const body = run.slice(1, -2);
-              yield `${i === 0 ? '[' : ','}${depth === 0 ? body : body.replaceAll('\n', `\n${unit.repeat(depth)}`)}`;
+              // "[\n  a,\n  b\n]" at its depth, without its brackets: the run's elements, each on a
+              // line indented to depth + 1.
+              const opening = (depth * (depth + 1) * space) / 2 + 2 * depth + 1;
+              const closing = (depth * (depth - 1) * space) / 2 + 2 * depth + depth * space + 2;
+              yield `${i === 0 ? '[' : ','}${run.slice(opening, run.length - closing)}`;
               i = end;
               continue;
             }

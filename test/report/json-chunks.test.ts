@@ -85,6 +85,22 @@ describe('redactedJsonChunks: a value written in pieces is the same text as writ
     expect(joined).not.toMatch(/hunter2|pw-unregistered|pw1234|abc-value/);
   });
 
+  // Runs are serialised nested to their depth, and the wrappers cut off by length: every depth and
+  // indent width must come out exactly as one JSON.stringify.
+  it.each([1, 2, 4])('indent %i: runs at depths 0 to 5', (space) => {
+    const run = (tag: string) => many(70, (i) => ({ tag, i, inner: { list: [i, `${tag}${i}`] } }));
+    const value = {
+      d1: run('a'),
+      d2: { x: run('b'), y: [run('c')] },
+      d4: { a: { b: { c: run('d') } } },
+      d5: [[[[run('e')]]]],
+    };
+    for (const v of [value, run('root'), [run('one-down')]]) {
+      const joined = [...registry.redactedJsonChunks(v, space)].join('');
+      expect(joined).toBe(JSON.stringify(v, null, space));
+    }
+  });
+
   it('a report with hundreds of findings: pieces of at most 256 findings, the file the same as renderJson', () => {
     const findings = many(300, (i) =>
       finding(

@@ -177,28 +177,44 @@ function inkWithoutDevtools() {
 
 /**
  * airgap-top uses @kubernetes/client-node for its KubeConfig (loading, merging, credentials) and
- * talks to the API server itself. config.js imports the generated API client (~800 modules, 0.9 MB
- * of the bundle, initialised at every start) only for KubeConfig.makeApiClient, which airgap-top
- * never calls. In the bundle that import is a module whose two names throw if ever used. The names
- * must be exactly those config.js imports, so a client-node upgrade that changes them fails here.
+ * talks to the API server itself. config.js imports
+ * - the generated API client (~800 modules, 0.9 MB of the bundle, initialised at every start) only
+ *   for KubeConfig.makeApiClient, which airgap-top never calls: in the bundle its two names throw
+ *   if ever used;
+ * - node-fetch (with whatwg-url and tr46's 1.4 MB mapping table, built at every start) only for
+ *   the Headers of applyToFetchOptions: Node's own Headers has the same append/set, and is looked up
+ *   only when called (reading globalThis.Headers loads Node's fetch, ~15 ms).
+ * Each import must read exactly as today, so a client-node upgrade that changes one fails here.
  */
 function kubeConfigWithoutGeneratedClient() {
-  const IMPORT = "import { createConfiguration, ServerConfiguration, } from './gen/index.js';";
+  const replacements = [
+    [
+      "import { createConfiguration, ServerConfiguration, } from './gen/index.js';",
+      [
+        'const notBundled = () => {',
+        "  throw new Error('KubeConfig.makeApiClient is not part of the airgap-top bundle');",
+        '};',
+        'const createConfiguration = notBundled;',
+        'class ServerConfiguration { constructor() { notBundled(); } }',
+      ].join('\n'),
+    ],
+    // Looked up when called: reading globalThis.Headers loads Node's fetch (undici, ~15 ms).
+    [
+      "import { Headers } from 'node-fetch';",
+      'function Headers(init) { return new globalThis.Headers(init); }',
+    ],
+  ];
   return {
     name: 'kubeconfig-without-generated-client',
     setup(b) {
       b.onLoad({ filter: /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/ }, (a) => {
-        const text = readFileSync(a.path, 'utf8');
-        if (!text.includes(IMPORT))
-          throw new Error(`${a.path}: "${IMPORT}" not found (client-node changed: revisit this plugin)`);
-        const stub = [
-          'const notBundled = () => {',
-          "  throw new Error('KubeConfig.makeApiClient is not part of the airgap-top bundle');",
-          '};',
-          'const createConfiguration = notBundled;',
-          'class ServerConfiguration { constructor() { notBundled(); } }',
-        ].join('\n');
-        return { contents: text.replace(IMPORT, stub), loader: 'js', resolveDir: dirname(a.path) };
+        let text = readFileSync(a.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!text.includes(from))
+            throw new Error(`${a.path}: "${from}" not found (client-node changed: revisit this plugin)`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js', resolveDir: dirname(a.path) };
       });
     },
   };

@@ -75,14 +75,24 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
   const result = await options.client.sweep(ask);
   const answers = new Map<string, TripleAnswer>();
   const tls: Record<string, TlsInventory> = {};
+  // Triples that answered otherwise than the cache remembers (or are new to it). A triple asked
+  // again that answered as before (a registry still down, an image still there) leaves the
+  // judgements that use it as they were: at 10,000 pods a recheck of a refusing registry
+  // re-judged every image and rebuilt every screen (~1 s of CPU per recheck).
+  const changed = new Set<string>();
   for (const r of result.results) {
     const triple: TripleAnswer = {
       answer: r.answer,
       method: r.evidence.method,
       ...(r.evidence.status !== undefined ? { status: r.evidence.status } : {}),
     };
-    answers.set(probeKey(r.probe), triple);
-    cache?.record(r.probe, triple, now());
+    const key = probeKey(r.probe);
+    answers.set(key, triple);
+    if (cache) {
+      const before = cache.answer(r.probe);
+      if (!before || !sameAnswer(before, triple)) changed.add(key);
+      cache.record(r.probe, triple, now());
+    }
   }
   let fromCache = 0;
   if (cache) {
@@ -97,7 +107,6 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
     }
   }
   for (const [key, inventory] of result.tls) tls[key] = inventory;
-  const asked = new Set(result.results.map((r) => probeKey(r.probe)));
   const previous = cache && options.previous?.configKey === plan.configKey ? options.previous : undefined;
   const images = judgeAll(
     plan,
@@ -105,7 +114,7 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
     previous
       ? (request) => {
           const before = previous.images[request.key];
-          return before && request.tripleKeys.every((k) => !asked.has(k)) ? before : undefined;
+          return before && request.tripleKeys.every((k) => !changed.has(k)) ? before : undefined;
         }
       : undefined,
   );
@@ -126,6 +135,11 @@ export async function sweepPlanned(plan: PresencePlan, options: PresenceSweepOpt
     },
     unreachable: unreachableEndpoints(images),
   };
+}
+
+/** The same answer, field for field (a judgement is a function of its triples' answers). */
+function sameAnswer(a: TripleAnswer, b: TripleAnswer): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** `~/` in [registry] ca_file / ca_files means this user's home (the config keeps it as written). */

@@ -436,12 +436,22 @@ describe('presence sweep as each node would pull, against real registries', () =
     now = new Date(now.getTime() + 31_000);
     const third = await run([privateApp, dead, 'nginx:1.0']);
     expect(third.counts).toMatchObject({ manifestRequests: 1, fromCache: 2 });
+    // The registry is still down: the re-asked triple answered as before, so its judgement is the
+    // last one, object for object (nothing downstream is re-judged), and still says why.
+    expect(presenceFor(third, 'n1', dead, undefined)).toBe(presenceFor(second, 'n1', dead, undefined));
+    expect(presenceFor(third, 'n1', dead, undefined)?.outcome.kind).toBe('unverified');
     // The second failure waits twice as long: not due 31 s later.
     now = new Date(now.getTime() + 31_000);
     expect((await run([privateApp, dead, 'nginx:1.0'])).counts.manifestRequests).toBe(0);
     // After the recheck interval every triple is asked again.
     now = new Date(now.getTime() + 15 * 60_000);
-    expect((await run([privateApp, dead, 'nginx:1.0'])).counts.manifestRequests).toBe(3);
+    const rechecked = await run([privateApp, dead, 'nginx:1.0']);
+    expect(rechecked.counts.manifestRequests).toBe(3);
+    // Every answer as before: every judgement kept.
+    for (const image of [privateApp, dead, 'nginx:1.0'])
+      expect(presenceFor(rechecked, 'n1', image, undefined), image).toBe(
+        presenceFor(third, 'n1', image, undefined),
+      );
     expect(events.filter((e) => e.kind === 'manifest')).toHaveLength(2 + 1 + 1 + 0 + 3);
     // Another node configuration: nothing is reused from the last judgement (the answers still are).
     const changed: ContainerdData = {

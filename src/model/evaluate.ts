@@ -110,7 +110,10 @@ export class Evaluation {
     if (!entry) {
       try {
         const inputs = Object.fromEntries(evaluator.inputs.map((d) => [d, snapshot[d]?.data]));
-        const findings = evaluator.evaluate({ data: state.data, inputs, config, now }).sort(compareFindings);
+        const sorted = evaluator.evaluate({ data: state.data, inputs, config, now }).sort(compareFindings);
+        // The very findings of last time (an evaluator whose own caches re-judged nothing): the last
+        // array is kept, so the screens keep what they built from it (10,000 rows at 10,000 pods).
+        const findings = cached && sameFindings(cached.findings, sorted) ? cached.findings : sorted;
         entry = { deps, config, findings, at: now.getTime() };
       } catch (err) {
         const reason = errorMessage(err);
@@ -130,4 +133,11 @@ export class Evaluation {
     }
     return { ...base, findings: entry.findings, summary: countBySeverity(entry.findings) };
   }
+}
+
+/** The same Finding objects in the same order. */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -14,7 +14,7 @@ import {
 } from '../model/images/records.js';
 import type { ImagesData, PodRecord } from '../model/images/types.js';
 import { extend, stringInterner } from '../model/objects.js';
-import { Collection, type KubeObject } from './kube/collection.js';
+import { type KubeObject, sharedCollection } from './kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
 
@@ -51,26 +51,26 @@ export function podsErrorMessage(error: string | undefined, namespace: string | 
 export async function runImagesProbe(ctx: ProbeContext): Promise<void> {
   const ns = ctx.namespace;
   const intern = stringInterner();
-  const pods = new Collection<SlimPod>(ctx.kube, {
+  const pods = sharedCollection<SlimPod>(ctx.kube, {
     path: collectionPath('/api/v1', 'pods', ns),
     transform: (obj: KubeObject) => slimPodOf(obj as PodObject, intern),
     coalesceMs: 100,
     tuning: ctx.kubeTuning,
   });
-  const replicaSets = new Collection<OwnerRecord>(ctx.kube, {
+  const replicaSets = sharedCollection<OwnerRecord>(ctx.kube, {
     path: collectionPath('/apis/apps/v1', 'replicasets', ns),
     transform: ownerRecordOf,
     coalesceMs: 100,
     tuning: ctx.kubeTuning,
   });
-  const jobs = new Collection<OwnerRecord>(ctx.kube, {
+  const jobs = sharedCollection<OwnerRecord>(ctx.kube, {
     path: collectionPath('/apis/batch/v1', 'jobs', ns),
     transform: ownerRecordOf,
     coalesceMs: 100,
     tuning: ctx.kubeTuning,
   });
   // Only kubelet pull failures: the waiting message of ImagePullBackOff does not say why, the event does.
-  const events = new Collection<PullFailureEvent>(ctx.kube, {
+  const events = sharedCollection<PullFailureEvent>(ctx.kube, {
     path: collectionPath('/api/v1', 'events', ns),
     fieldSelector: 'involvedObject.kind=Pod,reason=Failed',
     transform: (obj: KubeObject) => pullFailureOf(obj as Parameters<typeof pullFailureOf>[0]),

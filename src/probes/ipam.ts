@@ -11,7 +11,7 @@ import {
   toVSphereVM,
 } from '../model/ipam/records.js';
 import type { IpamData, Resolution } from '../model/ipam/types.js';
-import { Collection, type KubeObject } from './kube/collection.js';
+import { type Collection, type KubeObject, sharedCollection } from './kube/collection.js';
 import { Backoff, isAbort, sleep } from './kube/retry.js';
 import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
 import type { ProbeContext, ProbeSource } from './types.js';
@@ -88,6 +88,19 @@ const RESOURCES = {
 } as const satisfies Record<string, ResourceSpec>;
 
 type ResourceKey = keyof typeof RESOURCES;
+
+/** Raw object → slim record, per resource. */
+const TRANSFORMS = {
+  clusters: toCluster,
+  machines: toMachine,
+  vsphereMachines: toVSphereMachine,
+  vsphereVMs: toVSphereVM,
+  claims: toClaim,
+  addresses: toAddress,
+  pools: toPool,
+  globalPools: toPool,
+} as const satisfies Record<ResourceKey, (o: Raw) => unknown>;
+type RecordOf<K extends ResourceKey> = NonNullable<ReturnType<(typeof TRANSFORMS)[K]>>;
 const IPAM_KEYS: readonly ResourceKey[] = ['vsphereVMs', 'claims', 'addresses', 'pools', 'globalPools'];
 const RESOLVE_TIMEOUT_MS = 5_000;
 
@@ -126,14 +139,23 @@ async function discover(ctx: ProbeContext, key: ResourceKey): Promise<Discovered
  * timeout) is the probe's error, never "not applicable": in the TUI it is retried with backoff
  * until it answers, in a report it ends the probe (after the retries inside discovery).
  */
-async function discoverAll(ctx: ProbeContext): Promise<Map<ResourceKey, Resolved> | undefined> {
+async function discoverAll(
+  ctx: ProbeContext,
+  onResolved: (key: ResourceKey, resolved: Resolved) => void,
+): Promise<Map<ResourceKey, Resolved> | undefined> {
   const keys = Object.keys(RESOURCES) as ResourceKey[];
   const backoff = new Backoff({
     initialMs: ctx.kubeTuning?.backoffInitialMs,
     maxMs: ctx.kubeTuning?.backoffMaxMs,
   });
   for (;;) {
-    const answers = await Promise.all(keys.map(async (key) => [key, await discover(ctx, key)] as const));
+    const answers = await Promise.all(
+      keys.map(async (key) => {
+        const answer = await discover(ctx, key);
+        if ('resolved' in answer && answer.resolved) onResolved(key, answer.resolved);
+        return [key, answer] as const;
+      }),
+    );
     const errors = answers.flatMap(([, a]) => ('error' in a ? [a.error] : []));
     if (errors.length === 0) {
       const resolved = new Map<ResourceKey, Resolved>();
@@ -198,15 +220,40 @@ export const ipamProbe: ProbeSource<'ipam'> = {
   id: 'ipam',
   async start(ctx) {
     const keys = Object.keys(RESOURCES) as ResourceKey[];
+    const make = <T>(r: Resolved, transform: (o: Raw) => T | undefined): Collection<T> =>
+      sharedCollection<T>(ctx.kube, {
+        path: r.path,
+        transform: withTypeMeta(r, transform) as (o: KubeObject) => T,
+        tuning: ctx.kubeTuning,
+      });
+    // Each collection is asked for (not started) as soon as its own discovery answers, so a list
+    // another probe starts meanwhile (topology's Machines) is shared instead of read twice; the
+    // discovery of the IPAM group can answer much later than that list's first page.
+    const reserved = new Map<ResourceKey, Collection<unknown>>();
+    const reserve = (key: ResourceKey, r: Resolved): void => {
+      const had = reserved.get(key);
+      if (had?.path === r.path) return;
+      had?.stop();
+      reserved.set(key, make(r, TRANSFORMS[key] as (o: Raw) => unknown) as Collection<unknown>);
+    };
+    const release = (): void => {
+      for (const c of reserved.values()) c.stop();
+      reserved.clear();
+    };
     let resolved: Map<ResourceKey, Resolved> | undefined;
     try {
-      resolved = await discoverAll(ctx);
+      resolved = await discoverAll(ctx, reserve);
     } catch (err) {
+      release();
       if (isAbort(err)) return;
       throw err;
     }
-    if (!resolved) return;
+    if (!resolved) {
+      release();
+      return;
+    }
     if (!IPAM_KEYS.some((k) => resolved.has(k))) {
+      release();
       ctx.store.set('ipam', {
         status: 'not-applicable',
         message:
@@ -216,25 +263,26 @@ export const ipamProbe: ProbeSource<'ipam'> = {
       return;
     }
 
-    const make = <T>(key: ResourceKey, transform: (o: Raw) => T | undefined): Collection<T> | undefined => {
+    const take = <K extends ResourceKey>(key: K): Collection<RecordOf<K>> | undefined => {
       const r = resolved.get(key);
       if (!r) return undefined;
-      return new Collection<T>(ctx.kube, {
-        path: r.path,
-        transform: withTypeMeta(r, transform) as (o: KubeObject) => T,
-        tuning: ctx.kubeTuning,
-      });
+      const early = reserved.get(key);
+      reserved.delete(key);
+      if (early?.path === r.path) return early as Collection<RecordOf<K>>;
+      early?.stop();
+      return make(r, TRANSFORMS[key] as (o: Raw) => RecordOf<K> | undefined);
     };
     const collections = {
-      clusters: make('clusters', toCluster),
-      machines: make('machines', toMachine),
-      vsphereMachines: make('vsphereMachines', toVSphereMachine),
-      vsphereVMs: make('vsphereVMs', toVSphereVM),
-      claims: make('claims', toClaim),
-      addresses: make('addresses', toAddress),
-      pools: make('pools', toPool),
-      globalPools: make('globalPools', toPool),
+      clusters: take('clusters'),
+      machines: take('machines'),
+      vsphereMachines: take('vsphereMachines'),
+      vsphereVMs: take('vsphereVMs'),
+      claims: take('claims'),
+      addresses: take('addresses'),
+      pools: take('pools'),
+      globalPools: take('globalPools'),
     };
+    release();
     const named = Object.entries(collections).filter(
       (e): e is [string, NonNullable<(typeof collections)[keyof typeof collections]>] => e[1] !== undefined,
     );

@@ -16,7 +16,7 @@ import type {
   NodeSignals,
   TopologyData,
 } from '../model/topology/types.js';
-import { Collection, type KubeObject, type KubeTuning } from './kube/collection.js';
+import { type Collection, type KubeObject, type KubeTuning, sharedCollection } from './kube/collection.js';
 import type { KubeConnection } from './kube/connection.js';
 import { Backoff, isAbort, sleep } from './kube/retry.js';
 import { lastUpdate, listingProgress, probeLive } from './kube/state.js';
@@ -118,7 +118,7 @@ function collection<T>(
   transform: (raw: Raw) => T | undefined,
   onEvent?: (type: string, next: T | undefined, previous: T | undefined) => void,
 ): Collection<T> {
-  return new Collection<T>(kube, {
+  return sharedCollection<T>(kube, {
     path,
     transform: (obj: KubeObject) => transform(obj as Raw),
     onEvent,

@@ -1,563 +1,158 @@
-import { errorMessage } from '../../core/errors.js';
-import { continueTokenFromHead } from '../../model/list-head.js';
 import type { LiveState } from '../../model/probe.js';
-import { elapsed, type KubeConnection, type RawWatchEvent } from './connection.js';
-import { KubeApiError } from './errors.js';
-import { Backoff, isAbort, isTransient, retryDelayMs, sleep } from './retry.js';
+import type { KubeConnection } from './connection.js';
+import { type CollectionSpec, type CollectionStatus, type ListSpec, ListWatch, Sink } from './list-watch.js';
 
-/** The minimal shape every Kubernetes object has. */
-export interface KubeObject {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: {
-    readonly uid?: string;
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly resourceVersion?: string;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
-}
-
-export type CollectionEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-/** How a collection retries and when it calls its data stale; the session sets it, tests shrink it. */
-export interface KubeTuning {
-  /** A watch down this long makes the data stale (default 30 s). */
-  readonly staleAfterMs?: number;
-  /** A watch open this long was healthy: the backoff starts again from its shortest wait (default 10 s). */
-  readonly healthyAfterMs?: number;
-  /** First and longest backoff wait (default 500 ms doubling to 30 s, with jitter). */
-  readonly backoffInitialMs?: number;
-  readonly backoffMaxMs?: number;
-  /** One-shot mode (report): tries per list before the collection is in error (default 5). */
-  readonly listAttempts?: number;
-}
-
-export interface CollectionSpec<T> {
-  /** Collection path, e.g. `/api/v1/pods` or `/apis/ipam.cluster.x-k8s.io/v1beta1/ipaddressclaims`. */
-  readonly path: string;
-  /** Keeps only what checks and drill-down need; undefined drops the object. */
-  readonly transform: (obj: KubeObject) => T | undefined;
-  readonly labelSelector?: string;
-  readonly fieldSelector?: string;
-  /** Page size of the initial list. */
-  readonly pageSize?: number;
-  /** Coalescing window for change notifications (a flood of events makes one notification). */
-  readonly coalesceMs?: number;
-  /** Sees every applied event with the old and new slim record (for live signals such as flapping). */
-  readonly onEvent?: (type: CollectionEventType, next: T | undefined, previous: T | undefined) => void;
-  readonly tuning?: KubeTuning;
-}
-
-export type CollectionStatus = 'loading' | 'ready' | 'error' | 'not-found';
-
-/** The server answered 410 Gone (to a watch or a continue token): the collection must be read again. */
-class Expired extends Error {}
-
-/** One list page as the API server sends it (items are dropped as they are read). */
-interface PageBody {
-  items?: KubeObject[];
-  metadata?: { continue?: string; resourceVersion?: string };
-}
-
-/** A page asked for, possibly ahead of need. */
-interface PageRequest {
-  /** The continue token it was asked with (undefined: the first page). */
-  readonly token: string | undefined;
-  /** The page's text, parsed when called (KubeApiError if it is not JSON). */
-  readonly result: Promise<() => PageBody>;
-  /** Calls back once with the continue token the page's head names (never, if it names none). */
-  onNextToken(listener: (token: string) => void): void;
-  /** Aborts it (a guess not confirmed, or a list that ended). */
-  cancel(): void;
-}
+export type {
+  CollectionSpec,
+  CollectionStatus,
+  KubeObject,
+  KubeTuning,
+} from './list-watch.js';
 
 /**
- * A live, consistent cache of one collection: list (paged), then watch from that resourceVersion,
- * applying each event keyed by uid. A 410 Gone relists and replaces the cache. Every restart, after
- * an error or a clean close, waits one jittered backoff (a watch the server closes at once counts as
- * a failure), so a broken server is never hammered; 429/5xx honour Retry-After (bounded).
+ * One collection as a probe reads it: its own slim records and notifications, over a list/watch it
+ * may share with other probes (`sharedCollection`). `new Collection` always has a list of its own.
  */
 export class Collection<T> {
-  readonly items = new Map<string, T>();
-  status: CollectionStatus = 'loading';
-  /** Why the last list/watch failed, in words a person can act on. */
-  error: string | undefined;
-  live: LiveState = { state: 'listing' };
-  /** The last successful list or event: never moved by a reconnect attempt. */
-  updatedAt: Date | undefined;
-  /** Objects read so far by the list under way (progress, and the timeout message). */
-  listed = 0;
-  /** Counters for tests and the bench. */
-  readonly stats = { lists: 0, watches: 0, events: 0, relistsAfterGone: 0, retries: 0 };
-
-  private resourceVersion = '';
-  private readonly listeners = new Set<() => void>();
-  private notifyTimer: NodeJS.Timeout | undefined;
-  private staleTimer: NodeJS.Timeout | undefined;
-  private healthyTimer: NodeJS.Timeout | undefined;
-  private readonly abort = new AbortController();
+  private sink: Sink<T>;
+  private engine: ListWatch;
   private stopped = false;
-  private readonly backoff: Backoff;
-  /** When the source went away (first failure since the last success); undefined while healthy. */
-  private downSince: Date | undefined;
   private firstSyncResolve!: () => void;
-  /** Resolves when the first list finished (ready, error or not-found). */
+  /** Resolves when the first list finished (ready, error or not-found), or when stopped. */
   readonly firstSync: Promise<void>;
 
   constructor(
     private readonly conn: KubeConnection,
     private readonly spec: CollectionSpec<T>,
+    shared?: ListWatch,
   ) {
+    this.sink = new Sink(spec);
+    this.engine = shared ?? new ListWatch(conn, spec);
+    this.engine.sinks.push(this.sink as Sink<unknown>);
     this.firstSync = new Promise((resolve) => {
       this.firstSyncResolve = resolve;
     });
-    this.backoff = new Backoff({
-      initialMs: spec.tuning?.backoffInitialMs,
-      maxMs: spec.tuning?.backoffMaxMs,
-    });
+    this.followFirstSync();
   }
 
+  get items(): Map<string, T> {
+    return this.sink.items;
+  }
+  get status(): CollectionStatus {
+    return this.engine.status;
+  }
+  /** Why the last list/watch failed, in words a person can act on. */
+  get error(): string | undefined {
+    return this.engine.error;
+  }
+  get live(): LiveState {
+    return this.engine.live;
+  }
+  /** The last successful list or event: never moved by a reconnect attempt. */
+  get updatedAt(): Date | undefined {
+    return this.engine.updatedAt;
+  }
+  /** Objects read so far by the list under way (progress, and the timeout message). */
+  get listed(): number {
+    return this.engine.listed;
+  }
+  /** Counters for tests and the bench (of the list/watch, shared or not). */
+  get stats(): ListWatch['stats'] {
+    return this.engine.stats;
+  }
   get path(): string {
     return this.spec.path;
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.sink.listeners.add(listener);
+    return () => this.sink.listeners.delete(listener);
   }
 
   /** Lists then watches until `stop()`. With `watch: false` it stops after the first list. */
   start(options: { watch: boolean } = { watch: true }): void {
-    const run = options.watch ? this.runLive() : this.runOnce();
-    run.catch((err: unknown) => {
-      // Only an aborted wait gets here; anything else would be a bug, shown as this collection's error.
-      if (!isAbort(err) && !this.stopped) this.fail(err);
-      this.firstSyncResolve();
-    });
+    if (this.stopped) return;
+    const mode = options.watch ? 'live' : 'once';
+    if (this.engine.mode === undefined) {
+      this.engine.start(options);
+      return;
+    }
+    if (this.engine.mode === mode) return;
+    // Shared with a consumer that reads it the other way (a watch against one list): a list of its own.
+    this.leaveEngine();
+    this.engine = new ListWatch(this.conn, this.spec);
+    this.engine.sinks.push(this.sink as Sink<unknown>);
+    this.followFirstSync();
+    this.engine.start(options);
   }
 
-  /** Stops for good: aborts the request or watch in flight and every wait. */
+  /** Stops for good; a shared list/watch goes on while another consumer still reads it. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
-    this.abort.abort();
-    for (const t of [this.notifyTimer, this.staleTimer, this.healthyTimer]) if (t) clearTimeout(t);
+    this.leaveEngine();
     this.firstSyncResolve();
   }
 
   values(): T[] {
-    return [...this.items.values()];
+    return [...this.sink.items.values()];
   }
 
-  /** The connection's logger: every list, page, watch and reconnect is a line (pages at debug). */
-  private get log() {
-    return this.conn.log;
-  }
-
-  private get staleAfterMs(): number {
-    return this.spec.tuning?.staleAfterMs ?? 30_000;
-  }
-
-  /** Report mode: one list, retried on transient failures a few times, then ready or error. */
-  private async runOnce(): Promise<void> {
-    const attempts = this.spec.tuning?.listAttempts ?? 5;
-    for (let attempt = 1; !this.stopped; attempt += 1) {
-      try {
-        await this.list(attempts);
-        this.firstSyncResolve();
-        return;
-      } catch (err) {
-        if (this.stopped || isAbort(err)) return;
-        if (this.notFound(err)) {
-          this.firstSyncResolve();
-          return;
-        }
-        // Pages already retried transient failures; an expired continue token reads again from the start.
-        if (!(err instanceof Expired) || attempt >= attempts) {
-          this.fail(err);
-          this.firstSyncResolve();
-          return;
-        }
-        this.stats.retries += 1;
-        const wait = retryDelayMs(err, this.backoff);
-        this.log?.info(
-          `kube list ${this.spec.path}: the continue token expired (410); listing again in ${seconds(wait)}`,
-        );
-        await sleep(wait, this.abort.signal);
-      }
-    }
-  }
-
-  /** TUI mode: list, watch, and come back after every failure or close, through one backoff. */
-  private async runLive(): Promise<void> {
-    let needList = true;
-    while (!this.stopped) {
-      let failure: unknown;
-      try {
-        if (needList) {
-          await this.list(this.spec.tuning?.listAttempts ?? 5);
-          this.firstSyncResolve();
-          needList = false;
-        }
-        const outcome = await this.watchOnce();
-        if (outcome === 'healthy-close') {
-          // A watch that lived its time: resume at once, from where it was.
-          this.log?.debug(`kube watch ${this.spec.path}: closed by the server after its timeout; resuming`);
-          this.backoff.reset();
-          continue;
-        }
-        failure = outcome === 'early-close' ? new Error('the server closed the watch right away') : undefined;
-      } catch (err) {
-        if (this.stopped || isAbort(err)) return;
-        failure = err;
-      }
-      if (failure instanceof Expired) {
-        needList = true;
-        this.stats.relistsAfterGone += 1;
-        this.setLive({ state: 'relisting', detail: 'the watch expired (410 Gone)' });
-      } else {
-        if (needList && this.notFound(failure)) {
-          this.firstSyncResolve();
-          return;
-        }
-        if (needList) this.fail(failure);
-        else this.error = describeListError(failure, this.spec.path, 'watch');
-        this.markDown(failure);
-        if (needList) this.firstSyncResolve();
-      }
-      this.stats.retries += 1;
-      const wait = retryDelayMs(failure, this.backoff);
-      this.log?.info(
-        `kube watch ${this.spec.path}: ${failure instanceof Expired ? 'expired (410 Gone), relisting' : `ended (${errorMessage(failure)}), reconnecting`} in ${seconds(wait)}`,
-      );
-      await sleep(wait, this.abort.signal);
-    }
-  }
-
-  /**
-   * Reads the whole collection, page by page. A transient failure of one page retries that page
-   * with the same continue token; a 410 on a continue token (it expired) throws Expired, so the
-   * caller reads again from the start. The next page is asked as soon as this page's head names its
-   * continue token (one page ahead at most), so the server's time and the transfer overlap with
-   * reading this one; a guess the parsed page does not confirm is cancelled and asked again.
-   */
-  private async list(attemptsPerPage: number): Promise<void> {
-    // While the source is down the state stays reconnecting/stale until a list succeeds.
-    if (!this.downSince) this.setLive(this.live.state === 'relisting' ? this.live : { state: 'listing' });
-    const fresh = new Map<string, T>();
-    let continueToken: string | undefined;
-    let rv = '';
-    this.listed = 0;
-    const started = performance.now();
-    let pages = 0;
-    this.log?.info(`kube list ${this.spec.path}: started`);
-    let current = this.requestPage(undefined, attemptsPerPage);
-    let ahead: PageRequest | undefined;
-    try {
-      do {
-        current.onNextToken((token) => {
-          if (!this.stopped) ahead = this.requestPage(token, attemptsPerPage);
-        });
-        // Parsed only now: a page asked ahead waits as text, not as objects.
-        const page = (await current.result)();
-        this.stats.lists += 1;
-        const items = page.items ?? [];
-        for (let i = 0; i < items.length; i++) {
-          const obj = items[i] as KubeObject;
-          // Dropped from the page as soon as its slim record exists: a collection during the rest of
-          // the page then does not copy (or promote to the old generation) the objects already read.
-          items[i] = undefined as unknown as KubeObject;
-          const slim = this.spec.transform(obj);
-          if (slim !== undefined) fresh.set(keyOf(obj), slim);
-        }
-        this.listed += items.length;
-        pages += 1;
-        this.log?.debug(
-          `kube list ${this.spec.path}: page ${pages}, ${page.items?.length ?? 0} objects (${this.listed} so far)`,
-        );
-        continueToken = page.metadata?.continue || undefined;
-        rv = page.metadata?.resourceVersion ?? rv;
-        if (continueToken && this.status === 'loading') this.notify(false);
-        const next: PageRequest | undefined = ahead;
-        ahead = undefined;
-        if (next && next.token !== continueToken) next.cancel();
-        if (continueToken)
-          current = next?.token === continueToken ? next : this.requestPage(continueToken, attemptsPerPage);
-      } while (continueToken && !this.stopped);
-    } finally {
-      // A list that failed or stopped leaves no request behind.
-      ahead?.cancel();
-    }
-    if (this.stopped) return;
-    this.log?.info(
-      `kube list ${this.spec.path}: ${this.listed} objects in ${pages} page${pages === 1 ? '' : 's'}, ${elapsed(started)}`,
-    );
-    this.replaceAll(fresh);
-    this.resourceVersion = rv;
-    this.status = 'ready';
-    this.error = undefined;
-    this.updatedAt = new Date();
-    this.markUp();
-    this.setLive({ state: 'listing' }, false);
-    this.notify(true);
-  }
-
-  /** One page asked (with its retries), cancellable, telling the continue token its head names. */
-  private requestPage(token: string | undefined, attempts: number): PageRequest {
-    const query = new URLSearchParams();
-    query.set('limit', String(this.spec.pageSize ?? 500));
-    if (token) query.set('continue', token);
-    if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
-    if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
-    // Cancelled with the collection too (a listener removed when the page settles, so a live
-    // collection's relists do not pile up listeners on its signal).
-    const cancel = new AbortController();
-    const signal = cancel.signal;
-    const stop = () => cancel.abort();
-    if (this.abort.signal.aborted) stop();
-    else this.abort.signal.addEventListener('abort', stop, { once: true });
-    let named: string | undefined;
-    let listener: ((token: string) => void) | undefined;
-    const tell = () => {
-      if (named === undefined || !listener) return;
-      const l = listener;
-      listener = undefined;
-      l(named);
-    };
-    const result = this.page(`${this.spec.path}?${query}`, attempts, token !== undefined, signal, (head) => {
-      named ??= continueTokenFromHead(head);
-      tell();
+  private followFirstSync(): void {
+    const engine = this.engine;
+    void engine.firstSync.then(() => {
+      if (engine === this.engine) this.firstSyncResolve();
     });
-    // Awaited by list(), or cancelled: a cancelled guess's rejection is nobody's error.
-    result.then(
-      () => this.abort.signal.removeEventListener('abort', stop),
-      () => this.abort.signal.removeEventListener('abort', stop),
-    );
-    return {
-      token,
-      result,
-      onNextToken: (l) => {
-        listener = l;
-        tell();
-      },
-      cancel: () => cancel.abort(),
-    };
   }
 
-  private async page(
-    path: string,
-    attempts: number,
-    continued: boolean,
-    signal: AbortSignal,
-    onHead: (head: string) => void,
-  ): Promise<() => PageBody> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.conn.getJsonLater<PageBody>(path, signal, undefined, onHead);
-      } catch (err) {
-        if (continued && err instanceof KubeApiError && err.statusCode === 410)
-          throw new Expired(err.message);
-        if (this.stopped || signal.aborted || isAbort(err) || !isTransient(err) || attempt >= attempts)
-          throw err;
-        this.stats.retries += 1;
-        this.markDown(err);
-        const wait = retryDelayMs(err, this.backoff);
-        this.log?.info(
-          `kube list ${this.spec.path}: ${errorMessage(err)}; retrying the page in ${seconds(wait)}`,
-        );
-        await sleep(wait, signal);
-      }
+  private leaveEngine(): void {
+    const sinks = this.engine.sinks;
+    const at = sinks.indexOf(this.sink as Sink<unknown>);
+    if (at >= 0) sinks.splice(at, 1);
+    this.sink.cancelNotify();
+    if (sinks.length === 0) {
+      this.engine.stop();
+      forgetShared(this.conn, this.engine);
     }
-  }
-
-  /**
-   * One watch from the last resourceVersion. 'healthy-close': the server ended a stream that had
-   * stayed open a while (normal); 'early-close': it ended it at once, which counts as a failure.
-   */
-  private async watchOnce(): Promise<'healthy-close' | 'early-close'> {
-    const healthyAfterMs = this.spec.tuning?.healthyAfterMs ?? 10_000;
-    const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
-    const query: Record<string, string> = {
-      allowWatchBookmarks: 'true',
-      resourceVersion: this.resourceVersion,
-      // Servers close watches after a while anyway; a jittered timeout spreads reconnects.
-      timeoutSeconds: String(timeoutSeconds),
-    };
-    if (this.spec.labelSelector) query.labelSelector = this.spec.labelSelector;
-    if (this.spec.fieldSelector) query.fieldSelector = this.spec.fieldSelector;
-    this.stats.watches += 1;
-    this.log?.debug(
-      `kube watch ${this.spec.path}: opening from resourceVersion ${this.resourceVersion || '(none)'}`,
-    );
-    let openedAt = 0;
-    let gone: string | undefined;
-    try {
-      await this.conn.watch(
-        this.spec.path,
-        query,
-        {
-          onOpen: () => {
-            openedAt = Date.now();
-            this.log?.info(
-              `kube watch ${this.spec.path}: open (resourceVersion ${this.resourceVersion || '(none)'})`,
-            );
-            if (this.status === 'ready') this.error = undefined;
-            // Reconnected: say so at once, not at the next event.
-            this.setLive({ state: 'watching' });
-            this.healthyTimer = setTimeout(() => {
-              this.backoff.reset();
-              this.markUp();
-            }, healthyAfterMs);
-            this.healthyTimer.unref();
-          },
-          onEvent: (event) => {
-            if (gone !== undefined) return;
-            if (event.type === 'ERROR') {
-              if (event.object.code === 410) gone = event.object.message ?? '410 Gone';
-              else this.error = `watch error: ${event.object.message ?? 'unknown'}`;
-              return;
-            }
-            this.markUp();
-            this.apply(event);
-          },
-        },
-        this.abort.signal,
-        (timeoutSeconds + 30) * 1000,
-      );
-    } catch (err) {
-      if (err instanceof KubeApiError && err.statusCode === 410) throw new Expired(err.message);
-      throw err;
-    } finally {
-      if (this.healthyTimer) clearTimeout(this.healthyTimer);
-      this.healthyTimer = undefined;
-    }
-    if (gone !== undefined) throw new Expired(gone);
-    return Date.now() - openedAt >= healthyAfterMs ? 'healthy-close' : 'early-close';
-  }
-
-  private apply(event: RawWatchEvent): void {
-    const obj = event.object as KubeObject;
-    const rv = obj.metadata?.resourceVersion;
-    if (rv) this.resourceVersion = rv;
-    if (event.type === 'BOOKMARK') return;
-    if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return;
-    this.stats.events += 1;
-    const key = keyOf(obj);
-    const previous = this.items.get(key);
-    if (event.type === 'DELETED') {
-      this.items.delete(key);
-      this.spec.onEvent?.('DELETED', undefined, previous);
-    } else {
-      const slim = this.spec.transform(obj);
-      if (slim === undefined) this.items.delete(key);
-      else this.items.set(key, slim);
-      this.spec.onEvent?.(event.type, slim, previous);
-    }
-    this.updatedAt = new Date();
-    this.notify(false);
-  }
-
-  /** A relist replaces the cache: objects deleted while we were away disappear, none are doubled. */
-  private replaceAll(fresh: Map<string, T>): void {
-    for (const [key, previous] of this.items) {
-      if (!fresh.has(key)) this.spec.onEvent?.('DELETED', undefined, previous);
-    }
-    for (const [key, next] of fresh) {
-      const previous = this.items.get(key);
-      if (previous === undefined) this.spec.onEvent?.('ADDED', next, undefined);
-      else this.spec.onEvent?.('MODIFIED', next, previous);
-    }
-    this.items.clear();
-    for (const [key, value] of fresh) this.items.set(key, value);
-  }
-
-  /** 404 on the first list: the server does not serve this collection (not an outage). */
-  private notFound(err: unknown): boolean {
-    if (!(err instanceof KubeApiError && err.statusCode === 404) || this.status !== 'loading') return false;
-    this.status = 'not-found';
-    this.error = `${this.spec.path} is not served by this API server`;
-    this.log?.info(`kube list ${this.spec.path}: not served (404)`);
-    this.notify(true);
-    return true;
-  }
-
-  private fail(err: unknown): void {
-    // Data already read stays (marked by the live state); a first list that failed is an error.
-    if (this.items.size === 0 && this.status !== 'ready') this.status = 'error';
-    this.error = describeListError(err, this.spec.path, 'list');
-    this.log?.warn(`kube list ${this.spec.path}: failed: ${this.error}`);
-    this.notify(true);
-  }
-
-  /** The source answered: the outage, if any, is over. */
-  private markUp(): void {
-    this.downSince = undefined;
-    if (this.staleTimer) clearTimeout(this.staleTimer);
-    this.staleTimer = undefined;
-  }
-
-  /** The source failed: reconnecting now, stale once it has been down longer than the threshold. */
-  private markDown(err: unknown): void {
-    this.downSince ??= new Date();
-    const reason = errorMessage(err);
-    const since = this.downSince.toISOString();
-    const downMs = Date.now() - this.downSince.getTime();
-    if (downMs >= this.staleAfterMs) {
-      this.setLive({ state: 'stale', detail: reason, since });
-      return;
-    }
-    this.setLive({ state: 'reconnecting', detail: reason, since });
-    if (!this.staleTimer) {
-      this.staleTimer = setTimeout(() => {
-        this.staleTimer = undefined;
-        if (this.downSince && this.live.state !== 'watching')
-          this.setLive({ state: 'stale', detail: this.live.detail, since: this.downSince.toISOString() });
-      }, this.staleAfterMs - downMs);
-      this.staleTimer.unref();
-    }
-  }
-
-  /** Every change of the live state is a notification: the screen must not wait for the next event. */
-  private setLive(live: LiveState, notify = true): void {
-    const same =
-      live.state === this.live.state && live.detail === this.live.detail && live.since === this.live.since;
-    this.live = live;
-    if (!same && notify) this.notify(true);
-  }
-
-  private notify(immediate: boolean): void {
-    if (this.stopped) return;
-    if (immediate) {
-      if (this.notifyTimer) clearTimeout(this.notifyTimer);
-      this.notifyTimer = undefined;
-      for (const l of this.listeners) l();
-      return;
-    }
-    if (this.notifyTimer) return;
-    this.notifyTimer = setTimeout(() => {
-      this.notifyTimer = undefined;
-      for (const l of this.listeners) l();
-    }, this.spec.coalesceMs ?? 50);
   }
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+/** Per connection: the list/watch each (path, selectors, page size) is read by, while it can take consumers. */
+const SHARED = new WeakMap<KubeConnection, Map<string, ListWatch>>();
+
+function sharedKey(spec: ListSpec): string {
+  return JSON.stringify([
+    spec.path,
+    spec.labelSelector ?? '',
+    spec.fieldSelector ?? '',
+    spec.pageSize ?? 500,
+  ]);
 }
 
-function keyOf(obj: KubeObject): string {
-  const m = obj.metadata;
-  return m?.uid ?? `${m?.namespace ?? ''}/${m?.name ?? ''}`;
-}
-
-function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): string {
-  if (err instanceof KubeApiError) {
-    if (err.statusCode === 401)
-      return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
-    if (err.statusCode === 403)
-      return `forbidden to ${verb} ${path}: the user needs list and watch on it (RBAC)`;
-    return err.message;
+/**
+ * A collection that shares its list and watch with every other shared collection of the same path,
+ * selectors and page size on this connection, as long as that list has not yet handed out an object
+ * (a later consumer would miss those, so it gets a list of its own). Each keeps its own transform.
+ */
+export function sharedCollection<T>(conn: KubeConnection, spec: CollectionSpec<T>): Collection<T> {
+  let byKey = SHARED.get(conn);
+  if (!byKey) {
+    byKey = new Map();
+    SHARED.set(conn, byKey);
   }
-  return errorMessage(err);
+  const key = sharedKey(spec);
+  const existing = byKey.get(key);
+  if (existing && !existing.stopped && !existing.transformed) {
+    conn.log?.debug(`kube list ${spec.path}: shared with another probe`);
+    return new Collection(conn, spec, existing);
+  }
+  const engine = new ListWatch(conn, spec);
+  byKey.set(key, engine);
+  return new Collection(conn, spec, engine);
+}
+
+function forgetShared(conn: KubeConnection, engine: ListWatch): void {
+  const byKey = SHARED.get(conn);
+  if (!byKey) return;
+  for (const [key, e] of byKey) if (e === engine) byKey.delete(key);
 }

@@ -3,7 +3,7 @@ import { type ExpectSpec, parseExpectSpec } from '../../model/config.js';
 import { templateRecordOf } from '../../model/readiness/records.js';
 import type { ExpectSet, ReadinessData, TemplateKind, TemplateRecord } from '../../model/readiness/types.js';
 import { registryCheckSettings } from '../../model/registry/settings.js';
-import { Collection } from '../kube/collection.js';
+import { sharedCollection } from '../kube/collection.js';
 import { lastUpdate, listingProgress, probeLive } from '../kube/state.js';
 import { lookupVia } from '../lookup.js';
 import { ArtifactReader } from '../registry/read.js';
@@ -91,7 +91,7 @@ export async function runReadinessProbe(ctx: ProbeContext): Promise<void> {
   const collections = RESOURCES.map(([kind, prefix, resource]) => ({
     kind,
     resource: `${resource}.${prefix.split('/')[2]}`,
-    collection: new Collection<TemplateRecord>(ctx.kube, {
+    collection: sharedCollection<TemplateRecord>(ctx.kube, {
       path: collectionPath(prefix, resource, ns),
       transform: templateRecordOf(kind),
       coalesceMs: 100,

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../core/errors.js';
 import type { ClusterNetworkUse, ClusterVmRecord, WindowsNodeRecord } from '../../model/portgroups/types.js';
-import { Collection, type KubeObject } from '../kube/collection.js';
+import { type KubeObject, sharedCollection } from '../kube/collection.js';
 import type { ProbeContext } from '../types.js';
 
 /**
@@ -57,7 +57,7 @@ export async function readClusterNetworkUse(ctx: ProbeContext): Promise<ClusterN
       windowsNodes: [],
     };
   }
-  const nodes = new Collection<WindowsNodeRecord>(ctx.kube, {
+  const nodes = sharedCollection<WindowsNodeRecord>(ctx.kube, {
     path: '/api/v1/nodes',
     labelSelector: 'kubernetes.io/os=windows',
     transform: toWindowsNode,
@@ -75,7 +75,7 @@ export async function readClusterNetworkUse(ctx: ProbeContext): Promise<ClusterN
   }
   // Every VSphereVM, whatever -n says: a portgroup is shared by the whole cluster, and a Windows VM
   // in another namespace still makes its portgroup a FAIL.
-  const vms = new Collection<ClusterVmRecord>(ctx.kube, {
+  const vms = sharedCollection<ClusterVmRecord>(ctx.kube, {
     path: `/apis/${CAPV_GROUP}/${resource.version}/vspherevms`,
     transform: toClusterVm,
   });

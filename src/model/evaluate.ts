@@ -37,6 +37,12 @@ export interface Evaluator<Id extends ProbeId = ProbeId, Inputs extends ProbeId 
    * Defaults to true, the safe side.
    */
   readonly timeDependent?: boolean;
+  /**
+   * true: `evaluate` returns its findings already in compareFindings order, so they are not sorted
+   * again (12,000 findings at 10,000 pods, at every evaluation). Only for an evaluator that sorts
+   * with compareFindings or its keyed equal; the goldens and a test hold it to that.
+   */
+  readonly returnsSorted?: boolean;
   evaluate(input: EvaluationInput<Id, Inputs>): Finding[];
 }
 
@@ -110,7 +116,8 @@ export class Evaluation {
     if (!entry) {
       try {
         const inputs = Object.fromEntries(evaluator.inputs.map((d) => [d, snapshot[d]?.data]));
-        const sorted = evaluator.evaluate({ data: state.data, inputs, config, now }).sort(compareFindings);
+        const found = evaluator.evaluate({ data: state.data, inputs, config, now });
+        const sorted = evaluator.returnsSorted === true ? found : found.sort(compareFindings);
         // The very findings of last time (an evaluator whose own caches re-judged nothing): the last
         // array is kept, so the screens keep what they built from it (10,000 rows at 10,000 pods).
         const findings = cached && sameFindings(cached.findings, sorted) ? cached.findings : sorted;

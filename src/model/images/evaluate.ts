@@ -213,6 +213,8 @@ export function createImagesEvaluator(): Evaluator<'images', 'containerd' | 'reg
     probe: 'images',
     inputs: ['containerd', 'registry'],
     timeDependent: false,
+    // The checker's keyed sort is compareFindings' order; the unreadable findings are merged by it.
+    returnsSorted: true,
     evaluate({ data, config, inputs }: EvaluationInput<'images', 'containerd' | 'registry'>): Finding[] {
       const findings = checker.evaluate(data, config, {
         ...(inputs.containerd ? { containerd: inputs.containerd } : {}),

@@ -9,14 +9,18 @@ export interface IdleClock {
 }
 
 /**
- * Node's clock and timers, unref'd: work nobody waits for never keeps the process alive. Deferred
- * work goes through setImmediate, after the event loop's poll for I/O: a timer that fires late (the
- * loop was busy with a frame) does not start work before the events that came in meanwhile touch it.
+ * Node's clock and timers. The quiet-time timer is unref'd: work nobody waits for never keeps the
+ * process alive. Deferred work goes through setImmediate, after the event loop's poll for I/O: a
+ * timer that fires late (the loop was busy with a frame) does not start work before the events that
+ * came in meanwhile touch it. That immediate stays ref'd: Node does not count unref'd immediates when
+ * it decides how long to sleep in its poll, so each step would wait for the next wake-up (the
+ * screen's clock tick, a key), one step a second on an idle screen. A run's steps are few, and
+ * stop() clears the pending one, so this keeps no finished or stopped run alive.
  */
 const NODE_CLOCK: IdleClock = {
   now: () => performance.now(),
   set: (run, ms) => ({ timeout: setTimeout(run, ms).unref() }),
-  defer: (run) => ({ immediate: setImmediate(run).unref() }),
+  defer: (run) => ({ immediate: setImmediate(run) }),
   clear: (handle) => {
     const h = handle as { timeout?: NodeJS.Timeout; immediate?: NodeJS.Immediate };
     if (h.timeout) clearTimeout(h.timeout);

@@ -189,3 +189,33 @@ describe('IdleWork', () => {
     expect(ran).toEqual([]);
   });
 });
+
+describe("IdleWork on Node's own clock", () => {
+  test('a run goes on step after step while nothing else wakes the event loop', async () => {
+    // The loop is kept alive by one far timer only, as an idle TUI's is by its clock tick: were the
+    // steps' immediates unref'd, Node would not count them and would sleep in its poll until that
+    // timer (or the next key, or the next tick) before each step, one step a second.
+    const far = setTimeout(() => {}, 60_000);
+    try {
+      const stepsAt: number[] = [];
+      const finished = new Promise<void>((resolve) => {
+        const idle = new IdleWork(0, () =>
+          (function* () {
+            for (let i = 0; i < 20; i++) {
+              stepsAt.push(performance.now());
+              yield i;
+            }
+            resolve();
+          })(),
+        );
+        idle.touch();
+      });
+      const started = performance.now();
+      await finished;
+      expect(stepsAt).toHaveLength(20);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      clearTimeout(far);
+    }
+  });
+});

@@ -14,7 +14,7 @@ export type {
  * may share with other probes (`sharedCollection`). `new Collection` always has a list of its own.
  */
 export class Collection<T> {
-  private sink: Sink<T>;
+  private readonly sink: Sink<T>;
   private engine: ListWatch;
   private stopped = false;
   private firstSyncResolve!: () => void;

@@ -164,6 +164,39 @@ describe('collections shared between probes', () => {
     );
   });
 
+  it('live: a 410 Gone relists once for both, and each is told what went while it was away', async () => {
+    const { p, conn } = await setUp();
+    const deleted: string[] = [];
+    const tuning = { backoffInitialMs: 100, backoffMaxMs: 200 };
+    const names = open(conn, nameOf, {
+      tuning,
+      onEvent: (type: string, _next?: string, previous?: string) => {
+        if (type === 'DELETED') deleted.push(`names ${previous}`);
+      },
+    });
+    const nodes = open(conn, nodeOf, {
+      tuning,
+      onEvent: (type: string, _next?: string, previous?: string) => {
+        if (type === 'DELETED') deleted.push(`nodes ${previous}`);
+      },
+    });
+    names.start({ watch: true });
+    nodes.start({ watch: true });
+    await Promise.all([names.firstSync, nodes.firstSync]);
+    await waitFor('the watch', () => p.count(isWatch) > 0);
+    // The watch breaks; the pod goes while nobody watches; the next watch is told 410 Gone.
+    sim?.faults.goneOnNextWatch(1);
+    sim?.faults.cutWatchesAfter(0);
+    sim?.remove('v1', 'Pod', 'a', 'shop');
+    await waitFor('the relist', () => !names.values().includes('a') && nodes.values().length === 4);
+    expect(deleted.sort()).toEqual(['names a', 'nodes n1']);
+    expect(names.stats.relistsAfterGone).toBe(1);
+    expect(nodes.stats).toBe(names.stats);
+    // 3 pages of 5 pods at the start, 2 of the 4 left after the 410: one relist, not one per consumer.
+    expect(p.count(isList)).toBe(5);
+    await waitFor('watching again', () => names.live.state === 'watching');
+  });
+
   it('a list and a watch, or other selectors, are not shared', async () => {
     const { p, conn } = await setUp();
     const live = open(conn, nameOf);

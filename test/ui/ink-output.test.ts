@@ -229,6 +229,49 @@ describe('the output stage with memory gives Ink’s text', () => {
   });
 });
 
+describe('rows joined from their pieces (the path without a cell per character)', () => {
+  test('seeded random table rows: cells side by side, touching or apart, styled or not, some past the width', () => {
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const cells = [
+      'FAIL',
+      'ok',
+      'ノード',
+      '  pad  ',
+      'e\u0301x',
+      '👍',
+      '\u001b[1mbold\u001b[22m',
+      '\u001b[32mgreen\u001b[39m tail',
+      'head \u001b[7minv\u001b[27m',
+      '\u001b[31m\u001b[1mboth\u001b[22m\u001b[39m',
+      link,
+      '\u001b[31m\u001b[39m',
+    ];
+    const styles = [[], [], [red], [inverse], [red, inverse]];
+    for (let round = 0; round < 1500; round++) {
+      const width = 8 + next(30);
+      const ops: Op[] = [];
+      for (let y = 0; y < 1 + next(4); y++) {
+        let x = next(3);
+        for (let k = 0; k < 1 + next(6); k++) {
+          const text = cells[next(cells.length)] as string;
+          ops.push({ write: [x, y, text, styles[next(styles.length)]] });
+          // Touching (0), one or two blanks apart, or once in a while back over the last cell.
+          const gap = next(8) === 0 ? -2 : next(3);
+          x += text.replace(/\u001b\[[0-9;]*m|\u001b\]8;;[^\u0007]*\u0007/g, '').length + gap;
+        }
+      }
+      const frame = { width, height: 4, ops };
+      const { ink, ours } = both(frame);
+      expect(ours, JSON.stringify(frame)).toEqual(ink);
+      expect(both(frame).ours).toEqual(ink);
+    }
+  });
+});
+
 describe('GenerationMemo', () => {
   test('makes each value once while it is remembered, and stays within two generations', () => {
     let made = 0;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import CachedOutput, { GenerationMemo, type OutputTransformer } from '../../src/ui/ink/output.js';
 
@@ -261,7 +262,7 @@ describe('rows joined from their pieces (the path without a cell per character)'
           ops.push({ write: [x, y, text, styles[next(styles.length)]] });
           // Touching (0), one or two blanks apart, or once in a while back over the last cell.
           const gap = next(8) === 0 ? -2 : next(3);
-          x += text.replace(/\u001b\[[0-9;]*m|\u001b\]8;;[^\u0007]*\u0007/g, '').length + gap;
+          x += stripVTControlCharacters(text).length + gap;
         }
       }
       const frame = { width, height: 4, ops };

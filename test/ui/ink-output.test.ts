@@ -159,6 +159,15 @@ const CASES: readonly [string, Frame][] = [
   ],
 ];
 
+/** A seeded stream of whole numbers below n (the same frames every run). */
+function seeded(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+}
+
 describe('the output stage with memory gives Ink’s text', () => {
   test.each(CASES)('%s', (_name, frame) => {
     const { ink, ours } = both(frame);
@@ -189,11 +198,7 @@ describe('the output stage with memory gives Ink’s text', () => {
   });
 
   test('seeded random frames', () => {
-    let seed = 7;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const next = seeded(7);
     const texts = [
       'abc',
       'ノード',
@@ -232,11 +237,7 @@ describe('the output stage with memory gives Ink’s text', () => {
 
 describe('rows joined from their pieces (the path without a cell per character)', () => {
   test('seeded random table rows: cells side by side, touching or apart, styled or not, some past the width', () => {
-    let seed = 11;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const next = seeded(11);
     const cells = [
       'FAIL',
       'ok',

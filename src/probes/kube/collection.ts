@@ -1,6 +1,13 @@
 import type { LiveState } from '../../model/probe.js';
 import type { KubeConnection } from './connection.js';
-import { type CollectionSpec, type CollectionStatus, type ListSpec, ListWatch, Sink } from './list-watch.js';
+import {
+  type CollectionSpec,
+  type CollectionStatus,
+  DEFAULT_PAGE_SIZE,
+  type ListSpec,
+  ListWatch,
+  Sink,
+} from './list-watch.js';
 
 export type {
   CollectionSpec,
@@ -27,12 +34,10 @@ export class Collection<T> {
     shared?: ListWatch,
   ) {
     this.sink = new Sink(spec);
-    this.engine = shared ?? new ListWatch(conn, spec);
-    this.engine.sinks.push(this.sink as Sink<unknown>);
     this.firstSync = new Promise((resolve) => {
       this.firstSyncResolve = resolve;
     });
-    this.followFirstSync();
+    this.engine = this.attach(shared ?? new ListWatch(conn, spec));
   }
 
   get items(): Map<string, T> {
@@ -80,9 +85,7 @@ export class Collection<T> {
     if (this.engine.mode === mode) return;
     // Shared with a consumer that reads it the other way (a watch against one list): a list of its own.
     this.leaveEngine();
-    this.engine = new ListWatch(this.conn, this.spec);
-    this.engine.sinks.push(this.sink as Sink<unknown>);
-    this.followFirstSync();
+    this.engine = this.attach(new ListWatch(this.conn, this.spec));
     this.engine.start(options);
   }
 
@@ -98,11 +101,13 @@ export class Collection<T> {
     return [...this.sink.items.values()];
   }
 
-  private followFirstSync(): void {
-    const engine = this.engine;
+  /** Joins a list/watch as one of its sinks; its first sync is ours while it is our engine. */
+  private attach(engine: ListWatch): ListWatch {
+    engine.sinks.push(this.sink as Sink<unknown>);
     void engine.firstSync.then(() => {
       if (engine === this.engine) this.firstSyncResolve();
     });
+    return engine;
   }
 
   private leaveEngine(): void {
@@ -112,7 +117,9 @@ export class Collection<T> {
     this.sink.cancelNotify();
     if (sinks.length === 0) {
       this.engine.stop();
-      forgetShared(this.conn, this.engine);
+      const byKey = SHARED.get(this.conn);
+      const key = sharedKey(this.spec);
+      if (byKey?.get(key) === this.engine) byKey.delete(key);
     }
   }
 }
@@ -125,7 +132,7 @@ function sharedKey(spec: ListSpec): string {
     spec.path,
     spec.labelSelector ?? '',
     spec.fieldSelector ?? '',
-    spec.pageSize ?? 500,
+    spec.pageSize ?? DEFAULT_PAGE_SIZE,
   ]);
 }
 
@@ -149,10 +156,4 @@ export function sharedCollection<T>(conn: KubeConnection, spec: CollectionSpec<T
   const engine = new ListWatch(conn, spec);
   byKey.set(key, engine);
   return new Collection(conn, spec, engine);
-}
-
-function forgetShared(conn: KubeConnection, engine: ListWatch): void {
-  const byKey = SHARED.get(conn);
-  if (!byKey) return;
-  for (const [key, e] of byKey) if (e === engine) byKey.delete(key);
 }

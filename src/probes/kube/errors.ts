@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../core/errors.js';
+import { errorMessage, UserFacingError } from '../../core/errors.js';
 
 /** An HTTP error from the API server, with its Status object's reason when there is one. */
 export class KubeApiError extends Error {
@@ -23,4 +23,16 @@ export class KubeNetworkError extends UserFacingError {
   ) {
     super(message);
   }
+}
+
+/** A failed list or watch in words a person can act on: 401 and 403 say what to fix. */
+export function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): string {
+  if (err instanceof KubeApiError) {
+    if (err.statusCode === 401)
+      return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
+    if (err.statusCode === 403)
+      return `forbidden to ${verb} ${path}: the user needs list and watch on it (RBAC)`;
+    return err.message;
+  }
+  return errorMessage(err);
 }

@@ -2,7 +2,7 @@ import { errorMessage } from '../../core/errors.js';
 import { continueTokenFromHead } from '../../model/list-head.js';
 import type { LiveState } from '../../model/probe.js';
 import { elapsed, type KubeConnection, type RawWatchEvent } from './connection.js';
-import { KubeApiError } from './errors.js';
+import { describeListError, KubeApiError } from './errors.js';
 import { Backoff, isAbort, isTransient, retryDelayMs, sleep } from './retry.js';
 
 /** The minimal shape every Kubernetes object has. */
@@ -51,6 +51,9 @@ export interface CollectionSpec<T> {
 }
 
 export type CollectionStatus = 'loading' | 'ready' | 'error' | 'not-found';
+
+/** Objects per list page when the spec names none (kubectl's default chunk size). */
+export const DEFAULT_PAGE_SIZE = 500;
 
 /** What a list/watch asks the API server: the same for every consumer that shares it. */
 export type ListSpec = Pick<
@@ -348,7 +351,7 @@ export class ListWatch {
   /** One page asked (with its retries), cancellable, telling the continue token its head names. */
   private requestPage(token: string | undefined, attempts: number): PageRequest {
     const query = new URLSearchParams();
-    query.set('limit', String(this.spec.pageSize ?? 500));
+    query.set('limit', String(this.spec.pageSize ?? DEFAULT_PAGE_SIZE));
     if (token) query.set('continue', token);
     if (this.spec.labelSelector) query.set('labelSelector', this.spec.labelSelector);
     if (this.spec.fieldSelector) query.set('fieldSelector', this.spec.fieldSelector);
@@ -584,15 +587,4 @@ function seconds(ms: number): string {
 function keyOf(obj: KubeObject): string {
   const m = obj.metadata;
   return m?.uid ?? `${m?.namespace ?? ''}/${m?.name ?? ''}`;
-}
-
-function describeListError(err: unknown, path: string, verb: 'list' | 'watch'): string {
-  if (err instanceof KubeApiError) {
-    if (err.statusCode === 401)
-      return `not authorised to read ${path}: the kubeconfig credentials were refused (401)`;
-    if (err.statusCode === 403)
-      return `forbidden to ${verb} ${path}: the user needs list and watch on it (RBAC)`;
-    return err.message;
-  }
-  return errorMessage(err);
 }

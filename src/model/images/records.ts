@@ -168,7 +168,7 @@ function containersOf(
     const statusImage = stringOr(status?.image);
     const reason = stringOr(waiting?.reason);
     const message = stringOr(waiting?.message);
-    if (imageID) record.imageID = intern(imageID);
+    if (imageID) record.imageID = imageID;
     if (statusImage) record.statusImage = intern(statusImage);
     if (reason) record.waitingReason = reason;
     if (message) record.waitingMessage = message;
@@ -180,7 +180,9 @@ function containersOf(
 
 /**
  * Pod → slim record (no secrets: env, volumes and pull secrets are never read). `intern` gives the
- * image references, digests and node names one copy per value across a collection (stringInterner).
+ * image references, namespaces and node names one copy per value across a collection
+ * (stringInterner). Not imageIDs: one per container, often each its own digest, they cost the
+ * interner a hash and an entry each and save little (100,000 of them reset its map).
  */
 export function slimPodOf(
   pod: PodObject,

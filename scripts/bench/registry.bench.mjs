@@ -394,16 +394,35 @@ async function startRegistry(dir, storage, port, pki) {
     ].join('\n'),
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
-  for (let i = 0; i < 300; i++) {
-    const up = await new Promise((resolve) => {
+  // Not installed (a fresh machine before scripts/setup.sh): this module fails with why, the others run.
+  await new Promise((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (err) =>
+      reject(
+        new Error(
+          err.code === 'ENOENT'
+            ? 'docker-registry is not installed (Debian package docker-registry: bash scripts/setup.sh)'
+            : `docker-registry: ${err.message}`,
+        ),
+      ),
+    );
+  });
+  let up = false;
+  for (let i = 0; i < 300 && !up && child.exitCode === null; i++) {
+    up = await new Promise((resolve) => {
       const req = https.get({ host: '127.0.0.1', port, path: '/v2/', rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(true);
       });
       req.on('error', () => resolve(false));
     });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
+    if (!up) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!up) {
+    child.kill('SIGTERM');
+    throw new Error(
+      `docker-registry did not answer on 127.0.0.1:${port} (exit code ${child.exitCode ?? 'none yet'})`,
+    );
   }
   return () =>
     new Promise((resolve) => {

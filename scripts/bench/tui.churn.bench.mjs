@@ -161,10 +161,10 @@ export default async function tuiChurnBench(ctx = {}) {
           await sleep(200);
         }
       } else {
-        const before = stdout.writes;
+        const before = stdout.frames;
         const w0 = performance.now();
         await sleep(Math.max(0, windowEnd - w0));
-        const frames = stdout.writes - before;
+        const frames = stdout.frames - before;
         const took = performance.now() - w0;
         quietFrames += frames;
         quietMs += took;

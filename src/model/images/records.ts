@@ -89,12 +89,14 @@ function stringOr(value: unknown): string | undefined {
 }
 
 /** The objects of a list field; what is not a list or not an object is noted in `problems`. */
-function objectsOf<T>(value: unknown, field: string, problems: string[]): T[] {
+function objectsOf<T>(value: unknown, field: string, problems: string[]): readonly T[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     problems.push(`${field} is ${describeType(value)}, not a list`);
     return [];
   }
+  // The usual case, every item an object: the list itself, not a copy per pod and field.
+  if (value.every(isRecord)) return value as T[];
   const out: T[] = [];
   value.forEach((item, i) => {
     if (isRecord(item)) out.push(item as T);
